@@ -1,0 +1,48 @@
+// @ts-check
+import eslint from "@eslint/js";
+import pulumi from "@pulumi/eslint-plugin";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "rendered/",
+      "coverage/",
+      ".bench/",
+      "test/fixtures/",
+      "examples/**/node_modules/",
+      "examples/**/sdks/",
+    ],
+  },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { pulumi },
+    rules: {
+      // An Output in a template literal renders as a warning string instead of its value.
+      "pulumi/no-output-in-template-literal": "error",
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
+      "@typescript-eslint/consistent-type-imports": [
+        "error",
+        // Lazy `require(...) as typeof import(...)` keeps SDKs unloaded until a stack needs them.
+        { fixStyle: "inline-type-imports", disallowTypeAnnotations: false },
+      ],
+      eqeqeq: ["error", "always"],
+      "prefer-const": "error",
+    },
+  },
+  {
+    // Scripts and tests reach into SDK internals through require on purpose.
+    files: ["scripts/**/*.ts", "test/**/*.ts"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);
