@@ -1,0 +1,43 @@
+/** Small pure helpers for "did you mean" hints in validation messages. */
+
+/** Levenshtein edit distance, case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let previous = Array.from({ length: t.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= s.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= t.length; j++) {
+      const substitution = previous[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[t.length];
+}
+
+/**
+ * The candidate closest to `input`, if it is close enough to be a plausible typo: at most a third
+ * of the longer word's length in edits (minimum 1), or a case-only difference.
+ */
+export function closest(input: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(input, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best === undefined) return undefined;
+  const budget = Math.max(1, Math.floor(Math.max(input.length, best.length) / 3));
+  return bestDistance <= budget ? best : undefined;
+}
+
+/** Renders a value for an error message: JSON, shortened to keep messages on one line. */
+export function show(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

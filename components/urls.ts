@@ -1,0 +1,114 @@
+/**
+ * URL rules and derivations. Every URL the package hands out is derived here from one
+ * `publicUrl`, so the IdP registration and OpenMetadata's settings cannot disagree (user pain P5).
+ */
+
+/** Rules a configured URL must follow. */
+export interface UrlRules {
+  /** Only `https:` is accepted. */
+  requireHttps: boolean;
+  /** A path is accepted (issuers have one); an origin-only URL rejects it. */
+  allowPath: boolean;
+}
+
+/**
+ * Checks a configured URL. Returns `undefined` when it is acceptable, otherwise the problem and
+ * the corrected value where one exists, phrased to follow "must be ...; got ...".
+ */
+export function urlProblem(value: string, rules: UrlRules): string | undefined {
+  const kind = rules.allowPath ? "an absolute http(s) URL" : "an absolute http(s) origin";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be ${kind}, e.g. "https://openmetadata.example.com"; got ${JSON.stringify(value)}`;
+  }
+  const got = `got ${JSON.stringify(value)}`;
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return `must be ${kind}; ${got}`;
+  }
+  if (rules.requireHttps && url.protocol !== "https:") {
+    return `must use https outside a local stack; ${got}. Use ${JSON.stringify(value.replace(/^http:/, "https:"))}, or set environment to "local"`;
+  }
+  if (url.username || url.password) {
+    return `must not contain credentials; ${got}`;
+  }
+  if (url.search || value.includes("?")) {
+    return `must not have a query string; ${got}. Use ${JSON.stringify(value.split("?")[0])}`;
+  }
+  if (url.hash || value.includes("#")) {
+    return `must not have a fragment; ${got}. Use ${JSON.stringify(value.split("#")[0])}`;
+  }
+  const afterScheme = value.slice(value.indexOf("//") + 2);
+  if (afterScheme.includes("//")) {
+    return `must not contain a double slash; ${got}. Use ${JSON.stringify(collapseSlashes(value))}`;
+  }
+  if (value.endsWith("/")) {
+    return `must not end with a slash; ${got}. Use ${JSON.stringify(value.replace(/\/+$/, ""))}`;
+  }
+  if (!rules.allowPath && url.pathname !== "/") {
+    return `must be an origin without a path (OpenMetadata is served at the domain root, user pain P6); ${got}. Use ${JSON.stringify(url.origin)}`;
+  }
+  return undefined;
+}
+
+function collapseSlashes(value: string): string {
+  const at = value.indexOf("//") + 2;
+  return (value.slice(0, at) + value.slice(at).replace(/\/{2,}/g, "/")).replace(/\/+$/, "");
+}
+
+/** Host name of a URL (no port). */
+export function hostOf(url: string): string {
+  return new URL(url).hostname;
+}
+
+/** Port of a URL, defaulting by scheme. */
+export function portOf(url: string): number {
+  const parsed = new URL(url);
+  if (parsed.port) return Number(parsed.port);
+  return parsed.protocol === "https:" ? 443 : 80;
+}
+
+/** True for an `https:` URL. */
+export function isHttps(url: string): boolean {
+  return new URL(url).protocol === "https:";
+}
+
+/**
+ * The callback OpenMetadata is configured with. OpenMetadata versions differ in which path they
+ * send (user pain P5), so {@link redirectUris} registers both.
+ */
+export function callbackUrl(publicUrl: string): string {
+  return `${publicUrl}/callback`;
+}
+
+/** Every redirect URI registered at the identity provider, derived from `publicUrl`. */
+export function redirectUris(publicUrl: string): string[] {
+  return [`${publicUrl}/callback`, `${publicUrl}/auth/callback`];
+}
+
+/** Where the browser lands after logout. */
+export function logoutRedirectUris(publicUrl: string): string[] {
+  return [`${publicUrl}/signin`];
+}
+
+/** OpenMetadata's login page. */
+export function loginUrl(publicUrl: string): string {
+  return `${publicUrl}/signin`;
+}
+
+/** Path of OpenMetadata's own JWKS, relative to a server base URL. */
+export const OPENMETADATA_JWKS_PATH = "/api/v1/system/config/jwks";
+
+/** Path of the effective auth config a running server reports (user pain P1). */
+export const OPENMETADATA_AUTH_CONFIG_PATH = "/api/v1/system/config/auth";
+
+/** OpenMetadata's JWKS at a base URL (public or in-network). */
+export function openMetadataJwksUrl(baseUrl: string): string {
+  return `${baseUrl}${OPENMETADATA_JWKS_PATH}`;
+}
+
+/** The OIDC discovery document of an issuer. */
+export function discoveryUrlOf(issuer: string): string {
+  return `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
+}
