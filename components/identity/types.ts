@@ -1,0 +1,77 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ClientType, OpenMetadataProvider, TokenEndpointAuthMethod } from "../types";
+
+/**
+ * What every identity provider component returns: the OIDC client it registered and how
+ * OpenMetadata must talk to it.
+ *
+ * Two kinds of URL are kept apart. `issuer` is what the browser sees (OpenMetadata's authority).
+ * `discoveryUrl` and `jwksUrl` are fetched by the OpenMetadata server, so they must resolve where
+ * the server runs (a container DNS name on Docker, a service name in a cluster). For a provider on
+ * the internet they are simply its public URLs.
+ */
+export interface IdentityApp {
+  /** OAuth client id. */
+  clientId: pulumi.Output<string>;
+  /** Client secret (a Pulumi secret); absent for a public client. */
+  clientSecret?: pulumi.Output<string>;
+  /** Issuer as the browser sees it; OpenMetadata's `authority`. */
+  issuer: pulumi.Output<string>;
+  /** Discovery document URL the OpenMetadata server fetches. */
+  discoveryUrl: pulumi.Output<string>;
+  /** JWKS URL the OpenMetadata server fetches to validate ID tokens. */
+  jwksUrl: pulumi.Output<string>;
+  /** `AUTHENTICATION_PROVIDER` value. */
+  openMetadataProvider: OpenMetadataProvider;
+  /** Sign-in button label (`CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME`). */
+  providerName: string;
+  /** Confidential or public. */
+  clientType: ClientType;
+  /** How the client authenticates at the token endpoint; `none` for a public client. */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Whether the provider requires PKCE (S256) from this client. */
+  pkce: boolean;
+  /** Redirect URIs registered at the provider, derived from `publicUrl`. */
+  redirectUris: string[];
+  /** Azure tenant, for `OIDC_TENANT`. */
+  tenant?: pulumi.Output<string>;
+}
+
+/** Plain values of an {@link IdentityApp}, as the pure settings functions take them. */
+export interface IdentityFacts {
+  clientId: string;
+  issuer: string;
+  discoveryUrl: string;
+  jwksUrl: string;
+  openMetadataProvider: OpenMetadataProvider;
+  providerName: string;
+  clientType: ClientType;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  pkce: boolean;
+  redirectUris: string[];
+  tenant?: string;
+}
+
+/**
+ * The OAuth settings every client gets: the authorization code flow, plus refresh tokens where the
+ * provider asks for the grant. Never implicit, never password (user pains P22, P24).
+ */
+export const CLIENT_PROTOCOL = {
+  grantTypes: ["authorization_code", "refresh_token"],
+  responseTypes: ["code"],
+  scopes: ["openid", "email", "profile"],
+} as const;
+
+/**
+ * Auth method and PKCE of a client type. Confidential clients authenticate with their secret and
+ * also send PKCE (OpenMetadata sends S256 when `OIDC_DISABLE_PKCE` is false); public clients use
+ * PKCE alone.
+ */
+export function clientAuth(
+  clientType: ClientType,
+  confidentialMethod: TokenEndpointAuthMethod = "client_secret_post",
+): { tokenEndpointAuthMethod: TokenEndpointAuthMethod; pkce: boolean } {
+  return clientType === "public"
+    ? { tokenEndpointAuthMethod: "none", pkce: true }
+    : { tokenEndpointAuthMethod: confidentialMethod, pkce: true };
+}

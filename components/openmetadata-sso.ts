@@ -1,0 +1,280 @@
+import * as pulumi from "@pulumi/pulumi";
+import { validateArgs, type ResolvedSettings } from "./config";
+import { retention } from "./deployment";
+import type { IdentityApp } from "./identity/types";
+import { SigningKeys } from "./keys";
+import {
+  envReference,
+  isSecretRef,
+  securityYaml,
+  SECURITY_YAML_KEYS,
+  workflowConfig,
+  type ServerEnv,
+} from "./settings";
+import type {
+  DataRetention,
+  DockerArgs,
+  Environment,
+  IdentityArgs,
+  KeysArgs,
+  KubernetesArgs,
+  OpenMetadataArgs,
+  Target,
+} from "./types";
+import { loginUrl, openMetadataJwksUrl } from "./urls";
+
+/** Arguments of {@link OpenMetadataSso}. The stack program builds them from stack config. */
+export interface OpenMetadataSsoArgs {
+  /**
+   * What the stack is for; guardrails and data protection follow it.
+   * @default "production"
+   */
+  environment?: Environment;
+  /**
+   * Origin users open in the browser, e.g. `https://openmetadata.example.com`. Every redirect URI,
+   * callback and server URL derives from it. Must be https unless `environment` is `local`.
+   * @default - required
+   */
+  publicUrl: string;
+  /**
+   * Where OpenMetadata runs.
+   * @default - required
+   */
+  target: Target;
+  /**
+   * Emails of OpenMetadata's first admins, all in the principal domain.
+   * @default - required
+   */
+  admins: string[];
+  /**
+   * The one email domain OpenMetadata admits.
+   * @default - the domain of the first admin
+   */
+  principalDomain?: string;
+  /**
+   * The OIDC client at the identity provider.
+   * @default - required
+   */
+  identity: IdentityArgs;
+  /** OpenMetadata's signing keys. @default - a 2048-bit key, rotation "initial" */
+  keys?: KeysArgs;
+  /** The OpenMetadata server. @default - version 1.13.1, one replica */
+  openmetadata?: OpenMetadataArgs;
+  /** Docker target settings; only with `target: docker`. @default - MySQL and Elasticsearch */
+  docker?: DockerArgs;
+  /** Kubernetes target settings; only with `target: kubernetes`. @default - dependencies chart and an nginx ingress */
+  kubernetes?: KubernetesArgs;
+  /**
+   * Whether `pulumi destroy` keeps databases, volumes and signing keys.
+   * @default "retain"
+   */
+  dataRetention?: DataRetention;
+  /**
+   * Protect databases, volumes and signing keys from deletion.
+   * @default - true in production, false elsewhere
+   */
+  protect?: boolean;
+}
+
+/**
+ * OpenMetadata with single sign-on: the OIDC client at the identity provider, OpenMetadata's
+ * signing keys and secrets, and the deployment to Docker or Kubernetes with matching settings.
+ */
+export class OpenMetadataSso extends pulumi.ComponentResource {
+  /** The URL users open. */
+  public readonly url: pulumi.Output<string>;
+  /** OpenMetadata's login page. */
+  public readonly loginUrl: pulumi.Output<string>;
+  /** Client id of the OIDC client at the identity provider. */
+  public readonly clientId: pulumi.Output<string>;
+  /** Issuer (authority) of the identity provider. */
+  public readonly issuer: pulumi.Output<string>;
+  /** OpenMetadata's own JWKS, at the public URL. */
+  public readonly jwksUrl: pulumi.Output<string>;
+  /** Key id of OpenMetadata's signing key. */
+  public readonly keyId: pulumi.Output<string>;
+  /**
+   * The `authenticationConfiguration`, `authorizerConfiguration` and `jwtTokenConfiguration`
+   * blocks for an `openmetadata.yaml` on your own hosts. Secrets appear as `${ENV}` references.
+   */
+  public readonly openMetadataYaml: pulumi.Output<string>;
+  /** Ingestion `workflowConfig` snippet for the `metadata` CLI (secret). */
+  public readonly workflowConfig: pulumi.Output<string>;
+  /** Keycloak of the local stack, when `identity.provider` is `local-keycloak`. */
+  public readonly keycloakUrl?: pulumi.Output<string>;
+  /** Demo user of the local Keycloak. */
+  public readonly demoUser?: pulumi.Output<string>;
+  /** Demo user's password (secret). Read it with `pulumi stack output --show-secrets demoPassword`. */
+  public readonly demoPassword?: pulumi.Output<string>;
+  /** CA certificate to trust when the Docker target generates its TLS certificate. */
+  public readonly caCertificate?: pulumi.Output<string>;
+
+  constructor(name: string, args: OpenMetadataSsoArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Every problem is reported before anything is registered.
+    const settings = validateArgs(args);
+    super("openmetadata-sso:index:OpenMetadataSso", name, {}, opts);
+
+    const keep = retention(settings);
+    const keys = new SigningKeys(
+      `${name}-keys`,
+      {
+        bits: settings.keys.bits,
+        rotation: settings.keys.rotation,
+        issuer: settings.keys.issuer,
+        ...keep,
+      },
+      { parent: this },
+    );
+
+    const deployment =
+      settings.target === "docker"
+        ? this.deployToDocker(name, settings, keys)
+        : this.deployToKubernetes(name, settings, keys);
+
+    this.url = pulumi.output(settings.publicUrl);
+    this.loginUrl = pulumi.output(loginUrl(settings.publicUrl));
+    this.clientId = deployment.identity.clientId;
+    this.issuer = deployment.identity.issuer;
+    this.jwksUrl = pulumi.output(openMetadataJwksUrl(settings.publicUrl));
+    this.keyId = keys.keyId;
+    this.openMetadataYaml = deployment.env.apply(bareMetalSnippet);
+    this.workflowConfig = pulumi.secret(
+      workflowConfig(`${settings.publicUrl}/api`, envReference("OPENMETADATA_INGESTION_BOT_TOKEN")),
+    );
+    this.keycloakUrl = deployment.keycloakUrl;
+    this.demoUser = deployment.demoUser;
+    this.demoPassword = deployment.demoPassword;
+    this.caCertificate = deployment.caCertificate;
+
+    this.registerOutputs({
+      url: this.url,
+      loginUrl: this.loginUrl,
+      clientId: this.clientId,
+      issuer: this.issuer,
+      jwksUrl: this.jwksUrl,
+      keyId: this.keyId,
+      openMetadataYaml: this.openMetadataYaml,
+      workflowConfig: this.workflowConfig,
+      keycloakUrl: this.keycloakUrl,
+      demoUser: this.demoUser,
+      demoPassword: this.demoPassword,
+      caCertificate: this.caCertificate,
+    });
+  }
+
+  private deployToDocker(name: string, settings: ResolvedSettings, keys: SigningKeys): Deployment {
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded only by Docker stacks (issue 9) */
+    const { dockerNetwork, DockerDeployment } = require("./docker") as typeof import("./docker");
+    const network = dockerNetwork(`${name}-network`, { parent: this });
+    let identity: IdentityApp;
+    let local: Pick<Deployment, "keycloakUrl" | "demoUser" | "demoPassword"> = {};
+    if (settings.identity.provider === "local-keycloak") {
+      const { LocalKeycloak } =
+        require("./identity/local-keycloak") as typeof import("./identity/local-keycloak");
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const keycloak = new LocalKeycloak(
+        `${name}-keycloak`,
+        {
+          publicUrl: settings.publicUrl,
+          clientType: settings.identity.clientType,
+          principalDomain: settings.principalDomain,
+          networkName: network.name,
+          prefix: `${name}-keycloak`,
+          ...settings.identity.localKeycloak!,
+        },
+        { parent: this },
+      );
+      identity = keycloak.app;
+      local = {
+        keycloakUrl: keycloak.url,
+        demoUser: keycloak.demoUser,
+        demoPassword: keycloak.demoPassword,
+      };
+    } else {
+      identity = createIdentityApp(name, settings, this);
+    }
+    const deployment = new DockerDeployment(
+      `${name}-docker`,
+      { settings, identity, keys, networkName: network.name, prefix: name },
+      { parent: this },
+    );
+    return { identity, env: deployment.env, caCertificate: deployment.caCertificate, ...local };
+  }
+
+  private deployToKubernetes(
+    name: string,
+    settings: ResolvedSettings,
+    keys: SigningKeys,
+  ): Deployment {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by Kubernetes stacks (issue 9)
+    const { KubernetesDeployment } = require("./kubernetes") as typeof import("./kubernetes");
+    const identity = createIdentityApp(name, settings, this);
+    const deployment = new KubernetesDeployment(
+      `${name}-k8s`,
+      { settings, identity, keys },
+      { parent: this },
+    );
+    return { identity, env: deployment.env };
+  }
+}
+
+/** What a target hands back to the top-level component. */
+interface Deployment {
+  identity: IdentityApp;
+  env: pulumi.Output<ServerEnv>;
+  keycloakUrl?: pulumi.Output<string>;
+  demoUser?: pulumi.Output<string>;
+  demoPassword?: pulumi.Output<string>;
+  caCertificate?: pulumi.Output<string>;
+}
+
+/** The bare-metal snippet: the security part of the env, with secrets as `${ENV}` references. */
+export function bareMetalSnippet(env: ServerEnv): string {
+  const security = Object.fromEntries(
+    Object.keys(SECURITY_YAML_KEYS)
+      .filter((key) => env[key] !== undefined)
+      .map((key) => {
+        const value = env[key];
+        return [key, isSecretRef(value) ? envReference(key) : value];
+      }),
+  );
+  return securityYaml(security);
+}
+
+/**
+ * Creates the OIDC client at a hosted identity provider. Each provider module is loaded only when
+ * the stack uses it.
+ */
+function createIdentityApp(
+  name: string,
+  settings: ResolvedSettings,
+  parent: pulumi.Resource,
+): IdentityApp {
+  const identity = settings.identity;
+  const common = {
+    publicUrl: settings.publicUrl,
+    clientType: identity.clientType,
+    appName: identity.appName ?? `OpenMetadata (${name})`,
+  };
+  const opts = { parent };
+  /* eslint-disable @typescript-eslint/no-require-imports -- one provider SDK per stack (issue 9) */
+  switch (identity.provider) {
+    case "okta": {
+      const { OktaApp } = require("./identity/okta") as typeof import("./identity/okta");
+      return new OktaApp(`${name}-okta`, { ...common, ...identity.okta }, opts).app;
+    }
+    case "auth0":
+      throw new Error("TODO(identity helper): auth0");
+    case "keycloak":
+      throw new Error("TODO(identity helper): keycloak");
+    case "onelogin":
+      throw new Error("TODO(identity helper): onelogin");
+    case "entra":
+      throw new Error("TODO(identity helper): entra");
+    case "oidc":
+      throw new Error("TODO(identity helper): oidc");
+    case "local-keycloak":
+      throw new Error("local-keycloak is created by the Docker target.");
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
