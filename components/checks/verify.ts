@@ -1,0 +1,141 @@
+/**
+ * Post-deploy verification: does the running server serve the auth settings that were deployed?
+ *
+ * OpenMetadata can keep serving an older auth config from its database after first boot (user
+ * pains P1 to P3, P11, P12). After every create or update of the server, the target runs
+ * {@link verifyOpenMetadata} from inside the server's own network: a one-shot container on Docker,
+ * a Job on Kubernetes. Both run the very same function, shipped as {@link verifierScript}, so there
+ * is one implementation to test.
+ */
+import { isSecretRef, type ServerEnv } from "../settings";
+
+/**
+ * What the running server must report. `/api/v1/system/config/auth` copies only these fields
+ * from its effective config; the rest (`publicKeyUrls`, `responseType`) come back as schema
+ * defaults whatever was deployed, so they cannot be compared.
+ */
+export interface ExpectedAuth {
+  provider: string;
+  providerName: string;
+  clientId: string;
+  authority: string;
+  callbackUrl: string;
+  clientType: string;
+  /** Key id OpenMetadata's own JWKS must serve. */
+  keyId: string;
+}
+
+/** Result of one verification. */
+export interface VerificationResult {
+  ok: boolean;
+  /** One line per field that differs, or per request that failed. */
+  problems: string[];
+}
+
+/** The expected auth settings, read from the env that was deployed. */
+export function expectedAuth(env: ServerEnv): ExpectedAuth {
+  const plain = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || isSecretRef(value))
+      throw new Error(`The deployed env has no plain ${name}.`);
+    return value;
+  };
+  return {
+    provider: plain("AUTHENTICATION_PROVIDER"),
+    providerName: plain("CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME"),
+    clientId: plain("AUTHENTICATION_CLIENT_ID"),
+    authority: plain("AUTHENTICATION_AUTHORITY"),
+    callbackUrl: plain("AUTHENTICATION_CALLBACK_URL"),
+    clientType: plain("AUTHENTICATION_CLIENT_TYPE"),
+    keyId: plain("JWT_KEY_ID"),
+  };
+}
+
+/** What to do when the server disagrees with what was deployed. */
+export const DRIFT_REMEDY =
+  "OpenMetadata is serving auth settings stored in its database, not the ones deployed (user pain P1). " +
+  "Remedy: inspect them with `./bootstrap/openmetadata-ops.sh get-security-config` in the server container, " +
+  "then replace them with the deployed ones (`./bootstrap/openmetadata-ops.sh update-security-config`), " +
+  "or remove the stored settings so the server reads its environment again, and re-run `pulumi up`.";
+
+/**
+ * Reads `/api/v1/system/config/auth` and `/api/v1/system/config/jwks` from `baseUrl` and compares
+ * them with `expected`. Self-contained on purpose: its source is shipped into the verifier
+ * container, so it may use only globals (`fetch`, `JSON`).
+ */
+export async function verifyOpenMetadata(
+  baseUrl: string,
+  expected: ExpectedAuth,
+  remedy: string,
+): Promise<VerificationResult> {
+  const problems: string[] = [];
+  const get = async (path: string): Promise<unknown> => {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { accept: "application/json" } });
+    if (!response.ok) throw new Error(`GET ${path} answered HTTP ${response.status}`);
+    return response.json();
+  };
+  try {
+    const auth = (await get("/api/v1/system/config/auth")) as Record<string, unknown>;
+    const fields = [
+      "provider",
+      "providerName",
+      "clientId",
+      "authority",
+      "callbackUrl",
+      "clientType",
+    ] as const;
+    for (const field of fields) {
+      if (auth[field] !== expected[field]) {
+        problems.push(
+          `${field}: deployed ${JSON.stringify(expected[field])}, server reports ${JSON.stringify(auth[field])}`,
+        );
+      }
+    }
+  } catch (error) {
+    problems.push(`auth config: ${(error as Error).message}`);
+  }
+  try {
+    const jwks = (await get("/api/v1/system/config/jwks")) as { keys?: { kid?: string }[] };
+    const kids = (jwks.keys ?? []).map((key) => key.kid);
+    if (!kids.includes(expected.keyId)) {
+      problems.push(
+        `jwks: the server does not serve key id ${JSON.stringify(expected.keyId)} (serves ${JSON.stringify(kids)}); its signing keys did not load`,
+      );
+    }
+  } catch (error) {
+    problems.push(`jwks: ${(error as Error).message}`);
+  }
+  if (problems.length > 0) problems.push(remedy);
+  return { ok: problems.length === 0, problems };
+}
+
+/** Environment variables the verifier script reads. */
+export const VERIFIER_ENV = { url: "OPENMETADATA_URL", expected: "EXPECTED_AUTH" } as const;
+
+/**
+ * A standalone Node script that runs {@link verifyOpenMetadata} with `OPENMETADATA_URL` and
+ * `EXPECTED_AUTH` from its environment, retrying while the server starts, and exits 1 with every
+ * problem printed when it disagrees.
+ */
+export function verifierScript(attempts = 30, delayMs = 5000): string {
+  return [
+    // Transpilers that keep function names (esbuild, as tsx and vitest run it) emit __name calls.
+    `const __name = (fn) => fn;`,
+    `const verifyOpenMetadata = ${verifyOpenMetadata.toString()};`,
+    `const remedy = ${JSON.stringify(DRIFT_REMEDY)};`,
+    `const url = process.env.${VERIFIER_ENV.url};`,
+    `const expected = JSON.parse(process.env.${VERIFIER_ENV.expected});`,
+    `(async () => {`,
+    `  let result;`,
+    `  for (let attempt = 1; attempt <= ${attempts}; attempt++) {`,
+    `    result = await verifyOpenMetadata(url, expected, remedy);`,
+    `    if (result.ok) { console.log("openmetadata-sso: the server serves the deployed auth settings and key id " + expected.keyId); return; }`,
+    `    if (attempt < ${attempts}) await new Promise((r) => setTimeout(r, ${delayMs}));`,
+    `  }`,
+    `  console.error("openmetadata-sso: verification failed");`,
+    `  for (const problem of result.problems) console.error("  - " + problem);`,
+    `  process.exit(1);`,
+    `})();`,
+    ``,
+  ].join("\n");
+}

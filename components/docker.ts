@@ -1,0 +1,566 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { expectedAuth, VERIFIER_ENV, verifierScript } from "./checks/verify";
+import type { ResolvedDocker, ResolvedSettings } from "./config";
+import {
+  retention,
+  secretSource,
+  secretSources,
+  securityInput,
+  type SecretSources,
+} from "./deployment";
+import type { IdentityApp } from "./identity/types";
+import type { SigningKeys } from "./keys";
+import { isSecretRef, KEY_PATHS, serverEnv, type ServerEnv, type Topology } from "./settings";
+import type { DatabaseEngine, SearchEngine } from "./types";
+import { hostOf } from "./urls";
+
+/** Pinned images of the dependencies. OpenMetadata's own images follow `openmetadata.version`. */
+export const PINNED_IMAGES = {
+  mysql: "mysql:8.0.39",
+  postgresql: "postgres:16.4",
+  elasticsearch: "docker.elastic.co/elasticsearch/elasticsearch:8.11.4",
+  opensearch: "opensearchproject/opensearch:2.19.1",
+  proxy: "nginx:1.27.3-alpine",
+  verifier: "node:22.12.0-alpine3.21",
+} as const;
+
+/** Every image a Docker deployment pulls, each pinned to an exact tag. */
+export function dockerImages(version: string, docker: ResolvedDocker) {
+  return {
+    server: `docker.getcollate.io/openmetadata/server:${version}`,
+    ingestion: `docker.getcollate.io/openmetadata/ingestion:${version}`,
+    database: docker.images.database ?? PINNED_IMAGES[docker.database],
+    search: docker.images.search ?? PINNED_IMAGES[docker.search],
+    proxy: docker.images.proxy ?? PINNED_IMAGES.proxy,
+    verifier: docker.images.verifier ?? PINNED_IMAGES.verifier,
+  };
+}
+
+/** Container DNS names, each derived from the deployment's prefix. */
+export function containerNames(prefix: string, database: DatabaseEngine, search: SearchEngine) {
+  return {
+    database: `${prefix}-${database}`,
+    search: `${prefix}-${search}`,
+    migrate: `${prefix}-migrate`,
+    server: `${prefix}-server`,
+    proxy: `${prefix}-proxy`,
+    ingestion: `${prefix}-ingestion`,
+    verify: `${prefix}-verify`,
+  };
+}
+
+const DATABASE_PORTS: Record<DatabaseEngine, number> = { mysql: 3306, postgresql: 5432 };
+
+/** Where the server finds its dependencies inside the Docker network. */
+export function dockerTopology(
+  settings: ResolvedSettings,
+  names: ReturnType<typeof containerNames>,
+): Topology {
+  const docker = settings.docker!;
+  return {
+    database: {
+      engine: docker.database,
+      host: names.database,
+      port: DATABASE_PORTS[docker.database],
+      name: "openmetadata_db",
+      user: "openmetadata_user",
+    },
+    search: {
+      engine: docker.search,
+      host: names.search,
+      port: 9200,
+      scheme: "http",
+      // Elasticsearch runs with security on and a generated password; OpenSearch's security
+      // plugin needs TLS on its REST port, so it runs unexposed in the private network instead.
+      ...(docker.search === "elasticsearch" ? { user: "elastic" } : {}),
+    },
+    ...(settings.openmetadata.ingestion
+      ? { airflowEndpoint: `http://${names.ingestion}:8080` }
+      : {}),
+    heapSize: settings.openmetadata.heapSize,
+    clusterName: settings.openmetadata.clusterName,
+  };
+}
+
+/** A database user to create at first start. */
+export interface DatabaseUser {
+  database: string;
+  user: string;
+  password: string;
+}
+
+/** SQL run once by the database image on an empty volume: one database and user each. */
+export function databaseInitSql(engine: DatabaseEngine, users: DatabaseUser[]): string {
+  const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+  return (
+    users
+      .map(({ database, user, password }) =>
+        engine === "mysql"
+          ? [
+              `CREATE DATABASE IF NOT EXISTS ${database};`,
+              `CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY ${quote(password)};`,
+              `GRANT ALL PRIVILEGES ON ${database}.* TO '${user}'@'%';`,
+            ].join("\n")
+          : [
+              `CREATE USER ${user} WITH PASSWORD ${quote(password)};`,
+              `CREATE DATABASE ${database} OWNER ${user};`,
+            ].join("\n"),
+      )
+      .join("\n") + (engine === "mysql" ? "\nFLUSH PRIVILEGES;\n" : "\n")
+  );
+}
+
+/** nginx configuration of the TLS proxy: HTTPS in, the server's HTTP port out. */
+export function proxyConfig(serverName: string, upstream: string): string {
+  return [
+    "server {",
+    "  listen 443 ssl;",
+    `  server_name ${serverName};`,
+    "  ssl_certificate /etc/nginx/tls/tls.crt;",
+    "  ssl_certificate_key /etc/nginx/tls/tls.key;",
+    "  ssl_protocols TLSv1.2 TLSv1.3;",
+    "  client_max_body_size 100m;",
+    "  location / {",
+    `    proxy_pass ${upstream};`,
+    "    proxy_set_header Host $host;",
+    "    proxy_set_header X-Forwarded-Host $host;",
+    "    proxy_set_header X-Forwarded-Proto https;",
+    "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+    "    proxy_set_header Upgrade $http_upgrade;",
+    '    proxy_set_header Connection "upgrade";',
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** `KEY=VALUE` entries for a container; each entry holding a secret is itself a secret. */
+export function containerEnvs(env: ServerEnv, sources: SecretSources): pulumi.Output<string>[] {
+  return Object.keys(env)
+    .sort()
+    .map((name) => {
+      const value = env[name];
+      return isSecretRef(value)
+        ? pulumi.secret(pulumi.interpolate`${name}=${secretSource(sources, value.secret)}`)
+        : pulumi.output(`${name}=${value}`);
+    });
+}
+
+/** The JWT key files, uploaded at the paths the settings name; the private key is a secret. */
+export function keyUploads(keys: SigningKeys): docker.types.input.ContainerUpload[] {
+  return [
+    { file: KEY_PATHS.privateKey, contentBase64: keys.privateKeyDer },
+    { file: KEY_PATHS.publicKey, contentBase64: keys.publicKeyDer },
+  ];
+}
+
+/** Creates the deployment's network; every container resolves the others by name on it. */
+export function dockerNetwork(name: string, opts: pulumi.CustomResourceOptions): docker.Network {
+  return new docker.Network(name, { name, driver: "bridge" }, opts);
+}
+
+/** Arguments of {@link DockerDeployment}. */
+export interface DockerDeploymentArgs {
+  /**
+   * Validated settings; `settings.docker` holds the target's own.
+   * @default - required
+   */
+  settings: ResolvedSettings;
+  /**
+   * The OIDC client OpenMetadata uses.
+   * @default - required
+   */
+  identity: IdentityApp;
+  /**
+   * Signing keys, fernet key and passwords.
+   * @default - required
+   */
+  keys: SigningKeys;
+  /**
+   * Docker network every container joins.
+   * @default - required
+   */
+  networkName: pulumi.Input<string>;
+  /**
+   * Prefix of every container and volume name.
+   * @default - the component name
+   */
+  prefix?: string;
+}
+
+/**
+ * OpenMetadata on one Docker host: database and search with retained volumes and health checks, a
+ * one-shot migration with the server's exact env and files, the server, an optional TLS proxy and
+ * ingestion service, and a verification run from inside the network.
+ */
+export class DockerDeployment extends pulumi.ComponentResource {
+  /** The server environment as deployed, with secrets as references. */
+  public readonly env: pulumi.Output<ServerEnv>;
+  /** CA certificate to trust, when the TLS certificate is generated. */
+  public readonly caCertificate?: pulumi.Output<string>;
+
+  constructor(name: string, args: DockerDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openmetadata-sso:index:DockerDeployment", name, {}, opts);
+    const { settings, identity, keys } = args;
+    const target = settings.docker!;
+    const prefix = args.prefix ?? name;
+    const names = containerNames(prefix, target.database, target.search);
+    const images = dockerImages(settings.openmetadata.version, target);
+    const keep = retention(settings);
+    const parent = { parent: this };
+    const network = [{ name: args.networkName, aliases: [] as string[] }];
+    const tlsOn = target.tls.mode !== "off";
+    const sources = secretSources(keys, identity);
+
+    const pulled = new Map<string, docker.RemoteImage>();
+    const image = (reference: string) => {
+      let remote = pulled.get(reference);
+      if (!remote) {
+        const role = reference.replace(/^.*\//, "").replace(/[^A-Za-z0-9]+/g, "-");
+        remote = new docker.RemoteImage(
+          `${name}-image-${role}`,
+          { name: reference, keepLocally: true },
+          parent,
+        );
+        pulled.set(reference, remote);
+      }
+      return remote.imageId;
+    };
+    const volume = (role: string) =>
+      new docker.Volume(`${name}-${role}`, { name: `${prefix}-${role}` }, { ...parent, ...keep });
+
+    // Database: generated passwords, created by an init script on the empty volume.
+    const databaseVolume = volume("db-data");
+    const users = pulumi
+      .all([keys.databasePassword, keys.airflowDatabasePassword])
+      .apply(([om, airflow]) => [
+        { database: "openmetadata_db", user: "openmetadata_user", password: om },
+        ...(settings.openmetadata.ingestion
+          ? [{ database: "airflow_db", user: "airflow_user", password: airflow }]
+          : []),
+      ]);
+    const mysql = target.database === "mysql";
+    const database = new docker.Container(
+      `${name}-database`,
+      {
+        name: names.database,
+        image: image(images.database),
+        restart: "unless-stopped",
+        networksAdvanced: network,
+        envs: mysql
+          ? [pulumi.secret(pulumi.interpolate`MYSQL_ROOT_PASSWORD=${keys.adminPassword}`)]
+          : [pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${keys.adminPassword}`)],
+        command: mysql ? ["--sort_buffer_size=10M"] : ["-c", "work_mem=10MB"],
+        volumes: [
+          {
+            volumeName: databaseVolume.name,
+            containerPath: mysql ? "/var/lib/mysql" : "/var/lib/postgresql/data",
+          },
+        ],
+        uploads: [
+          {
+            file: "/docker-entrypoint-initdb.d/openmetadata.sql",
+            content: pulumi.secret(users.apply((list) => databaseInitSql(target.database, list))),
+          },
+        ],
+        healthcheck: {
+          tests: mysql
+            ? [
+                "CMD-SHELL",
+                'mysql --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use openmetadata_db"',
+              ]
+            : ["CMD-SHELL", "pg_isready -U postgres -d openmetadata_db"],
+          interval: "10s",
+          timeout: "10s",
+          retries: 30,
+          startPeriod: "30s",
+        },
+        wait: true,
+        waitTimeout: 300,
+      },
+      { ...parent, dependsOn: [databaseVolume] },
+    );
+
+    // Search.
+    const searchVolume = volume("search-data");
+    const elastic = target.search === "elasticsearch";
+    const search = new docker.Container(
+      `${name}-search`,
+      {
+        name: names.search,
+        image: image(images.search),
+        restart: "unless-stopped",
+        networksAdvanced: network,
+        envs: elastic
+          ? [
+              "discovery.type=single-node",
+              "ES_JAVA_OPTS=-Xms1024m -Xmx1024m",
+              "xpack.security.enabled=true",
+              "xpack.security.http.ssl.enabled=false",
+              "xpack.security.transport.ssl.enabled=false",
+              pulumi.secret(pulumi.interpolate`ELASTIC_PASSWORD=${keys.searchPassword}`),
+            ]
+          : [
+              "discovery.type=single-node",
+              "OPENSEARCH_JAVA_OPTS=-Xms1024m -Xmx1024m",
+              "DISABLE_SECURITY_PLUGIN=true",
+              "DISABLE_INSTALL_DEMO_CONFIG=true",
+            ],
+        volumes: [
+          {
+            volumeName: searchVolume.name,
+            containerPath: elastic ? "/usr/share/elasticsearch/data" : "/usr/share/opensearch/data",
+          },
+        ],
+        healthcheck: {
+          tests: elastic
+            ? [
+                "CMD-SHELL",
+                'curl -s -u "elastic:$ELASTIC_PASSWORD" http://localhost:9200/_cluster/health | grep -qE \'"status":"(green|yellow)"\'',
+              ]
+            : [
+                "CMD-SHELL",
+                'curl -s http://localhost:9200/_cluster/health | grep -qE \'"status":"(green|yellow)"\'',
+              ],
+          interval: "15s",
+          timeout: "10s",
+          retries: 20,
+          startPeriod: "30s",
+        },
+        wait: true,
+        waitTimeout: 300,
+      },
+      { ...parent, dependsOn: [searchVolume] },
+    );
+
+    // The server's settings, and the env both the migration and the server get.
+    const internalUrl = `http://${names.server}:8585`;
+    const input = securityInput(settings, identity, keys, internalUrl, tlsOn);
+    const topology = dockerTopology(settings, names);
+    this.env = input.apply((plain) => serverEnv(plain, topology));
+    const envs = this.env.apply((env) => containerEnvs(env, sources));
+    const uploads = keyUploads(keys);
+    const serverImage = image(images.server);
+
+    // Migrations: one shot, same env and files; a failure stops the update before the server.
+    const migrate = new docker.Container(
+      `${name}-migrate`,
+      {
+        name: names.migrate,
+        image: serverImage,
+        networksAdvanced: network,
+        envs,
+        uploads,
+        workingDir: "/opt/openmetadata",
+        command: ["./bootstrap/openmetadata-ops.sh", "migrate"],
+        restart: "no",
+        mustRun: false,
+        attach: true,
+        logs: true,
+      },
+      { ...parent, dependsOn: [database, search] },
+    );
+    const migrated = pulumi.all([migrate.exitCode, migrate.containerLogs]).apply(([code, logs]) => {
+      if (code !== undefined && code !== 0) {
+        throw new pulumi.RunError(
+          `The OpenMetadata migration failed with exit code ${code}; the server was not started. ` +
+            `Read the whole log with: docker logs ${names.migrate}\n${tail(logs)}`,
+        );
+      }
+      return "succeeded";
+    });
+
+    // Ingestion (Airflow), with the password the server uses and its own database.
+    if (settings.openmetadata.ingestion) {
+      new docker.Container(
+        `${name}-ingestion`,
+        {
+          name: names.ingestion,
+          image: image(images.ingestion),
+          restart: "unless-stopped",
+          networksAdvanced: network,
+          entrypoints: ["/bin/bash"],
+          command: ["/opt/airflow/ingestion_dependency.sh"],
+          envs: [
+            "AIRFLOW__API__AUTH_BACKENDS=airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session",
+            "AIRFLOW__CORE__EXECUTOR=LocalExecutor",
+            "AIRFLOW__OPENMETADATA_AIRFLOW_APIS__DAG_GENERATED_CONFIGS=/opt/airflow/dag_generated_configs",
+            `DB_HOST=${names.database}`,
+            `DB_PORT=${DATABASE_PORTS[target.database]}`,
+            "AIRFLOW_DB=airflow_db",
+            `DB_SCHEME=${mysql ? "mysql+mysqldb" : "postgresql+psycopg2"}`,
+            "DB_USER=airflow_user",
+            pulumi.secret(pulumi.interpolate`DB_PASSWORD=${keys.airflowDatabasePassword}`),
+            "AIRFLOW_ADMIN_USER=admin",
+            pulumi.secret(pulumi.interpolate`AIRFLOW_ADMIN_PASSWORD=${keys.airflowPassword}`),
+          ],
+          volumes: ["dag-airflow", "dags", "tmp"].map((role) => ({
+            volumeName: volume(`ingestion-${role}`).name,
+            containerPath: {
+              "dag-airflow": "/opt/airflow/dag_generated_configs",
+              dags: "/opt/airflow/dags",
+              tmp: "/tmp",
+            }[role]!,
+          })),
+        },
+        { ...parent, dependsOn: [database, search] },
+      );
+    }
+
+    // The server waits for a successful migration and for nothing else.
+    const server = new docker.Container(
+      `${name}-server`,
+      {
+        name: names.server,
+        image: serverImage,
+        restart: "unless-stopped",
+        networksAdvanced: network,
+        envs,
+        uploads,
+        ports: [
+          // Behind the TLS proxy the server is reachable on the host's loopback only.
+          { internal: 8585, external: target.httpPort, ip: tlsOn ? "127.0.0.1" : "0.0.0.0" },
+          { internal: 8586, external: target.adminPort, ip: "127.0.0.1" },
+        ],
+        labels: [
+          { label: "openmetadata-sso.role", value: "server" },
+          { label: "openmetadata-sso.migration", value: migrated },
+        ],
+        healthcheck: {
+          tests: ["CMD-SHELL", "wget -q --spider http://localhost:8586/healthcheck"],
+          interval: "15s",
+          timeout: "10s",
+          retries: 40,
+          startPeriod: "60s",
+        },
+        wait: true,
+        waitTimeout: 600,
+      },
+      { ...parent, dependsOn: [migrate] },
+    );
+
+    // TLS: a reverse proxy in front of the server, with a provided or generated certificate.
+    const dependsForVerify: pulumi.Resource[] = [server];
+    if (tlsOn) {
+      const certificate = this.certificate(name, settings, target);
+      this.caCertificate = certificate.caCertificate;
+      const proxy = new docker.Container(
+        `${name}-proxy`,
+        {
+          name: names.proxy,
+          image: image(images.proxy),
+          restart: "unless-stopped",
+          networksAdvanced: network,
+          ports: [{ internal: 443, external: target.tls.httpsPort }],
+          uploads: [
+            {
+              file: "/etc/nginx/conf.d/default.conf",
+              content: proxyConfig(hostOf(settings.publicUrl), `http://${names.server}:8585`),
+            },
+            { file: "/etc/nginx/tls/tls.crt", content: certificate.certificate },
+            { file: "/etc/nginx/tls/tls.key", content: pulumi.secret(certificate.privateKey) },
+          ],
+        },
+        { ...parent, dependsOn: [server] },
+      );
+      dependsForVerify.push(proxy);
+    }
+
+    // Verification, from inside the network, after every change of the server.
+    const verify = new docker.Container(
+      `${name}-verify`,
+      {
+        name: names.verify,
+        image: image(images.verifier),
+        networksAdvanced: network,
+        envs: [
+          `${VERIFIER_ENV.url}=${internalUrl}`,
+          pulumi.interpolate`${VERIFIER_ENV.expected}=${this.env.apply((env) => JSON.stringify(expectedAuth(env)))}`,
+          pulumi.interpolate`OPENMETADATA_SERVER_ID=${server.id}`,
+        ],
+        uploads: [{ file: "/verify/verify.cjs", content: verifierScript() }],
+        command: ["node", "/verify/verify.cjs"],
+        restart: "no",
+        mustRun: false,
+        attach: true,
+        logs: true,
+      },
+      { ...parent, dependsOn: dependsForVerify },
+    );
+    verify.exitCode.apply((code) => {
+      if (code !== undefined && code !== 0) {
+        return verify.containerLogs.apply((logs) => {
+          throw new pulumi.RunError(
+            `OpenMetadata does not serve the auth settings that were deployed. Read: docker logs ${names.verify}\n${tail(logs)}`,
+          );
+        });
+      }
+      return code;
+    });
+
+    this.registerOutputs({ env: this.env, caCertificate: this.caCertificate });
+  }
+
+  /** The proxy's certificate: provided in config, or signed by a private CA generated here. */
+  private certificate(name: string, settings: ResolvedSettings, target: ResolvedDocker) {
+    const parent = { parent: this };
+    if (target.tls.mode === "provided") {
+      return {
+        certificate: pulumi.output(target.tls.certificate!),
+        privateKey: pulumi.secret(pulumi.output(target.tls.privateKey!)),
+        caCertificate: undefined,
+      };
+    }
+    const host = hostOf(settings.publicUrl);
+    const caKey = new tls.PrivateKey(
+      `${name}-ca-key`,
+      { algorithm: "ECDSA", ecdsaCurve: "P256" },
+      parent,
+    );
+    const ca = new tls.SelfSignedCert(
+      `${name}-ca`,
+      {
+        privateKeyPem: caKey.privateKeyPem,
+        isCaCertificate: true,
+        validityPeriodHours: 24 * 365 * 5,
+        allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+        subject: { commonName: `openmetadata-sso CA (${name})`, organization: "openmetadata-sso" },
+      },
+      parent,
+    );
+    const serverKey = new tls.PrivateKey(
+      `${name}-tls-key`,
+      { algorithm: "ECDSA", ecdsaCurve: "P256" },
+      parent,
+    );
+    const request = new tls.CertRequest(
+      `${name}-tls-request`,
+      { privateKeyPem: serverKey.privateKeyPem, dnsNames: [host], subject: { commonName: host } },
+      parent,
+    );
+    const certificate = new tls.LocallySignedCert(
+      `${name}-tls-certificate`,
+      {
+        certRequestPem: request.certRequestPem,
+        caPrivateKeyPem: caKey.privateKeyPem,
+        caCertPem: ca.certPem,
+        validityPeriodHours: 24 * 365,
+        earlyRenewalHours: 24 * 30,
+        allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+      },
+      parent,
+    );
+    return {
+      certificate: pulumi.interpolate`${certificate.certPem}${ca.certPem}`,
+      privateKey: pulumi.secret(serverKey.privateKeyPem),
+      caCertificate: ca.certPem,
+    };
+  }
+}
+
+/** The last lines of a container log, for an error message. */
+function tail(logs: string | undefined, lines = 20): string {
+  return (logs ?? "").trimEnd().split("\n").slice(-lines).join("\n");
+}
