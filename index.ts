@@ -1,0 +1,41 @@
+/**
+ * The stack program: read and validate the stack config, create the component, export its outputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigValidationError, readStackConfig, type StackConfig } from "./components/config";
+import { OpenMetadataSso } from "./components/openmetadata-sso";
+
+function read(): StackConfig {
+  try {
+    return readStackConfig();
+  } catch (error) {
+    // A clean list of every problem, without a stack trace.
+    if (error instanceof ConfigValidationError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+const { args, placeholders } = read();
+if (placeholders.length > 0) {
+  pulumi.log.warn(
+    `Offline render: ${placeholders.join(", ")} ${placeholders.length === 1 ? "has" : "have"} no value here; a marked placeholder stands in.`,
+  );
+}
+
+const openmetadata = new OpenMetadataSso(`openmetadata-${pulumi.getStack()}`, args);
+
+export const url = openmetadata.url;
+export const loginUrl = openmetadata.loginUrl;
+export const clientId = openmetadata.clientId;
+export const issuer = openmetadata.issuer;
+export const jwksUrl = openmetadata.jwksUrl;
+export const keyId = openmetadata.keyId;
+export const openMetadataYaml = openmetadata.openMetadataYaml;
+export const workflowConfig = openmetadata.workflowConfig;
+export const keycloakUrl = openmetadata.keycloakUrl;
+export const demoUser = openmetadata.demoUser;
+export const demoPassword = openmetadata.demoPassword;
+export const demoPasswordCommand = openmetadata.demoPassword
+  ? pulumi.output("pulumi stack output --show-secrets demoPassword")
+  : undefined;
+export const caCertificate = openmetadata.caCertificate;

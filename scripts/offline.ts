@@ -1,0 +1,438 @@
+/**
+ * The offline runtime: Pulumi's mock monitor with a recorder, mock provider outputs, and a stack
+ * file loader. The render, the benchmark and the tests all evaluate the real program through it,
+ * with no Pulumi CLI, no credentials and no network.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+
+/** A secret input as the recorder saw it. */
+export class SecretValue {
+  constructor(readonly value: unknown) {}
+}
+
+/** One registration, with the options the engine would have received. */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  /** Name of the parent resource, or null at the top. */
+  parent: string | null;
+  urn: string;
+  custom: boolean;
+  /** Resolved inputs; secret values are {@link SecretValue}s. */
+  inputs: Record<string, unknown>;
+  options: {
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    replacementTrigger: unknown;
+    deleteBeforeReplace: boolean;
+    /** URNs of every resource this one depends on, explicit or through its inputs. */
+    dependencies: string[];
+    /** URNs each input depends on. */
+    propertyDependencies: Record<string, string[]>;
+    provider: string;
+  };
+}
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Placeholder for a value unknown at registration (preview). */
+export const UNKNOWN_VALUE = "<unknown>";
+
+/**
+ * Decodes inputs as they travel to the engine: secrets stay where they are (an element of a list
+ * keeps its own secretness, as in the engine's state), resource references become their URN.
+ */
+export function decodeWire(value: unknown): unknown {
+  if (value === UNKNOWN) return UNKNOWN_VALUE;
+  if (Array.isArray(value)) return value.map(decodeWire);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SIG] === SECRET_SIG) return new SecretValue(decodeWire(record.value));
+    if (record[SIG] === RESOURCE_SIG) return record.urn;
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeWire(v)]));
+  }
+  return value;
+}
+
+/** Name segment of a URN. */
+export function nameOfUrn(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mock provider outputs.
+// ---------------------------------------------------------------------------------------------
+
+/** How mock outputs are produced. */
+export interface MockOptions {
+  /**
+   * Generate real RSA keys and random secrets, so rendered files are what a deployment mounts.
+   * When false, a fixed key pair is reused and random values are derived from resource names:
+   * fast and deterministic, for tests and the benchmark.
+   */
+  realKeys: boolean;
+}
+
+const keyCache = new Map<
+  number,
+  { privateKeyPemPkcs8: string; privateKeyPem: string; publicKeyPem: string }
+>();
+
+/** An RSA key pair in the PEM forms `@pulumi/tls` returns. Cached per size unless `fresh`. */
+export function rsaKeyPair(bits: number, fresh: boolean) {
+  const cached = keyCache.get(bits);
+  if (cached && !fresh) return cached;
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: bits });
+  const pair = {
+    privateKeyPemPkcs8: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
+  if (!fresh) keyCache.set(bits, pair);
+  return pair;
+}
+
+function digest(seed: string, length: number): string {
+  return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+const MOCK_CERTIFICATE =
+  "-----BEGIN CERTIFICATE-----\nbW9jayBjZXJ0aWZpY2F0ZSBmcm9tIHRoZSBvZmZsaW5lIHJlbmRlcg==\n-----END CERTIFICATE-----\n";
+
+/** Outputs a provider would add to a resource's inputs. */
+export function mockOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  options: MockOptions,
+): Record<string, unknown> {
+  const random = (length: number) =>
+    options.realKeys
+      ? crypto.randomBytes(length).toString("base64url").slice(0, length)
+      : digest(`secret:${name}`, length);
+  switch (type) {
+    case "tls:index/privateKey:PrivateKey": {
+      const bits = (inputs.rsaBits as number | undefined) ?? 2048;
+      return inputs.algorithm === "RSA"
+        ? rsaKeyPair(bits, options.realKeys)
+        : { privateKeyPem: "mock-ecdsa-key", publicKeyPem: "mock" };
+    }
+    case "tls:index/selfSignedCert:SelfSignedCert":
+    case "tls:index/locallySignedCert:LocallySignedCert":
+      return { certPem: MOCK_CERTIFICATE };
+    case "tls:index/certRequest:CertRequest":
+      return {
+        certRequestPem:
+          "-----BEGIN CERTIFICATE REQUEST-----\nbW9jaw==\n-----END CERTIFICATE REQUEST-----\n",
+      };
+    case "random:index/randomUuid:RandomUuid":
+      return { result: options.realKeys ? crypto.randomUUID() : uuidFrom(name) };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: random((inputs.length as number | undefined) ?? 32) };
+    case "random:index/randomBytes:RandomBytes": {
+      const length = (inputs.length as number | undefined) ?? 32;
+      const bytes = options.realKeys
+        ? crypto.randomBytes(length)
+        : Buffer.from(digest(`bytes:${name}`, length * 2), "hex");
+      return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
+    }
+    case "okta:app/oAuth:OAuth":
+      return { clientId: `0oa${digest(name, 17)}`, clientSecret: random(40) };
+    case "auth0:index/client:Client":
+      return { clientId: digest(`auth0:${name}`, 32) };
+    case "auth0:index/clientCredentials:ClientCredentials":
+      return { clientSecret: inputs.authenticationMethod === "none" ? "" : random(64) };
+    case "keycloak:index/realm:Realm":
+      return { realm: inputs.realm, internalId: uuidFrom(`realm:${name}`) };
+    case "keycloak:openid/client:Client":
+      return { clientSecret: inputs.accessType === "PUBLIC" ? "" : random(32) };
+    case "azuread:index/application:Application":
+      return {
+        clientId: uuidFrom(`entra-client:${name}`),
+        objectId: uuidFrom(`entra-object:${name}`),
+      };
+    case "azuread:index/applicationPassword:ApplicationPassword":
+      return { value: random(40), keyId: uuidFrom(`entra-password:${name}`) };
+    case "docker:index/remoteImage:RemoteImage":
+      return {
+        imageId: `sha256:${digest(`image:${String(inputs.name)}`, 64)}`,
+        repoDigest: `${String(inputs.name)}@sha256:${digest(String(inputs.name), 64)}`,
+      };
+    case "docker:index/container:Container":
+      return { exitCode: 0, containerLogs: "" };
+    case "kubernetes:helm.sh/v3:Release":
+      return {
+        status: { name: inputs.name, namespace: inputs.namespace, status: "deployed", revision: 1 },
+      };
+    case "pulumi-nodejs:dynamic:Resource":
+    default:
+      if (type.startsWith("pulumi-nodejs:dynamic"))
+        return { clientId: digest(`dynamic:${name}`, 24), clientSecret: random(40) };
+      return {};
+  }
+}
+
+function uuidFrom(seed: string): string {
+  const h = digest(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Results of provider functions (invokes). */
+export function mockCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (token) {
+    case "okta:auth/getServer:getServer": {
+      const config = new pulumi.Config("okta");
+      const org = config.get("orgName") ?? process.env.OKTA_ORG_NAME ?? "example";
+      const base = config.get("baseUrl") ?? process.env.OKTA_BASE_URL ?? "okta.com";
+      const id = (inputs.name as string | undefined) ?? "default";
+      return {
+        id,
+        name: id,
+        issuer: `https://${org}.${base}/oauth2/${id}`,
+        audiences: ["api://default"],
+      };
+    }
+    default:
+      return inputs;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The recording monitor.
+// ---------------------------------------------------------------------------------------------
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+  getDeletebeforereplace(): boolean;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+  getProvider(): string;
+  getObject(): { toJavaScript(): unknown };
+}
+
+/** Installs the mock runtime and returns the list it records every registration into. */
+export function installMocks(
+  options: MockOptions & { project: string; stack: string; preview?: boolean },
+): RecordedResource[] {
+  const recorded: RecordedResource[] = [];
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({
+      id: args.custom ? `${args.name}-id` : undefined,
+      state: { ...args.inputs, ...mockOutputs(args.type, args.name, args.inputs, options) },
+    }),
+    call: (args) => mockCall(args.token, args.inputs),
+  };
+  const { MockMonitor } =
+    require("@pulumi/pulumi/runtime/mocks") as typeof import("@pulumi/pulumi/runtime/mocks");
+  class RecordingMonitor extends MockMonitor {
+    override async registerResource(
+      req: RegisterRequest,
+      callback: (err: unknown, res: unknown) => void,
+    ) {
+      const propertyDependencies: Record<string, string[]> = {};
+      req.getPropertydependenciesMap().forEach((value, key) => {
+        propertyDependencies[key] = value.getUrnsList();
+      });
+      const parent = req.getParent();
+      recorded.push({
+        type: req.getType(),
+        name: req.getName(),
+        parent: parent ? nameOfUrn(parent) : null,
+        urn: "",
+        custom: req.getCustom(),
+        inputs: decodeWire(req.getObject().toJavaScript()) as Record<string, unknown>,
+        options: {
+          protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
+          ignoreChanges: req.getIgnorechangesList(),
+          replaceOnChanges: req.getReplaceonchangesList(),
+          replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
+          dependencies: req.getDependenciesList(),
+          propertyDependencies,
+          provider: req.getProvider(),
+        },
+      });
+      const entry = recorded[recorded.length - 1];
+      return super.registerResource(req, (err: unknown, res: unknown) => {
+        if (res) entry.urn = (res as { getUrn(): string }).getUrn();
+        callback(err, res);
+      });
+    }
+  }
+  const monitor = new RecordingMonitor(mocks);
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
+  };
+  const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
+  // setMockOptions resets the engine feature flags; restore them exactly as setMocks sets them,
+  // or secrets would be serialized as plain values.
+  settings.setMockOptions(monitor, options.project, options.stack, options.preview ?? false);
+  Object.assign(state.getStore(), {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsReplaceWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: true,
+    supportsInvokeTransforms: true,
+    supportsParameterization: true,
+    supportsResourceHooks: true,
+    supportsErrorHooks: true,
+    supportsInvokeDependsOn: false,
+  });
+  return recorded;
+}
+
+/** Waits until every registration the program started has completed. */
+export async function settle(): Promise<void> {
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+  await settings.waitForRPCs();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stack files.
+// ---------------------------------------------------------------------------------------------
+
+/** The project root: where Pulumi.yaml lives. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** Stack names that have a file under `stacks/`. */
+export function stackNames(root = PROJECT_ROOT): string[] {
+  return fs
+    .readdirSync(path.join(root, "stacks"))
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}
+
+/** Config of a stack as the Pulumi CLI would pass it to the program. */
+export interface StackFileConfig {
+  project: string;
+  values: Record<string, string>;
+  secretKeys: string[];
+  /** Keys holding `secure:` values the offline render cannot decrypt. */
+  encrypted: string[];
+}
+
+/**
+ * Reads `Pulumi.yaml` and `stacks/Pulumi.<stack>.yaml` and merges them as the CLI does: project
+ * defaults first, stack values over them, structured values as JSON text.
+ */
+export function readStackFile(stack: string, root = PROJECT_ROOT): StackFileConfig {
+  const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    config?: Record<string, { default?: unknown } | unknown>;
+  };
+  const file = path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `No stack file ${path.relative(root, file)}. Known stacks: ${stackNames(root).join(", ")}`,
+    );
+  }
+  const stackFile = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const encrypted: string[] = [];
+  const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+
+  for (const [key, declaration] of Object.entries(project.config ?? {})) {
+    if (declaration && typeof declaration === "object" && "default" in declaration) {
+      values[qualify(key)] = encode((declaration as { default: unknown }).default);
+    }
+  }
+  for (const [key, raw] of Object.entries(stackFile.config ?? {})) {
+    const fullKey = qualify(key);
+    const { value, secret } = replaceSecure(raw, fullKey);
+    values[fullKey] = encode(value);
+    if (secret) {
+      secretKeys.push(fullKey);
+      encrypted.push(fullKey);
+    }
+  }
+  return { project: project.name, values, secretKeys, encrypted };
+}
+
+function replaceSecure(value: unknown, key: string): { value: unknown; secret: boolean } {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    if (Object.keys(record).length === 1 && typeof record.secure === "string") {
+      return { value: `offline-placeholder:${key}`, secret: true };
+    }
+    let secret = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(record)) {
+      const inner = replaceSecure(v, `${key}.${k}`);
+      out[k] = inner.value;
+      secret ||= inner.secret;
+    }
+    return { value: out, secret };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((v, i) => replaceSecure(v, `${key}[${i}]`));
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  return { value, secret: false };
+}
+
+function encode(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** A program evaluated offline. */
+export interface Evaluation {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+}
+
+/**
+ * Evaluates the stack program (`index.ts`) for a stack file under the mock runtime. Call once per
+ * process: the Pulumi runtime holds one program.
+ */
+export async function evaluateStack(
+  stack: string,
+  options: MockOptions & { root?: string },
+): Promise<Evaluation> {
+  const root = options.root ?? PROJECT_ROOT;
+  const config = readStackFile(stack, root);
+  process.env.OPENMETADATA_SSO_OFFLINE = "1";
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  const resources = installMocks({ ...options, project: config.project, stack });
+  const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(program)) {
+    if (pulumi.Output.isInstance(value)) {
+      outputs[key] = await unwrapOutput(value as pulumi.Output<unknown>);
+    }
+  }
+  await settle();
+  return { resources, outputs };
+}
+
+async function unwrapOutput(output: pulumi.Output<unknown>): Promise<unknown> {
+  const secret = await pulumi.isSecret(output);
+  const value = await new Promise((resolve) => output.apply(resolve));
+  return secret ? new SecretValue(value) : value;
+}
