@@ -368,25 +368,25 @@ function stripIndices(path: Path): string {
   return path.filter((part) => typeof part === "string").join(".");
 }
 
+function mappedKey(path: Path): string | undefined {
+  return [...SECRET_KEYS, ...PROVIDER_VALUES].find((entry) => entry.path === dotted(path))?.key;
+}
+
 const configNamer: KeyNamer = {
   source: "stack config",
   name(path) {
-    const mapped = [...SECRET_KEYS, ...PROVIDER_VALUES].find(
-      (entry) => entry.path === dotted(path),
-    );
-    return mapped ? mapped.key : `${NAMESPACE}:${dotted(path)}`;
+    return mappedKey(path) ?? `${NAMESPACE}:${dotted(path)}`;
   },
   set(path, example) {
-    const key = this.name(path);
-    const nested = path.length > 1 && key.startsWith(`${NAMESPACE}:`);
-    return `pulumi config set${nested ? " --path" : ""} ${quoteArg(key)} ${quoteArg(example)}`;
+    const nested = path.length > 1 && mappedKey(path) === undefined;
+    return `pulumi config set${nested ? " --path" : ""} ${quoteArg(this.name(path))} ${quoteArg(example)}`;
   },
   setSecret(path) {
     return `pulumi config set --secret ${this.name(path)} <value>`;
   },
   remove(path) {
-    const key = this.name(path);
-    return `pulumi config rm${path.length > 1 && key.startsWith(`${NAMESPACE}:`) ? " --path" : ""} ${quoteArg(key)}`;
+    const nested = path.length > 1 && mappedKey(path) === undefined;
+    return `pulumi config rm${nested ? " --path" : ""} ${quoteArg(this.name(path))}`;
   },
 };
 
@@ -413,6 +413,11 @@ const EXAMPLES: Record<string, string> = {
   "identity.keycloak.realm": "openmetadata",
   "kubernetes.database.host": "mysql.example.internal",
   "kubernetes.search.host": "opensearch.example.internal",
+};
+
+/** Required objects are set through their first required field. */
+const REQUIRED_FIXES: Record<string, { path: Path; example: string }> = {
+  identity: { path: ["identity", "provider"], example: "okta" },
 };
 
 class IssueCollector {
@@ -529,8 +534,16 @@ function zodIssues(
         break;
       case "invalid_type":
         if (got === undefined) {
-          const example = EXAMPLES[stripIndices(path)] ?? "<value>";
-          out.add(path, `is required. Set it: ${out.namer.set(path, example)}`);
+          const fix = REQUIRED_FIXES[stripIndices(path)] ?? {
+            path,
+            example: EXAMPLES[stripIndices(path)] ?? "<value>",
+          };
+          out.add(path, `is required. Set it: ${out.namer.set(fix.path, fix.example)}`);
+        } else if (issue.expected === "array" && typeof got === "string") {
+          out.add(
+            path,
+            `must be ${expected(at)}; got ${show(got)}. Set it as a list: ${out.namer.set([...path, 0], got)}`,
+          );
         } else {
           out.add(path, `must be ${expected(at)}; got ${show(got)}`);
         }
@@ -555,16 +568,16 @@ function unknownKey(out: IssueCollector, parent: Path, key: string, known: strin
   const path = [...parent, key];
   const secret = SECRET_KEYS.find((entry) => entry.path === dotted(path));
   if (secret && out.namer === configNamer) {
-    out.add(
-      path,
+    out.addKey(
+      `${NAMESPACE}:${dotted(path)}`,
       `is a secret and has its own key; it must not sit in plain config. Remove it and run: pulumi config set --secret ${secret.key} <value>`,
     );
     return;
   }
   const fromProvider = PROVIDER_VALUES.find((entry) => entry.path === dotted(path));
   if (fromProvider && out.namer === configNamer) {
-    out.add(
-      path,
+    out.addKey(
+      `${NAMESPACE}:${dotted(path)}`,
       `comes from the provider's own config so it is typed once. Remove it and run: pulumi config set ${fromProvider.key} ${fromProvider.example}`,
     );
     return;
@@ -1117,6 +1130,8 @@ export interface RawConfig {
   values: Record<string, string>;
   /** Keys whose value is a secret. */
   secretKeys: ReadonlySet<string>;
+  /** Reads a secret key as a secret output. @default - `pulumi.secret` of the raw value */
+  readSecret?: (fullKey: string) => pulumi.Output<string>;
 }
 
 /** Reads the raw config of the running program. */
@@ -1130,6 +1145,10 @@ export function runtimeConfig(): RawConfig {
   return {
     values,
     secretKeys: new Set(Object.keys(values).filter((key) => internal.isConfigSecret(key))),
+    readSecret: (fullKey) => {
+      const [namespace, key] = splitKey(fullKey);
+      return new pulumi.Config(namespace).requireSecret(key);
+    },
   };
 }
 
@@ -1250,8 +1269,9 @@ function toArgs(
   const provider = parsed.identity?.provider;
 
   const secretFor = (fullKey: string, required: boolean): pulumi.Output<string> | undefined => {
-    const [namespace, key] = splitKey(fullKey);
-    if (raw.values[fullKey] !== undefined) return new pulumi.Config(namespace).requireSecret(key);
+    if (raw.values[fullKey] !== undefined) {
+      return raw.readSecret ? raw.readSecret(fullKey) : pulumi.secret(raw.values[fullKey]);
+    }
     if (required && offline) {
       placeholders.push(fullKey);
       return pulumi.secret(`${OFFLINE_PLACEHOLDER_PREFIX}${fullKey}`);
@@ -1272,14 +1292,22 @@ function toArgs(
   const identity = parsed.identity;
   const confidential = identity?.clientType !== "public";
   const oidc = identity?.oidc;
-  place(
-    "identity.oidc.clientSecret",
-    secretFor(
-      `${NAMESPACE}:clientSecret`,
-      provider === "oidc" && confidential && !oidc?.registration,
-    ),
-  );
-  place("identity.oidc.initialAccessToken", secretFor(`${NAMESPACE}:initialAccessToken`, false));
+  if (provider === "oidc") {
+    place(
+      "identity.oidc.clientSecret",
+      secretFor(`${NAMESPACE}:clientSecret`, confidential && !oidc?.registration),
+    );
+    place("identity.oidc.initialAccessToken", secretFor(`${NAMESPACE}:initialAccessToken`, false));
+  } else if (provider !== undefined) {
+    for (const key of ["clientSecret", "initialAccessToken"]) {
+      if (raw.values[`${NAMESPACE}:${key}`] !== undefined) {
+        out.addKey(
+          `${NAMESPACE}:${key}`,
+          `is only used with identity.provider oidc (an existing client or a registration); got provider ${provider}, which creates its own client. Remove it: pulumi config rm ${NAMESPACE}:${key}`,
+        );
+      }
+    }
+  }
   place(
     "docker.tls.privateKey",
     secretFor(`${NAMESPACE}:tlsPrivateKey`, parsed.docker?.tls.mode === "provided"),

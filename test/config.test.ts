@@ -1,0 +1,517 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import {
+  ConfigValidationError,
+  readStackConfig,
+  validateArgs,
+  type RawConfig,
+} from "../components/config";
+import { editDistance } from "../components/suggest";
+import { urlProblem } from "../components/urls";
+
+const NS = "openmetadata-sso";
+
+/** Raw config as the CLI passes it: `ns:key` → text, objects as JSON. */
+function raw(values: Record<string, unknown>, secrets: string[] = []): RawConfig {
+  const qualify = (key: string) => (key.includes(":") ? key : `${NS}:${key}`);
+  return {
+    values: Object.fromEntries(
+      Object.entries(values)
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => [
+          qualify(key),
+          typeof value === "string" ? value : JSON.stringify(value),
+        ]),
+    ),
+    secretKeys: new Set(secrets.map(qualify)),
+  };
+}
+
+/** The messages a config produces, or [] when it is valid. */
+function problems(
+  values: Record<string, unknown>,
+  secrets: string[] = [],
+  env: Record<string, string> = {},
+): string[] {
+  try {
+    readStackConfig(raw(values, secrets), { env });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.issues.map((issue) => issue.message);
+    throw error;
+  }
+}
+
+const local = {
+  environment: "local",
+  publicUrl: "http://localhost:8585",
+  target: "docker",
+  admins: ["demo@example.com"],
+  identity: { provider: "local-keycloak" },
+};
+const okta = {
+  publicUrl: "https://om.example.com",
+  target: "kubernetes",
+  admins: ["alice@example.com"],
+  identity: { provider: "okta" },
+  kubernetes: {},
+  "okta:orgName": "acme",
+  "okta:apiToken": "token",
+};
+const oktaSecrets = ["okta:apiToken"];
+const oidc = (extra: Record<string, unknown> = {}) => ({
+  ...okta,
+  identity: {
+    provider: "oidc",
+    oidc: { issuer: "https://idp.example.com", clientId: "openmetadata", ...extra },
+  },
+});
+
+describe("readStackConfig", () => {
+  it("accepts the local stack and the production Okta stack", () => {
+    expect(problems(local)).toEqual([]);
+    expect(problems(okta, oktaSecrets)).toEqual([]);
+  });
+
+  // Each bad config, with the exact line a user sees.
+  const table: [string, Record<string, unknown>, string[], string[]][] = [
+    [
+      "a misspelled top-level key",
+      { ...local, identty: { provider: "okta" } },
+      [],
+      [
+        "openmetadata-sso:identty: is not a known setting, so it would be ignored. Did you mean openmetadata-sso:identity?",
+      ],
+    ],
+    [
+      "a misspelled nested key (a transposition)",
+      { ...local, identity: { provider: "local-keycloak", localKeycloak: { prot: 8081 } } },
+      [],
+      [
+        "openmetadata-sso:identity.localKeycloak.prot: is not a known setting, so it would be ignored. Did you mean openmetadata-sso:identity.localKeycloak.port?",
+      ],
+    ],
+    [
+      "a wrong enum value",
+      { ...local, target: "dokcer" },
+      [],
+      [
+        'openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"?',
+      ],
+    ],
+    [
+      "a publicUrl with a trailing slash",
+      { ...local, publicUrl: "http://localhost:8585/" },
+      [],
+      [
+        'openmetadata-sso:publicUrl: must not end with a slash; got "http://localhost:8585/". Use "http://localhost:8585"',
+      ],
+    ],
+    [
+      "a publicUrl with a path",
+      { ...local, publicUrl: "http://localhost:8585/om" },
+      [],
+      [
+        'openmetadata-sso:publicUrl: must be an origin without a path (OpenMetadata is served at the domain root, user pain P6); got "http://localhost:8585/om". Use "http://localhost:8585"',
+      ],
+    ],
+    [
+      "a publicUrl with a query",
+      { ...local, publicUrl: "http://localhost:8585?x=1" },
+      [],
+      [
+        'openmetadata-sso:publicUrl: must not have a query string; got "http://localhost:8585?x=1". Use "http://localhost:8585"',
+      ],
+    ],
+    [
+      "an issuer with a double slash",
+      oidc({ issuer: "https://idp.example.com//realms/x" }),
+      oktaSecrets,
+      [
+        'openmetadata-sso:identity.oidc.issuer: must not contain a double slash; got "https://idp.example.com//realms/x". Use "https://idp.example.com/realms/x"',
+        "openmetadata-sso:clientSecret: is required for an existing confidential client. Set it: pulumi config set --secret openmetadata-sso:clientSecret <value>",
+      ],
+    ],
+    [
+      "http in production",
+      { ...okta, publicUrl: "http://om.example.com" },
+      oktaSecrets,
+      [
+        'openmetadata-sso:publicUrl: must use https outside a local stack; got "http://om.example.com". Use "https://om.example.com", or set environment to "local"',
+      ],
+    ],
+    [
+      "a public client given a secret",
+      {
+        ...okta,
+        identity: {
+          provider: "oidc",
+          clientType: "public",
+          oidc: { issuer: "https://idp.example.com", clientId: "c" },
+        },
+        clientSecret: "s3cret-value",
+      },
+      ["clientSecret", ...oktaSecrets],
+      [
+        'openmetadata-sso:identity.clientType: must be "confidential" with identity.provider oidc; got "public". OpenMetadata 1.12 and 1.13 run public custom-oidc clients through the implicit flow (response_type=id_token), which this package never enables. Public clients work with okta, auth0 and entra',
+        'openmetadata-sso:clientSecret: must not be set for a public client: a public client has no secret, and OpenMetadata would be configured inconsistently. Remove it: pulumi config rm openmetadata-sso:clientSecret, or set identity.clientType to "confidential"',
+      ],
+    ],
+    [
+      "a client secret for a provider that creates its own client",
+      { ...okta, clientSecret: "s3cret-value" },
+      ["clientSecret", ...oktaSecrets],
+      [
+        "openmetadata-sso:clientSecret: is only used with identity.provider oidc (an existing client or a registration); got provider okta, which creates its own client. Remove it: pulumi config rm openmetadata-sso:clientSecret",
+      ],
+    ],
+    [
+      "a secret given in plain config",
+      { ...oidc(), clientSecret: "s3cret-value" },
+      oktaSecrets,
+      [
+        "openmetadata-sso:clientSecret: is stored in plain text (value hidden); it must be a secret. Run: pulumi config set --secret openmetadata-sso:clientSecret <value>",
+      ],
+    ],
+    [
+      "a secret nested in an object",
+      oidc({ clientSecret: "s3cret-value" }),
+      oktaSecrets,
+      [
+        "openmetadata-sso:identity.oidc.clientSecret: is a secret and has its own key; it must not sit in plain config. Remove it and run: pulumi config set --secret openmetadata-sso:clientSecret <value>",
+      ],
+    ],
+    [
+      "an admin outside the principal domain",
+      { ...local, admins: ["demo@example.com", "bob@other.org"] },
+      [],
+      [
+        'openmetadata-sso:admins[1]: must be in the principal domain "example.com" (from the first admin); got "bob@other.org". OpenMetadata admits one principal domain, so this admin could never log in (user pain P21)',
+      ],
+    ],
+    [
+      "several replicas without sticky sessions",
+      { ...okta, openmetadata: { replicas: 3 } },
+      oktaSecrets,
+      [
+        'openmetadata-sso:openmetadata.replicas: must be 1 unless the ingress has sticky sessions; got 3. Before OpenMetadata 2.0 each replica keeps its own login sessions, so logins fail with "Missing state parameter" (user pains P19, P20). Run: pulumi config set --path openmetadata-sso:kubernetes.ingress.stickySessions true',
+      ],
+    ],
+    [
+      "an unsupported OpenMetadata version",
+      { ...local, openmetadata: { version: "1.4.0" } },
+      [],
+      [
+        'openmetadata-sso:openmetadata.version: must be a supported OpenMetadata release (1.12.x or 1.13.x); got "1.4.0". Use "1.13.1"',
+      ],
+    ],
+    [
+      "a missing provider credential",
+      { ...okta, "okta:apiToken": undefined },
+      [],
+      [
+        "okta:apiToken: is required by identity.provider okta (or okta:privateKey with okta:clientId). Run: pulumi config set --secret okta:apiToken <token> (or export OKTA_API_TOKEN)",
+      ],
+    ],
+    [
+      "a Kubernetes block on a Docker stack",
+      { ...local, kubernetes: { namespace: "om" } },
+      [],
+      [
+        "openmetadata-sso:kubernetes: is only allowed with target kubernetes; got target docker. Remove it: pulumi config rm openmetadata-sso:kubernetes",
+      ],
+    ],
+    [
+      "an absurd port",
+      { ...local, docker: { httpPort: 70000 } },
+      [],
+      ["openmetadata-sso:docker.httpPort: must be an integer from 1 to 65535; got 70000"],
+    ],
+    [
+      "a negative replica count",
+      { ...local, openmetadata: { replicas: -1 } },
+      [],
+      ["openmetadata-sso:openmetadata.replicas: must be an integer from 1 to 20; got -1"],
+    ],
+    [
+      "an absurd heap size",
+      { ...local, openmetadata: { heapSize: "100T" } },
+      [],
+      [
+        'openmetadata-sso:openmetadata.heapSize: must be a JVM heap from 512M to 64G, like "1G" or "1536M"; got "100T"',
+      ],
+    ],
+    [
+      "a weak key size",
+      { ...local, keys: { bits: 1024 } },
+      [],
+      ["openmetadata-sso:keys.bits: must be one of 2048, 3072, 4096; got 1024"],
+    ],
+    [
+      "a missing publicUrl",
+      { ...local, publicUrl: undefined },
+      [],
+      [
+        "openmetadata-sso:publicUrl: is required. Set it: pulumi config set openmetadata-sso:publicUrl https://openmetadata.example.com",
+      ],
+    ],
+    [
+      "a missing identity",
+      { ...local, identity: undefined },
+      [],
+      [
+        "openmetadata-sso:identity: is required. Set it: pulumi config set --path openmetadata-sso:identity.provider okta",
+      ],
+    ],
+    [
+      "a provider value typed into our config",
+      { ...okta, identity: { provider: "auth0", auth0: { domain: "acme.auth0.com" } } },
+      oktaSecrets,
+      [
+        "openmetadata-sso:identity.auth0.domain: comes from the provider's own config so it is typed once. Remove it and run: pulumi config set auth0:domain acme.eu.auth0.com",
+      ],
+    ],
+    [
+      "a public custom-oidc client",
+      { ...local, identity: { provider: "local-keycloak", clientType: "public" } },
+      [],
+      [
+        'openmetadata-sso:identity.clientType: must be "confidential" with identity.provider local-keycloak; got "public". OpenMetadata 1.12 and 1.13 run public custom-oidc clients through the implicit flow (response_type=id_token), which this package never enables. Public clients work with okta, auth0 and entra',
+      ],
+    ],
+    [
+      "two services on one host port",
+      { ...local, docker: { adminPort: 8081 } },
+      [],
+      [
+        "openmetadata-sso:identity.localKeycloak.port: must differ from openmetadata-sso:docker.adminPort; both are 8081",
+      ],
+    ],
+    [
+      "the local Keycloak on Kubernetes",
+      { ...okta, identity: { provider: "local-keycloak" } },
+      oktaSecrets,
+      [
+        'openmetadata-sso:identity.provider: "local-keycloak" runs a Keycloak container on the Docker host, so it needs target docker; got target kubernetes',
+      ],
+    ],
+    [
+      "a principal claim without @ first",
+      { ...local, openmetadata: { principalClaims: ["preferred_username", "email"] } },
+      [],
+      [
+        'openmetadata-sso:openmetadata.principalClaims[0]: must be "email" or "upn": OpenMetadata takes the user\'s domain from the first claim present, and a claim without "@" fails the principal-domain check; got "preferred_username"',
+      ],
+    ],
+    [
+      "deleting production data with the stack",
+      { ...okta, dataRetention: "delete" },
+      oktaSecrets,
+      [
+        'openmetadata-sso:dataRetention: must be "retain" in a production stack; got "delete". Production data and signing keys are never deleted with the stack',
+      ],
+    ],
+    [
+      "admins given as one string",
+      { ...local, admins: "demo@example.com" },
+      [],
+      [
+        "openmetadata-sso:admins: must be a non-empty list, each item a non-empty string; got \"demo@example.com\". Set it as a list: pulumi config set --path 'openmetadata-sso:admins[0]' demo@example.com",
+      ],
+    ],
+    [
+      "OneLogin without its API credentials",
+      { ...okta, identity: { provider: "onelogin" } },
+      oktaSecrets,
+      [
+        "onelogin:clientId: is required for the OneLogin API and must be a secret. Run: pulumi config set --secret onelogin:clientId <value>",
+        "onelogin:clientSecret: is required for the OneLogin API and must be a secret. Run: pulumi config set --secret onelogin:clientSecret <value>",
+        "onelogin:subdomain: is required for the OneLogin API and must be a secret. Run: pulumi config set --secret onelogin:subdomain <value>",
+      ],
+    ],
+    [
+      "external dependencies without endpoints",
+      { ...okta, kubernetes: { dependencies: "external" } },
+      oktaSecrets,
+      [
+        'openmetadata-sso:kubernetes.database.host: is required with dependencies "external". Set it: pulumi config set --path openmetadata-sso:kubernetes.database.host mysql.example.internal',
+        'openmetadata-sso:kubernetes.search.host: is required with dependencies "external". Set it: pulumi config set --path openmetadata-sso:kubernetes.search.host opensearch.example.internal',
+      ],
+    ],
+  ];
+
+  it.each(table)("reports %s", (_label, values, secrets, expected) => {
+    expect(problems(values, secrets)).toEqual(expected);
+  });
+
+  it("has at least 20 cases in its table", () => {
+    expect(table.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it("reports every problem at once, in one error", () => {
+    expect(
+      problems({ ...local, publicUrl: "ftp://x", target: "dokcer", admins: [], identty: {} }),
+    ).toEqual([
+      "openmetadata-sso:identty: is not a known setting, so it would be ignored. Did you mean openmetadata-sso:identity?",
+      'openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"?',
+      "openmetadata-sso:admins: must be a non-empty list, each item a non-empty string; got []",
+      'openmetadata-sso:publicUrl: must be an absolute http(s) origin; got "ftp://x"',
+    ]);
+    try {
+      readStackConfig(raw({ ...local, target: "dokcer", keys: { bits: 1 } }), { env: {} });
+      expect.unreachable("bad config must throw");
+    } catch (error) {
+      expect((error as Error).message).toBe(
+        [
+          "Invalid stack config (2 problems):",
+          '  - openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"?',
+          "  - openmetadata-sso:keys.bits: must be one of 2048, 3072, 4096; got 1",
+        ].join("\n"),
+      );
+    }
+  });
+
+  it("reads secrets as secrets and puts them where the component expects them", async () => {
+    const { args, placeholders } = readStackConfig(
+      raw({ ...oidc(), clientSecret: "s3cret-value" }, ["clientSecret", ...oktaSecrets]),
+      {
+        env: {},
+      },
+    );
+    const secret = args.identity.oidc!.clientSecret as pulumi.Output<string>;
+    expect(await pulumi.isSecret(secret)).toBe(true);
+    expect(await new Promise((resolve) => secret.apply(resolve))).toBe("s3cret-value");
+    expect(placeholders).toEqual([]);
+  });
+
+  it("fills provider values from provider config or the provider's env var", () => {
+    const auth0 = { ...okta, identity: { provider: "auth0" }, "auth0:clientId": "m2m" };
+    const fromConfig = readStackConfig(
+      raw({ ...auth0, "auth0:domain": "acme.eu.auth0.com", "auth0:clientSecret": "x" }, [
+        "auth0:clientSecret",
+        ...oktaSecrets,
+      ]),
+      {
+        env: {},
+      },
+    );
+    expect(fromConfig.args.identity.auth0).toEqual({ domain: "acme.eu.auth0.com" });
+    const fromEnv = readStackConfig(
+      raw({ ...auth0, "auth0:clientSecret": "x" }, ["auth0:clientSecret", ...oktaSecrets]),
+      {
+        env: { AUTH0_DOMAIN: "env.auth0.com" },
+      },
+    );
+    expect(fromEnv.args.identity.auth0).toEqual({ domain: "env.auth0.com" });
+  });
+
+  it("stands in marked placeholders for missing secrets offline, and does not require credentials", async () => {
+    const { args, placeholders } = readStackConfig(raw(oidc(), oktaSecrets), {
+      offline: true,
+      env: {},
+    });
+    expect(placeholders).toEqual(["openmetadata-sso:clientSecret"]);
+    const secret = args.identity.oidc!.clientSecret as pulumi.Output<string>;
+    expect(await pulumi.isSecret(secret)).toBe(true);
+    expect(await new Promise((resolve) => secret.apply(resolve))).toBe(
+      "offline-placeholder:openmetadata-sso:clientSecret",
+    );
+    expect(problems({ ...okta, "okta:apiToken": undefined })).toEqual([
+      "okta:apiToken: is required by identity.provider okta (or okta:privateKey with okta:clientId). Run: pulumi config set --secret okta:apiToken <token> (or export OKTA_API_TOKEN)",
+    ]);
+    expect(() =>
+      readStackConfig(raw({ ...okta, "okta:apiToken": undefined }), { offline: true, env: {} }),
+    ).not.toThrow();
+  });
+});
+
+describe("validateArgs", () => {
+  it("names arguments, not config keys, for programs that use the component as a library", () => {
+    expect(() =>
+      validateArgs({
+        publicUrl: "https://om.example.com/",
+        target: "docker",
+        admins: ["a@example.com"],
+        identity: { provider: "okta", clientType: "public", oidc: { issuer: "https://x" } },
+      }),
+    ).toThrow(
+      [
+        "Invalid arguments (2 problems):",
+        '  - args.publicUrl: must not end with a slash; got "https://om.example.com/". Use "https://om.example.com"',
+        "  - args.identity.oidc: is only allowed with identity.provider oidc; got provider okta. Remove it: remove args.identity.oidc",
+      ].join("\n"),
+    );
+  });
+
+  it("applies every default", () => {
+    const settings = validateArgs({
+      publicUrl: "https://om.example.com",
+      target: "docker",
+      admins: ["Alice@Example.com"],
+      identity: { provider: "okta" },
+    });
+    expect(settings).toEqual({
+      environment: "production",
+      publicUrl: "https://om.example.com",
+      target: "docker",
+      admins: ["Alice@Example.com"],
+      principalDomain: "example.com",
+      identity: {
+        provider: "okta",
+        clientType: "confidential",
+        okta: undefined,
+        localKeycloak: undefined,
+      },
+      keys: { bits: 2048, rotation: "initial", issuer: "om.example.com" },
+      openmetadata: {
+        version: "1.13.1",
+        replicas: 1,
+        heapSize: "1G",
+        clusterName: "openmetadata",
+        enableSelfSignup: true,
+        principalClaims: ["email", "preferred_username", "sub"],
+        ingestion: false,
+      },
+      docker: {
+        database: "mysql",
+        search: "elasticsearch",
+        adminPort: 8586,
+        httpPort: 8585,
+        images: {},
+        tls: { mode: "generated", httpsPort: 443 },
+      },
+      kubernetes: undefined,
+      dataRetention: "retain",
+      protect: true,
+    });
+  });
+});
+
+describe("urlProblem", () => {
+  const rules = { requireHttps: true, allowPath: true };
+  it.each([
+    ["https://idp.example.com/realms/x", undefined],
+    [
+      "not a url",
+      'must be an absolute http(s) URL, e.g. "https://openmetadata.example.com"; got "not a url"',
+    ],
+    [
+      "https://user:pw@idp.example.com",
+      'must not contain credentials; got "https://user:pw@idp.example.com"',
+    ],
+    [
+      "https://idp.example.com/#x",
+      'must not have a fragment; got "https://idp.example.com/#x". Use "https://idp.example.com/"',
+    ],
+  ])("checks %s", (url, expected) => {
+    expect(urlProblem(url, rules)).toBe(expected);
+  });
+});
+
+describe("editDistance", () => {
+  it("counts a swap of neighbouring letters as one edit, case-insensitively", () => {
+    expect(editDistance("prot", "port")).toBe(1);
+    expect(editDistance("Identity", "identty")).toBe(1);
+    expect(editDistance("docker", "kubernetes")).toBe(9);
+  });
+});
