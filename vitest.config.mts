@@ -3,8 +3,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "policy/**/*.test.ts"],
-    // Each file installs its own mock runtime; forks keep the Pulumi runtime state per file.
+    // Each file gets its own process: the Pulumi runtime holds one mock monitor per process.
     pool: "forks",
+    // The top-level component `require`s identity providers and targets lazily (issue 9). Vite
+    // transforms imports only, so Node's own require needs tsx's hook to load those .ts modules.
+    execArgv: ["--require", "tsx/cjs"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

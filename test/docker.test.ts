@@ -1,0 +1,443 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_CLIENT_ID, keycloakRealm } from "../components/identity/local-keycloak";
+import {
+  containerNames,
+  databaseInitSql,
+  dockerImages,
+  PINNED_IMAGES,
+  proxyConfig,
+} from "../components/docker";
+import { pemToDerBase64 } from "../components/keys";
+import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
+import { rsaKeyPair } from "../scripts/offline";
+import { one, plain, record, SecretValue, useMocks, type RecordedResource } from "./support/pulumi";
+
+beforeAll(() => {
+  useMocks();
+});
+
+const CONTAINER = "docker:index/container:Container";
+
+const localArgs: OpenMetadataSsoArgs = {
+  environment: "local",
+  publicUrl: "http://localhost:8585",
+  target: "docker",
+  admins: ["demo@example.com"],
+  identity: { provider: "local-keycloak" },
+};
+
+function containers(resources: RecordedResource[]): Record<string, RecordedResource> {
+  return Object.fromEntries(
+    resources
+      .filter((r) => r.type === CONTAINER)
+      .map((r) => [r.name.replace(/^om-(docker|keycloak)-/, ""), r]),
+  );
+}
+
+function envMap(resource: RecordedResource): Record<string, { value: string; secret: boolean }> {
+  return Object.fromEntries(
+    (resource.inputs.envs as unknown[]).map((entry) => {
+      const secret = entry instanceof SecretValue;
+      const text = String(secret ? entry.value : entry);
+      const at = text.indexOf("=");
+      return [text.slice(0, at), { value: text.slice(at + 1), secret }];
+    }),
+  );
+}
+
+describe("DockerDeployment under the local stack", () => {
+  let resources: RecordedResource[];
+  let byRole: Record<string, RecordedResource>;
+  const urnOf = (role: string) => byRole[role].urn;
+
+  beforeAll(async () => {
+    ({ resources } = await record(() => new OpenMetadataSso("om", localArgs)));
+    byRole = containers(resources);
+  });
+
+  it("creates exactly the expected containers, each on the one network, with stable names", () => {
+    expect(Object.keys(byRole).sort()).toEqual([
+      "container",
+      "database",
+      "migrate",
+      "search",
+      "server",
+      "verify",
+    ]);
+    expect(
+      Object.fromEntries(Object.entries(byRole).map(([role, r]) => [role, r.inputs.name])),
+    ).toEqual({
+      container: "om-keycloak",
+      database: "om-mysql",
+      search: "om-elasticsearch",
+      migrate: "om-migrate",
+      server: "om-server",
+      verify: "om-verify",
+    });
+    const network = one(resources, "docker:index/network:Network", "om-network");
+    expect(network.inputs).toEqual({ name: "om-network", driver: "bridge" });
+    for (const [role, container] of Object.entries(byRole)) {
+      const expected =
+        role === "container" ? [{ name: "om-network" }] : [{ name: "om-network", aliases: [] }];
+      expect(container.inputs.networksAdvanced).toEqual(expected);
+    }
+  });
+
+  it("pins every image to an exact tag", () => {
+    const images = resources
+      .filter((r) => r.type === "docker:index/remoteImage:RemoteImage")
+      .map((r) => r.inputs.name);
+    expect(images.sort()).toEqual(
+      [
+        "docker.elastic.co/elasticsearch/elasticsearch:8.11.4",
+        "docker.getcollate.io/openmetadata/server:1.13.1",
+        "mysql:8.0.39",
+        "node:22.12.0-alpine3.21",
+        "quay.io/keycloak/keycloak:26.4.5",
+      ].sort(),
+    );
+    for (const image of images) expect(image).toMatch(/:\d+\.\d+(\.\d+)?[\w.-]*$/);
+  });
+
+  it("gives the migration exactly the server's env and files", () => {
+    expect(plain(byRole.migrate.inputs.envs)).toEqual(plain(byRole.server.inputs.envs));
+    expect(plain(byRole.migrate.inputs.uploads)).toEqual(plain(byRole.server.inputs.uploads));
+    expect(byRole.migrate.inputs.command).toEqual(["./bootstrap/openmetadata-ops.sh", "migrate"]);
+    expect(byRole.migrate.inputs.workingDir).toBe("/opt/openmetadata");
+    expect(byRole.migrate.inputs).toMatchObject({
+      mustRun: false,
+      attach: true,
+      logs: true,
+      restart: "no",
+    });
+  });
+
+  it("uploads the key files byte for byte as the DER of the keys component, at the paths settings name", () => {
+    const pair = rsaKeyPair(2048, false);
+    const uploads = byRole.server.inputs.uploads as { file: string; contentBase64: unknown }[];
+    expect(uploads.map((u) => u.file)).toEqual([
+      "/etc/openmetadata/jwtkeys/private_key.der",
+      "/etc/openmetadata/jwtkeys/public_key.der",
+    ]);
+    expect(uploads[0].contentBase64).toBeInstanceOf(SecretValue);
+    expect(plain(uploads[0].contentBase64)).toBe(
+      pemToDerBase64(pair.privateKeyPemPkcs8, "PRIVATE KEY"),
+    );
+    expect(uploads[1].contentBase64).toBe(pemToDerBase64(pair.publicKeyPem, "PUBLIC KEY"));
+    const env = envMap(byRole.server);
+    expect(env.RSA_PRIVATE_KEY_FILE_PATH.value).toBe(uploads[0].file);
+    expect(env.RSA_PUBLIC_KEY_FILE_PATH.value).toBe(uploads[1].file);
+  });
+
+  it("retains the data volumes on delete", () => {
+    const volumes = resources.filter((r) => r.type === "docker:index/volume:Volume");
+    expect(
+      volumes.map((v) => [v.name, v.inputs.name, v.options.retainOnDelete, v.options.protect]),
+    ).toEqual([
+      ["om-docker-db-data", "om-db-data", true, false],
+      ["om-docker-search-data", "om-search-data", true, false],
+    ]);
+  });
+
+  it("orders the rollout: healthy database and search, then migration, then server, then verification", () => {
+    expect(byRole.database.inputs).toMatchObject({ wait: true, waitTimeout: 300 });
+    expect(byRole.search.inputs).toMatchObject({ wait: true, waitTimeout: 300 });
+    expect((byRole.database.inputs.healthcheck as { tests: string[] }).tests[0]).toBe("CMD-SHELL");
+    expect(byRole.migrate.options.dependencies).toEqual(
+      expect.arrayContaining([urnOf("database"), urnOf("search")]),
+    );
+    expect(byRole.server.options.dependencies).toContain(urnOf("migrate"));
+    expect(byRole.server.inputs).toMatchObject({
+      wait: true,
+      waitTimeout: 600,
+      restart: "unless-stopped",
+    });
+    expect(byRole.server.inputs.healthcheck).toEqual({
+      tests: ["CMD-SHELL", "wget -q --spider http://localhost:8586/healthcheck"],
+      interval: "15s",
+      timeout: "10s",
+      retries: 40,
+      startPeriod: "60s",
+    });
+    expect(byRole.verify.options.dependencies).toContain(urnOf("server"));
+    // The server does not wait for anything but the migration (and its own inputs).
+    expect(byRole.server.options.dependencies).not.toContain(urnOf("database"));
+  });
+
+  it("publishes the configured ports, the admin port on loopback only", () => {
+    expect(byRole.server.inputs.ports).toEqual([
+      { internal: 8585, external: 8585, ip: "0.0.0.0" },
+      { internal: 8586, external: 8586, ip: "127.0.0.1" },
+    ]);
+    expect(byRole.container.inputs.ports).toEqual([{ internal: 8080, external: 8081 }]);
+  });
+
+  it("carries every secret as a secret: env entries, uploads and init scripts", () => {
+    const server = envMap(byRole.server);
+    const secretNames = Object.entries(server)
+      .filter(([, v]) => v.secret)
+      .map(([k]) => k)
+      .sort();
+    expect(secretNames).toEqual([
+      "DB_USER_PASSWORD",
+      "ELASTICSEARCH_PASSWORD",
+      "FERNET_KEY",
+      "OIDC_CLIENT_SECRET",
+    ]);
+    expect(envMap(byRole.database).MYSQL_ROOT_PASSWORD.secret).toBe(true);
+    expect(envMap(byRole.search).ELASTIC_PASSWORD.secret).toBe(true);
+    expect(envMap(byRole.container).KC_BOOTSTRAP_ADMIN_PASSWORD.secret).toBe(true);
+    const init = (byRole.database.inputs.uploads as { content: unknown }[])[0].content;
+    expect(init).toBeInstanceOf(SecretValue);
+    const realm = (byRole.container.inputs.uploads as { content: unknown }[])[0].content;
+    expect(realm).toBeInstanceOf(SecretValue);
+    // No plain env entry carries a generated secret.
+    const generated = [server.DB_USER_PASSWORD, server.FERNET_KEY, server.OIDC_CLIENT_SECRET].map(
+      (v) => v.value,
+    );
+    for (const container of Object.values(byRole)) {
+      for (const entry of (container.inputs.envs as unknown[] | undefined) ?? []) {
+        if (entry instanceof SecretValue) continue;
+        for (const secret of generated) expect(String(entry)).not.toContain(secret);
+      }
+    }
+  });
+
+  it("generates a realm whose client matches OpenMetadata's callback and secret, with the demo user in the principal domain", () => {
+    const realm = JSON.parse(
+      plain((byRole.container.inputs.uploads as { content: unknown }[])[0].content) as string,
+    );
+    const env = envMap(byRole.server);
+    expect(realm.clients).toHaveLength(1);
+    const client = realm.clients[0];
+    expect(client.clientId).toBe(env.OIDC_CLIENT_ID.value);
+    expect(client.redirectUris).toContain(env.OIDC_CALLBACK.value);
+    expect(client.redirectUris).toEqual([
+      "http://localhost:8585/callback",
+      "http://localhost:8585/auth/callback",
+    ]);
+    expect(client.secret).toBe(env.OIDC_CLIENT_SECRET.value);
+    expect(client).toMatchObject({
+      standardFlowEnabled: true,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+    });
+    expect(realm.users[0].email).toBe("demo@example.com");
+    expect(realm.users[0].email.endsWith(`@${env.AUTHORIZER_PRINCIPAL_DOMAIN.value}`)).toBe(true);
+    expect(env.AUTHORIZER_ADMIN_PRINCIPALS.value).toBe('["demo"]');
+  });
+
+  it("solves the issuer split with a fixed frontend URL and a dynamic backchannel", () => {
+    const env = envMap(byRole.container);
+    expect(env.KC_HOSTNAME.value).toBe("http://localhost:8081");
+    expect(env.KC_HOSTNAME_BACKCHANNEL_DYNAMIC.value).toBe("true");
+    const server = envMap(byRole.server);
+    expect(server.AUTHENTICATION_AUTHORITY.value).toBe("http://localhost:8081/realms/openmetadata");
+    expect(server.OIDC_DISCOVERY_URI.value).toBe(
+      "http://om-keycloak:8080/realms/openmetadata/.well-known/openid-configuration",
+    );
+  });
+});
+
+describe("DockerDeployment options", () => {
+  it("protects data volumes and keys in production and serves TLS through the proxy", async () => {
+    const { resources } = await record(
+      () =>
+        new OpenMetadataSso("prod", {
+          environment: "production",
+          publicUrl: "https://om.example.com",
+          target: "docker",
+          admins: ["alice@example.com"],
+          identity: { provider: "okta" },
+        }),
+    );
+    const volumes = resources.filter((r) => r.type === "docker:index/volume:Volume");
+    expect(volumes.every((v) => v.options.protect && v.options.retainOnDelete)).toBe(true);
+    expect(
+      one(resources, "tls:index/privateKey:PrivateKey", "prod-keys-signing-key").options.protect,
+    ).toBe(true);
+    const proxy = one(resources, CONTAINER, "prod-docker-proxy");
+    expect(proxy.inputs.ports).toEqual([{ internal: 443, external: 443 }]);
+    const uploads = proxy.inputs.uploads as { file: string; content: unknown }[];
+    expect(uploads.map((u) => u.file)).toEqual([
+      "/etc/nginx/conf.d/default.conf",
+      "/etc/nginx/tls/tls.crt",
+      "/etc/nginx/tls/tls.key",
+    ]);
+    expect(uploads[2].content).toBeInstanceOf(SecretValue);
+    const server = envMap(one(resources, CONTAINER, "prod-docker-server"));
+    expect(server.SERVER_USE_FORWARDED_HEADERS.value).toBe("true");
+    expect(server.FORCE_SECURE_SESSION_COOKIE.value).toBe("true");
+    expect(
+      (one(resources, CONTAINER, "prod-docker-server").inputs.ports as { ip: string }[])[0].ip,
+    ).toBe("127.0.0.1");
+    expect(
+      one(resources, "tls:index/selfSignedCert:SelfSignedCert", "prod-docker-ca").inputs,
+    ).toMatchObject({
+      isCaCertificate: true,
+      allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+    });
+    expect(
+      one(resources, "tls:index/certRequest:CertRequest", "prod-docker-tls-request").inputs,
+    ).toMatchObject({
+      dnsNames: ["om.example.com"],
+    });
+  });
+
+  it("deletes data with the stack only when a non-production stack says so", async () => {
+    const { resources } = await record(
+      () => new OpenMetadataSso("gone", { ...localArgs, dataRetention: "delete" }),
+    );
+    const volumes = resources.filter((r) => r.type === "docker:index/volume:Volume");
+    expect(volumes.map((v) => v.options.retainOnDelete)).toEqual([false, false]);
+  });
+
+  it("runs PostgreSQL, OpenSearch and the ingestion service when configured", async () => {
+    const { resources } = await record(
+      () =>
+        new OpenMetadataSso("pg", {
+          ...localArgs,
+          docker: { database: "postgresql", search: "opensearch" },
+          openmetadata: { ingestion: true },
+        }),
+    );
+    const names = resources
+      .filter((r) => r.type === CONTAINER)
+      .map((r) => r.inputs.name)
+      .sort();
+    expect(names).toEqual([
+      "pg-ingestion",
+      "pg-keycloak",
+      "pg-migrate",
+      "pg-opensearch",
+      "pg-postgresql",
+      "pg-server",
+      "pg-verify",
+    ]);
+    const server = envMap(one(resources, CONTAINER, "pg-docker-server"));
+    expect(server.PIPELINE_SERVICE_CLIENT_ENDPOINT.value).toBe("http://pg-ingestion:8080");
+    expect(server.AIRFLOW_PASSWORD.secret).toBe(true);
+    const ingestion = envMap(one(resources, CONTAINER, "pg-docker-ingestion"));
+    expect(ingestion.AIRFLOW_ADMIN_PASSWORD.value).toBe(server.AIRFLOW_PASSWORD.value);
+    expect(ingestion.DB_PASSWORD.secret).toBe(true);
+    expect(server.SEARCH_TYPE.value).toBe("opensearch");
+    expect(server.ELASTICSEARCH_USER).toBeUndefined();
+  });
+});
+
+describe("pure Docker shaping", () => {
+  it("names containers after the prefix and engines", () => {
+    expect(containerNames("om", "postgresql", "opensearch")).toEqual({
+      database: "om-postgresql",
+      search: "om-opensearch",
+      migrate: "om-migrate",
+      server: "om-server",
+      proxy: "om-proxy",
+      ingestion: "om-ingestion",
+      verify: "om-verify",
+    });
+  });
+
+  it("takes OpenMetadata's images from the version and keeps overrides", () => {
+    expect(
+      dockerImages("1.12.4", {
+        database: "mysql",
+        search: "opensearch",
+        adminPort: 8586,
+        httpPort: 8585,
+        images: { proxy: "nginx:1.27.4-alpine" },
+        tls: { mode: "off", httpsPort: 443 },
+      }),
+    ).toEqual({
+      server: "docker.getcollate.io/openmetadata/server:1.12.4",
+      ingestion: "docker.getcollate.io/openmetadata/ingestion:1.12.4",
+      database: PINNED_IMAGES.mysql,
+      search: PINNED_IMAGES.opensearch,
+      proxy: "nginx:1.27.4-alpine",
+      verifier: PINNED_IMAGES.verifier,
+    });
+  });
+
+  it("writes init SQL per engine, quoting passwords", () => {
+    expect(
+      databaseInitSql("mysql", [
+        { database: "openmetadata_db", user: "openmetadata_user", password: "p'w" },
+      ]),
+    ).toBe(
+      [
+        "CREATE DATABASE IF NOT EXISTS openmetadata_db;",
+        "CREATE USER IF NOT EXISTS 'openmetadata_user'@'%' IDENTIFIED BY 'p''w';",
+        "GRANT ALL PRIVILEGES ON openmetadata_db.* TO 'openmetadata_user'@'%';",
+        "FLUSH PRIVILEGES;",
+        "",
+      ].join("\n"),
+    );
+    expect(
+      databaseInitSql("postgresql", [
+        { database: "airflow_db", user: "airflow_user", password: "pw" },
+      ]),
+    ).toBe(
+      "CREATE USER airflow_user WITH PASSWORD 'pw';\nCREATE DATABASE airflow_db OWNER airflow_user;\n",
+    );
+  });
+
+  it("proxies HTTPS to the server with forwarded headers", () => {
+    const config = proxyConfig("om.example.com", "http://om-server:8585");
+    expect(config).toContain("  listen 443 ssl;\n  server_name om.example.com;");
+    expect(config).toContain("    proxy_pass http://om-server:8585;");
+    expect(config).toContain("    proxy_set_header X-Forwarded-Proto https;");
+  });
+
+  it("builds a complete realm for a confidential client", () => {
+    const realm = keycloakRealm({
+      realm: "om",
+      publicUrl: "http://localhost:8585",
+      clientType: "confidential",
+      clientSecret: "cs",
+      demoUser: { username: "jane.doe", email: "jane.doe@example.com", password: "pw" },
+    });
+    expect(realm).toEqual({
+      realm: "om",
+      enabled: true,
+      displayName: "OpenMetadata (local)",
+      sslRequired: "none",
+      registrationAllowed: false,
+      loginWithEmailAllowed: true,
+      duplicateEmailsAllowed: false,
+      clients: [
+        {
+          clientId: LOCAL_CLIENT_ID,
+          name: "OpenMetadata",
+          enabled: true,
+          protocol: "openid-connect",
+          publicClient: false,
+          clientAuthenticatorType: "client-secret",
+          secret: "cs",
+          standardFlowEnabled: true,
+          implicitFlowEnabled: false,
+          directAccessGrantsEnabled: false,
+          serviceAccountsEnabled: false,
+          consentRequired: false,
+          redirectUris: ["http://localhost:8585/callback", "http://localhost:8585/auth/callback"],
+          webOrigins: ["http://localhost:8585"],
+          attributes: {
+            "pkce.code.challenge.method": "S256",
+            "post.logout.redirect.uris": "http://localhost:8585/signin",
+          },
+        },
+      ],
+      users: [
+        {
+          username: "jane.doe",
+          enabled: true,
+          email: "jane.doe@example.com",
+          emailVerified: true,
+          firstName: "Jane",
+          lastName: "Doe",
+          requiredActions: [],
+          credentials: [{ type: "password", value: "pw", temporary: false }],
+        },
+      ],
+    });
+  });
+});
