@@ -1,0 +1,197 @@
+/**
+ * Post-deploy verification against a local HTTP server on 127.0.0.1 that serves what an
+ * OpenMetadata server serves at /api/v1/system/config/auth and /jwks: once matching the deployed
+ * settings, once drifted (the database-stored settings of user pain P1). This is not OpenMetadata.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  DRIFT_REMEDY,
+  expectedAuth,
+  VERIFIER_ENV,
+  verifierScript,
+  verifyOpenMetadata,
+  type ExpectedAuth,
+} from "../components/checks/verify";
+import type { ServerEnv } from "../components/settings";
+
+const run = promisify(execFile);
+
+const EXPECTED: ExpectedAuth = {
+  provider: "custom-oidc",
+  providerName: "Keycloak",
+  clientId: "openmetadata",
+  authority: "http://localhost:8081/realms/openmetadata",
+  callbackUrl: "http://localhost:8585/callback",
+  clientType: "confidential",
+  keyId: "3f1c2b7a-0d4e-4c9a-9b1e-5a6f7c8d9e0f",
+};
+
+/** What OpenMetadata's ConfigResource returns: the copied fields, plus schema defaults. */
+function authResponse(overrides: Record<string, unknown> = {}) {
+  return {
+    provider: EXPECTED.provider,
+    providerName: EXPECTED.providerName,
+    clientType: EXPECTED.clientType,
+    enableSelfSignup: true,
+    jwtPrincipalClaims: ["email", "preferred_username", "sub"],
+    jwtPrincipalClaimsMapping: [],
+    clientId: EXPECTED.clientId,
+    authority: EXPECTED.authority,
+    callbackUrl: EXPECTED.callbackUrl,
+    responseType: "id_token",
+    publicKeyUrls: [],
+    tokenValidationAlgorithm: "RS256",
+    ...overrides,
+  };
+}
+
+interface Served {
+  auth: unknown;
+  kids: string[];
+  status?: number;
+}
+
+let served: Served = { auth: authResponse(), kids: [EXPECTED.keyId] };
+let server: http.Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const send = (body: unknown) => {
+      res.writeHead(served.status ?? 200, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.url === "/api/v1/system/config/auth") send(served.auth);
+    else if (req.url === "/api/v1/system/config/jwks") {
+      send({
+        keys: served.kids.map((kid) => ({
+          kty: "RSA",
+          kid,
+          alg: "RS256",
+          use: "sig",
+          n: "AQAB",
+          e: "AQAB",
+        })),
+      });
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe("verifyOpenMetadata", () => {
+  it("passes when the server serves the deployed settings and key id", async () => {
+    served = { auth: authResponse(), kids: ["old-kid", EXPECTED.keyId] };
+    expect(await verifyOpenMetadata(baseUrl, EXPECTED, DRIFT_REMEDY)).toEqual({
+      ok: true,
+      problems: [],
+    });
+  });
+
+  it("lists every field that drifted, then the remedy", async () => {
+    served = {
+      auth: authResponse({
+        provider: "basic",
+        providerName: "",
+        clientId: "stale-client",
+        authority: "https://accounts.google.com",
+      }),
+      kids: ["Gb389a-9f76-gdjs-a92j-0242bk94356"],
+    };
+    expect(await verifyOpenMetadata(baseUrl, EXPECTED, DRIFT_REMEDY)).toEqual({
+      ok: false,
+      problems: [
+        'provider: deployed "custom-oidc", server reports "basic"',
+        'providerName: deployed "Keycloak", server reports ""',
+        'clientId: deployed "openmetadata", server reports "stale-client"',
+        'authority: deployed "http://localhost:8081/realms/openmetadata", server reports "https://accounts.google.com"',
+        'jwks: the server does not serve key id "3f1c2b7a-0d4e-4c9a-9b1e-5a6f7c8d9e0f" (serves ["Gb389a-9f76-gdjs-a92j-0242bk94356"]); its signing keys did not load',
+        DRIFT_REMEDY,
+      ],
+    });
+  });
+
+  it("reports HTTP failures with their status", async () => {
+    served = { auth: authResponse(), kids: [EXPECTED.keyId], status: 503 };
+    expect(await verifyOpenMetadata(baseUrl, EXPECTED, "remedy")).toEqual({
+      ok: false,
+      problems: [
+        "auth config: GET /api/v1/system/config/auth answered HTTP 503",
+        "jwks: GET /api/v1/system/config/jwks answered HTTP 503",
+        "remedy",
+      ],
+    });
+  });
+});
+
+describe("expectedAuth", () => {
+  it("reads the fields the server reports from the deployed env", () => {
+    const env: ServerEnv = {
+      AUTHENTICATION_PROVIDER: "custom-oidc",
+      CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: "Keycloak",
+      AUTHENTICATION_CLIENT_ID: "openmetadata",
+      AUTHENTICATION_AUTHORITY: "http://localhost:8081/realms/openmetadata",
+      AUTHENTICATION_CALLBACK_URL: "http://localhost:8585/callback",
+      AUTHENTICATION_CLIENT_TYPE: "confidential",
+      JWT_KEY_ID: EXPECTED.keyId,
+      OIDC_CLIENT_SECRET: { secret: "oidcClientSecret" },
+    };
+    expect(expectedAuth(env)).toEqual(EXPECTED);
+    expect(() => expectedAuth({ ...env, JWT_KEY_ID: { secret: "fernetKey" } })).toThrow(
+      "The deployed env has no plain JWT_KEY_ID.",
+    );
+  });
+});
+
+describe("verifierScript", () => {
+  let script: string;
+  beforeAll(() => {
+    script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-")), "verify.cjs");
+    fs.writeFileSync(script, verifierScript(2, 10));
+  });
+  const runScript = (expected: ExpectedAuth) =>
+    run(process.execPath, [script], {
+      env: {
+        [VERIFIER_ENV.url]: baseUrl,
+        [VERIFIER_ENV.expected]: JSON.stringify(expected),
+        PATH: process.env.PATH,
+      },
+    });
+
+  it("runs standalone in plain Node, as the verifier container does, and exits 0 on a match", async () => {
+    served = { auth: authResponse(), kids: [EXPECTED.keyId] };
+    const { stdout } = await runScript(EXPECTED);
+    expect(stdout).toBe(
+      `openmetadata-sso: the server serves the deployed auth settings and key id ${EXPECTED.keyId}\n`,
+    );
+  });
+
+  it("exits 1 and prints every problem on drift", async () => {
+    served = { auth: authResponse({ clientType: "public" }), kids: [EXPECTED.keyId] };
+    const failure = await runScript(EXPECTED).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toBe(
+      [
+        "openmetadata-sso: verification failed",
+        '  - clientType: deployed "confidential", server reports "public"',
+        `  - ${DRIFT_REMEDY}`,
+        "",
+      ].join("\n"),
+    );
+  });
+});
