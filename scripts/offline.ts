@@ -173,6 +173,25 @@ export function mockOutputs(
       return {
         status: { name: inputs.name, namespace: inputs.namespace, status: "deployed", revision: 1 },
       };
+    case "pulumi-nodejs:dynamic/openmetadata-sso:OneLoginOidcApp":
+      return {
+        appId: parseInt(digest(`onelogin-app:${name}`, 6), 16),
+        clientId: digest(`onelogin:${name}`, 36),
+        clientSecret: inputs.tokenEndpointAuthMethod === "none" ? "" : random(64),
+      };
+    case "pulumi-nodejs:dynamic/openmetadata-sso:RegisteredClient": {
+      const clientId = digest(`registered:${name}`, 24);
+      const metadata = (inputs.metadata ?? {}) as { token_endpoint_auth_method?: string };
+      const endpoint = `<registration_endpoint from ${String(inputs.discoveryUrl)}>`;
+      return {
+        registrationEndpoint: endpoint,
+        clientId,
+        clientSecret: metadata.token_endpoint_auth_method === "none" ? "" : random(40),
+        registrationClientUri: `${endpoint}/${clientId}`,
+        registrationAccessToken: random(43),
+        clientSecretExpiresAt: 0,
+      };
+    }
     case "pulumi-nodejs:dynamic:Resource":
     default:
       if (type.startsWith("pulumi-nodejs:dynamic"))
@@ -201,6 +220,12 @@ export function mockCall(token: string, inputs: Record<string, unknown>): Record
         audiences: ["api://default"],
       };
     }
+    case "auth0:index/getConnection:getConnection":
+      return {
+        ...inputs,
+        id: `con_${digest(`auth0-connection:${String(inputs.name)}`, 16)}`,
+        strategy: "auth0",
+      };
     default:
       return inputs;
   }
@@ -339,12 +364,15 @@ export interface StackFileConfig {
  * Reads `Pulumi.yaml` and `stacks/Pulumi.<stack>.yaml` and merges them as the CLI does: project
  * defaults first, stack values over them, structured values as JSON text.
  */
-export function readStackFile(stack: string, root = PROJECT_ROOT): StackFileConfig {
+export function readStackFile(
+  stack: string,
+  root = PROJECT_ROOT,
+  file = path.join(root, "stacks", `Pulumi.${stack}.yaml`),
+): StackFileConfig {
   const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
     name: string;
     config?: Record<string, { default?: unknown } | unknown>;
   };
-  const file = path.join(root, "stacks", `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
     throw new Error(
       `No stack file ${path.relative(root, file)}. Known stacks: ${stackNames(root).join(", ")}`,
@@ -408,19 +436,18 @@ export interface Evaluation {
 }
 
 /**
- * Evaluates the stack program (`index.ts`) for a stack file under the mock runtime. Call once per
- * process: the Pulumi runtime holds one program.
+ * Evaluates the stack program for a config under the mock runtime. `load` imports the program;
+ * the Pulumi runtime holds one program at a time, so callers evaluate one config after another.
  */
-export async function evaluateStack(
+export async function evaluate(
+  config: StackFileConfig,
   stack: string,
-  options: MockOptions & { root?: string },
+  options: MockOptions & { load: () => Promise<Record<string, unknown>> },
 ): Promise<Evaluation> {
-  const root = options.root ?? PROJECT_ROOT;
-  const config = readStackFile(stack, root);
   process.env.OPENMETADATA_SSO_OFFLINE = "1";
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const resources = installMocks({ ...options, project: config.project, stack });
-  const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
+  const program = await options.load();
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program)) {
     if (pulumi.Output.isInstance(value)) {
@@ -429,6 +456,18 @@ export async function evaluateStack(
   }
   await settle();
   return { resources, outputs };
+}
+
+/** Evaluates the program (`index.ts`) for a stack file under `stacks/`. Once per process. */
+export async function evaluateStack(
+  stack: string,
+  options: MockOptions & { root?: string },
+): Promise<Evaluation> {
+  const root = options.root ?? PROJECT_ROOT;
+  return evaluate(readStackFile(stack, root), stack, {
+    ...options,
+    load: () => import(path.join(root, "index.ts")) as Promise<Record<string, unknown>>,
+  });
 }
 
 async function unwrapOutput(output: pulumi.Output<unknown>): Promise<unknown> {
