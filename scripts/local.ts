@@ -1,0 +1,102 @@
+/**
+ * The embedded default on this machine: `npm run up:local`, `npm run down:local`,
+ * `npm run password:local`.
+ *
+ * It needs the Pulumi CLI and a running Docker engine, and no Pulumi account: state lives in
+ * `.pulumi-state/` inside this checkout and secrets are encrypted with a local passphrase
+ * (`PULUMI_CONFIG_PASSPHRASE`, default below). Your global `pulumi login` is left alone.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "./offline";
+
+const STACK = "local";
+/** Protects nothing but a demo on this machine; set PULUMI_CONFIG_PASSPHRASE to choose your own. */
+const DEFAULT_PASSPHRASE = "openmetadata-sso-local";
+
+const env = {
+  ...process.env,
+  PULUMI_BACKEND_URL:
+    process.env.PULUMI_BACKEND_URL ?? `file://${path.join(PROJECT_ROOT, ".pulumi-state")}`,
+  PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? DEFAULT_PASSPHRASE,
+  PULUMI_SKIP_UPDATE_CHECK: "true",
+};
+
+function requireTool(command: string, args: string[], missing: string): void {
+  const probe = spawnSync(command, args, { stdio: "ignore" });
+  if (probe.error || probe.status !== 0) {
+    process.stderr.write(`${missing}\n`);
+    process.exit(1);
+  }
+}
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { stdio: "inherit", cwd: PROJECT_ROOT, env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function pulumi(args: string[]): void {
+  run("pulumi", [...args, "--stack", STACK, "--non-interactive"]);
+}
+
+const action = process.argv[2];
+requireTool(
+  "pulumi",
+  ["version"],
+  "The Pulumi CLI is not on PATH. Install it: https://www.pulumi.com/docs/install/",
+);
+if (action === "up" || action === "down") {
+  requireTool(
+    "docker",
+    ["info"],
+    "Docker is not running (docker info failed). Start Docker Desktop or the Docker daemon, then retry.",
+  );
+}
+if (env.PULUMI_CONFIG_PASSPHRASE === DEFAULT_PASSPHRASE) {
+  process.stderr.write(
+    `Using the local demo passphrase "${DEFAULT_PASSPHRASE}"; set PULUMI_CONFIG_PASSPHRASE to choose your own.\n`,
+  );
+}
+
+switch (action) {
+  case "up":
+    run("npm", ["run", "build"]);
+    run("pulumi", [
+      "stack",
+      "select",
+      STACK,
+      "--create",
+      "--secrets-provider",
+      "passphrase",
+      "--non-interactive",
+    ]);
+    pulumi(["up", "--yes"]);
+    process.stdout.write(
+      [
+        "",
+        "OpenMetadata is up. Log in through Keycloak:",
+        `  URL:      ${output("loginUrl")}`,
+        `  user:     ${output("demoUser")}`,
+        "  password: npm run password:local",
+        "",
+      ].join("\n"),
+    );
+    break;
+  case "down":
+    pulumi(["destroy", "--yes"]);
+    break;
+  case "password":
+    process.stdout.write(`${output("demoPassword", true)}\n`);
+    break;
+  default:
+    process.stderr.write("usage: tsx scripts/local.ts up|down|password\n");
+    process.exit(2);
+}
+
+function output(name: string, showSecrets = false): string {
+  return execFileSync(
+    "pulumi",
+    ["stack", "output", name, "--stack", STACK, ...(showSecrets ? ["--show-secrets"] : [])],
+    { cwd: PROJECT_ROOT, env, encoding: "utf8" },
+  ).trim();
+}
