@@ -701,6 +701,17 @@ function crossFieldRules(v: Parsed, out: IssueCollector): void {
   if (v.keys && !KEY_SIZES.includes(v.keys.bits)) {
     out.add(["keys", "bits"], `must be one of ${KEY_SIZES.join(", ")}; got ${show(v.keys.bits)}`);
   }
+  if (
+    v.keys &&
+    v.keys.rotation !== "initial" &&
+    v.openmetadata &&
+    /^1\.12\./.test(v.openmetadata.version)
+  ) {
+    out.add(
+      ["keys", "rotation"],
+      `needs OpenMetadata 1.13 or later, whose openmetadata-ops regenerates the bot tokens a rotation invalidates (user pain P18); got version ${show(v.openmetadata.version)}. Upgrade openmetadata.version before rotating`,
+    );
+  }
   if (v.keys?.issuer !== undefined && /\s/.test(v.keys.issuer)) {
     out.add(["keys", "issuer"], `must not contain spaces; got ${show(v.keys.issuer)}`);
   }

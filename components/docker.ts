@@ -48,6 +48,7 @@ export function containerNames(prefix: string, database: DatabaseEngine, search:
     proxy: `${prefix}-proxy`,
     ingestion: `${prefix}-ingestion`,
     verify: `${prefix}-verify`,
+    regenerate: `${prefix}-regenerate-bot-tokens`,
   };
 }
 
@@ -146,6 +147,15 @@ export function containerEnvs(env: ServerEnv, sources: SecretSources): pulumi.Ou
         ? pulumi.secret(pulumi.interpolate`${name}=${secretSource(sources, value.secret)}`)
         : pulumi.output(`${name}=${value}`);
     });
+}
+
+/** Settings `openmetadata-ops regenerate-bot-tokens` reads: database, search, keys, cluster. */
+export const BOT_TOKEN_ENV =
+  /^(DB_|OM_DATABASE$|SEARCH_TYPE$|ELASTICSEARCH_|RSA_|JWT_|FERNET_KEY$|OPENMETADATA_CLUSTER_NAME$)/;
+
+/** The part of the server env the bot token regeneration needs. */
+export function botTokenEnv(env: ServerEnv): ServerEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => BOT_TOKEN_ENV.test(name)));
 }
 
 /** The JWT key files, uploaded at the paths the settings name; the private key is a secret. */
@@ -466,6 +476,39 @@ export class DockerDeployment extends pulumi.ComponentResource {
         { ...parent, dependsOn: [server] },
       );
       dependsForVerify.push(proxy);
+    }
+
+    // Bot tokens are signed with the signing key: after a rotation the old ones stop working
+    // (user pain P18), so the ops tool regenerates them once the server runs with the new key.
+    // The command sees only what it needs, so nothing but a rotation (or a database, search or
+    // cluster name change, which also needs new tokens) ever runs it again.
+    if (settings.keys.rotation !== "initial") {
+      const regenerate = new docker.Container(
+        `${name}-regenerate-bot-tokens`,
+        {
+          name: names.regenerate,
+          image: serverImage,
+          networksAdvanced: network,
+          envs: this.env.apply((env) => containerEnvs(botTokenEnv(env), sources)),
+          uploads,
+          workingDir: "/opt/openmetadata",
+          command: ["./bootstrap/openmetadata-ops.sh", "regenerate-bot-tokens"],
+          labels: [{ label: "openmetadata-sso.rotation", value: settings.keys.rotation }],
+          restart: "no",
+          mustRun: false,
+          attach: true,
+          logs: true,
+        },
+        { ...parent, dependsOn: [server] },
+      );
+      pulumi.all([regenerate.exitCode, regenerate.containerLogs]).apply(([code, logs]) => {
+        if (code !== undefined && code !== 0) {
+          throw new pulumi.RunError(
+            `Regenerating the bot tokens after the key rotation failed with exit code ${code}; bots and ingestion will get 401 until it succeeds. ` +
+              `Read: docker logs ${names.regenerate}\n${tail(logs)}`,
+          );
+        }
+      });
     }
 
     // Verification, from inside the network, after every change of the server.

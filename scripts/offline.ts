@@ -121,10 +121,13 @@ export function mockOutputs(
       : digest(`secret:${name}`, length);
   switch (type) {
     case "tls:index/privateKey:PrivateKey": {
-      const bits = (inputs.rsaBits as number | undefined) ?? 2048;
-      return inputs.algorithm === "RSA"
-        ? rsaKeyPair(bits, options.realKeys)
-        : { privateKeyPem: "mock-ecdsa-key", publicKeyPem: "mock" };
+      if (inputs.algorithm !== "RSA")
+        return { privateKeyPem: "mock-ecdsa-key", publicKeyPem: "mock" };
+      // Real keys of the requested size for the render; one cached 2048-bit pair otherwise, since
+      // generating 4096-bit keys takes seconds and tests assert the size through the inputs.
+      return options.realKeys
+        ? rsaKeyPair((inputs.rsaBits as number | undefined) ?? 2048, true)
+        : rsaKeyPair(2048, false);
     }
     case "tls:index/selfSignedCert:SelfSignedCert":
     case "tls:index/locallySignedCert:LocallySignedCert":
