@@ -335,6 +335,7 @@ describe("pure Docker shaping", () => {
       proxy: "om-proxy",
       ingestion: "om-ingestion",
       verify: "om-verify",
+      regenerate: "om-regenerate-bot-tokens",
     });
   });
 
