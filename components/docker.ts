@@ -198,6 +198,13 @@ export interface DockerDeploymentArgs {
    * @default - the component name
    */
   prefix?: string;
+  /**
+   * An output the OpenMetadata server waits for, such as the preflight check of the identity
+   * provider. It becomes the server's `openmetadata-sso.preflight` label; the database, search,
+   * migration and keys do not wait for it.
+   * @default - none: the server does not wait
+   */
+  gate?: pulumi.Input<string>;
 }
 
 /**
@@ -437,6 +444,9 @@ export class DockerDeployment extends pulumi.ComponentResource {
         labels: [
           { label: "openmetadata-sso.role", value: "server" },
           { label: "openmetadata-sso.migration", value: migrated },
+          ...(args.gate === undefined
+            ? []
+            : [{ label: "openmetadata-sso.preflight", value: args.gate }]),
         ],
         healthcheck: {
           tests: ["CMD-SHELL", "wget -q --spider http://localhost:8586/healthcheck"],
