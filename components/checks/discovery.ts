@@ -31,26 +31,62 @@ export function offlineDiscoveryPlaceholder(field: string, discoveryUrl: string)
   return `<${field} from ${discoveryUrl}, resolved at deploy time>`;
 }
 
+/** How long a request to the identity provider may take, in milliseconds. */
+export const FETCH_TIMEOUT_MS = 10_000;
+
+/** A JSON Web Key as a JWKS publishes it (public members only). */
+export interface Jwk {
+  kty?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  n?: string;
+  e?: string;
+  [member: string]: unknown;
+}
+
+/** GETs JSON; every error names the URL and what went wrong. */
+async function getJson(url: string, what: string): Promise<{ body: unknown; date?: string }> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const cause = (error as Error & { cause?: Error }).cause;
+    throw new Error(
+      `Cannot reach the ${what} at ${url}: ${(error as Error).message}${cause ? ` (${cause.message})` : ""}.`,
+    );
+  }
+  if (!response.ok) {
+    throw new Error(`The ${what} at ${url} answered HTTP ${response.status}.`);
+  }
+  try {
+    return { body: await response.json(), date: response.headers.get("date") ?? undefined };
+  } catch {
+    throw new Error(`The ${what} at ${url} is not JSON.`);
+  }
+}
+
 /** Fetches and parses a discovery document; the error names the URL and the HTTP status. */
 export async function fetchDiscovery(
   discoveryUrl: string,
 ): Promise<{ document: DiscoveryDocument; date?: string }> {
-  let response: Response;
-  try {
-    response = await fetch(discoveryUrl, { headers: { accept: "application/json" } });
-  } catch (error) {
-    throw new Error(
-      `Cannot reach the discovery document at ${discoveryUrl}: ${(error as Error).message}`,
-    );
-  }
-  if (!response.ok) {
-    throw new Error(`The discovery document at ${discoveryUrl} answered HTTP ${response.status}.`);
-  }
-  const document = (await response.json()) as DiscoveryDocument;
-  if (typeof document.jwks_uri !== "string" || typeof document.issuer !== "string") {
+  const { body, date } = await getJson(discoveryUrl, "discovery document");
+  const document = body as DiscoveryDocument;
+  if (typeof document?.jwks_uri !== "string" || typeof document.issuer !== "string") {
     throw new Error(`The discovery document at ${discoveryUrl} has no issuer or jwks_uri.`);
   }
-  return { document, date: response.headers.get("date") ?? undefined };
+  return { document, date };
+}
+
+/** Fetches a JWKS and returns its keys; the error names the URL and the problem. */
+export async function fetchJwks(jwksUrl: string): Promise<Jwk[]> {
+  const { body } = await getJson(jwksUrl, "JWKS");
+  const keys = (body as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) throw new Error(`The JWKS at ${jwksUrl} has no "keys" array.`);
+  return keys as Jwk[];
 }
 
 /** The provider's `jwks_uri`, read from its discovery document at deploy time. */
