@@ -744,12 +744,8 @@ function crossFieldRules(v: Parsed, out: IssueCollector): void {
         `must be 1 on a single Docker host; got ${om.replicas}. Use target kubernetes for more replicas`,
       );
     }
-    if (
-      om.replicas > 1 &&
-      v.target === "kubernetes" &&
-      v.kubernetes &&
-      !v.kubernetes.ingress.stickySessions
-    ) {
+    // Without a kubernetes block its defaults apply: no sticky sessions.
+    if (om.replicas > 1 && v.target === "kubernetes" && !v.kubernetes?.ingress.stickySessions) {
       out.add(
         ["openmetadata", "replicas"],
         `must be 1 unless the ingress has sticky sessions; got ${om.replicas}. Before OpenMetadata 2.0 each replica keeps its own login sessions, so logins fail with "Missing state parameter" (user pains P19, P20). Run: ${out.namer.set(["kubernetes", "ingress", "stickySessions"], "true")}`,

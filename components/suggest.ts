@@ -24,7 +24,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `input`, if it is close enough to be a plausible typo: at most a third
- * of the longer word's length in edits (minimum 1), or a case-only difference.
+ * of the longer word's length in edits (minimum 1), a case-only difference, or the start of exactly
+ * one candidate.
  */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -37,6 +38,11 @@ export function closest(input: string, candidates: readonly string[]): string | 
     }
   }
   if (best === undefined) return undefined;
+  // An abbreviation ("prod" for "production") names one candidate by its start.
+  const prefixed = candidates.filter(
+    (c) => input.length >= 3 && c.toLowerCase().startsWith(input.toLowerCase()),
+  );
+  if (prefixed.length === 1 && bestDistance > 0) return prefixed[0];
   const budget = Math.max(1, Math.floor(Math.max(input.length, best.length) / 3));
   return bestDistance <= budget ? best : undefined;
 }
