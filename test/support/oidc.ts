@@ -398,6 +398,107 @@ async function interaction(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Keycloak realms.
+// ---------------------------------------------------------------------------------------------
+
+/** The parts of a Keycloak realm representation the mapping reads. */
+interface RealmRepresentation {
+  realm: string;
+  clients: {
+    clientId: string;
+    publicClient: boolean;
+    clientAuthenticatorType?: string;
+    secret?: string;
+    standardFlowEnabled: boolean;
+    implicitFlowEnabled: boolean;
+    directAccessGrantsEnabled: boolean;
+    serviceAccountsEnabled?: boolean;
+    redirectUris: string[];
+    attributes?: Record<string, string>;
+  }[];
+  users: {
+    username: string;
+    email?: string;
+    emailVerified?: boolean;
+    firstName?: string;
+    lastName?: string;
+    enabled: boolean;
+    credentials?: { type: string; value: string }[];
+  }[];
+}
+
+/** A stable UUID for a user name, as Keycloak gives every user an id. */
+function userId(username: string): string {
+  const h = crypto.createHash("sha256").update(username).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The clients and users of a Keycloak realm representation, as the test provider holds them:
+ * the standard flow is the authorization code grant (with refresh tokens, Keycloak's default),
+ * the implicit flow adds `id_token`, a public client authenticates with `none`, a confidential
+ * `client-secret` client with its secret (Keycloak, like oidc-provider, then accepts both Basic
+ * and POST), and `pkce.code.challenge.method: S256` makes PKCE required. Flows the test provider
+ * cannot model fail loudly.
+ */
+export function fromKeycloakRealm(realmJson: Record<string, unknown>): {
+  clients: TestClient[];
+  users: TestUser[];
+} {
+  const realm = realmJson as unknown as RealmRepresentation;
+  const clients = realm.clients.map((c): TestClient => {
+    if (c.directAccessGrantsEnabled || c.serviceAccountsEnabled) {
+      throw new Error(
+        `Client ${c.clientId}: the password and client credentials grants are not modelled.`,
+      );
+    }
+    if (!c.publicClient && c.clientAuthenticatorType !== "client-secret") {
+      throw new Error(
+        `Client ${c.clientId}: authenticator ${c.clientAuthenticatorType} is not modelled.`,
+      );
+    }
+    return {
+      metadata: {
+        client_id: c.clientId,
+        ...(c.publicClient ? {} : { client_secret: c.secret }),
+        redirect_uris: c.redirectUris,
+        grant_types: [
+          ...(c.standardFlowEnabled ? ["authorization_code", "refresh_token"] : []),
+          ...(c.implicitFlowEnabled ? ["implicit"] : []),
+        ],
+        response_types: [
+          ...(c.standardFlowEnabled ? ["code"] : []),
+          ...(c.implicitFlowEnabled ? ["id_token"] : []),
+        ],
+        token_endpoint_auth_method: c.publicClient ? "none" : "client_secret_basic",
+      },
+      pkceRequired: c.attributes?.["pkce.code.challenge.method"] === "S256",
+    };
+  });
+  const users = realm.users
+    .filter((u) => u.enabled)
+    .map((u): TestUser => {
+      const password = u.credentials?.find((c) => c.type === "password")?.value;
+      if (password === undefined) throw new Error(`User ${u.username} has no password.`);
+      return {
+        username: u.username,
+        password,
+        claims: {
+          sub: userId(u.username),
+          preferred_username: u.username,
+          ...(u.email === undefined
+            ? {}
+            : { email: u.email, email_verified: u.emailVerified ?? false }),
+          name: [u.firstName, u.lastName].filter(Boolean).join(" "),
+          given_name: u.firstName,
+          family_name: u.lastName,
+        },
+      };
+    });
+  return { clients, users };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The browser.
 // ---------------------------------------------------------------------------------------------
 
