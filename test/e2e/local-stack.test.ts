@@ -33,7 +33,7 @@ let idp: TestProvider;
 beforeAll(async () => {
   evaluation = await evaluate(readStackFile("local"), "local", {
     realKeys: false,
-    load: () => import("../../index"),
+    load: () => import("../../index.js"),
   });
   const keycloak = one(evaluation.resources, CONTAINER, `${STACK}-keycloak-container`);
   const upload = (keycloak.inputs.uploads as { file: string; content: unknown }[]).find(
