@@ -1,0 +1,111 @@
+import * as auth0 from "@pulumi/auth0";
+import * as pulumi from "@pulumi/pulumi";
+import type { Auth0Args, ClientType } from "../types";
+import { logoutRedirectUris, redirectUris } from "../urls";
+import type { IdentityAppArgs } from "./common";
+import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
+
+/** Arguments of {@link Auth0App}. */
+export interface Auth0AppArgs extends IdentityAppArgs, Auth0Args {}
+
+/** The URLs of an Auth0 tenant, derived from its domain. */
+export function auth0Urls(domain: string): {
+  issuer: string;
+  discoveryUrl: string;
+  jwksUrl: string;
+} {
+  // Auth0 states its issuer with a trailing slash, and tokens carry it that way.
+  const issuer = `https://${domain}/`;
+  return {
+    issuer,
+    discoveryUrl: `${issuer}.well-known/openid-configuration`,
+    jwksUrl: `${issuer}.well-known/jwks.json`,
+  };
+}
+
+/**
+ * The refresh token policy of a client type. Auth0 returns a refresh token to a browser only when
+ * rotation is on, and OpenMetadata's Auth0 UI asks for refresh tokens, so a public client rotates
+ * them (Auth0's default lifetimes: 30 days absolute, 15 days idle). A confidential client keeps
+ * Auth0's default policy.
+ */
+export function auth0RefreshToken(
+  clientType: ClientType,
+): auth0.types.input.ClientRefreshToken | undefined {
+  return clientType === "public"
+    ? {
+        rotationType: "rotating",
+        expirationType: "expiring",
+        leeway: 0,
+        tokenLifetime: 2_592_000,
+        infiniteTokenLifetime: false,
+        idleTokenLifetime: 1_296_000,
+        infiniteIdleTokenLifetime: false,
+      }
+    : undefined;
+}
+
+/**
+ * A dedicated OpenMetadata application at Auth0: a `regular_web` application for a confidential
+ * client or a `spa` for a public one, authorization code flow only, ID tokens signed with RS256.
+ * How the client authenticates at the token endpoint is set by `auth0.ClientCredentials`, which
+ * also holds the secret. Each named connection is enabled for this client only.
+ */
+export class Auth0App extends pulumi.ComponentResource {
+  /** The client, as OpenMetadata must use it. */
+  public readonly app: IdentityApp;
+
+  constructor(name: string, args: Auth0AppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openmetadata-sso:index:Auth0App", name, {}, opts);
+    const clientType = args.clientType ?? "confidential";
+    const auth = clientAuth(clientType);
+    const uris = redirectUris(args.publicUrl);
+
+    const client = new auth0.Client(
+      `${name}-client`,
+      {
+        name: args.appName,
+        appType: clientType === "public" ? "spa" : "regular_web",
+        oidcConformant: true,
+        grantTypes: [...CLIENT_PROTOCOL.grantTypes],
+        callbacks: uris,
+        allowedLogoutUrls: logoutRedirectUris(args.publicUrl),
+        webOrigins: [args.publicUrl],
+        jwtConfiguration: { alg: "RS256" },
+        refreshToken: auth0RefreshToken(clientType),
+      },
+      { parent: this },
+    );
+    const credentials = new auth0.ClientCredentials(
+      `${name}-credentials`,
+      { clientId: client.clientId, authenticationMethod: auth.tokenEndpointAuthMethod },
+      { parent: this, additionalSecretOutputs: ["clientSecret"] },
+    );
+    for (const connection of args.connections ?? []) {
+      const found = auth0.getConnectionOutput(
+        { name: connection, skipEnabledClients: true },
+        { parent: this },
+      );
+      new auth0.ConnectionClient(
+        `${name}-connection-${connection}`,
+        { connectionId: found.id, clientId: client.clientId },
+        { parent: this },
+      );
+    }
+
+    const urls = auth0Urls(args.domain);
+    this.app = {
+      clientId: client.clientId,
+      clientSecret: clientType === "public" ? undefined : pulumi.secret(credentials.clientSecret),
+      issuer: pulumi.output(urls.issuer),
+      discoveryUrl: pulumi.output(urls.discoveryUrl),
+      jwksUrl: pulumi.output(urls.jwksUrl),
+      openMetadataProvider: "auth0",
+      providerName: "Auth0",
+      clientType,
+      ...auth,
+      redirectUris: uris,
+    };
+    this.registerOutputs({ clientId: this.app.clientId, issuer: this.app.issuer });
+  }
+}

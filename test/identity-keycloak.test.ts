@@ -1,0 +1,162 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { KeycloakClient, keycloakUrls } from "../components/identity/keycloak";
+import { isSecret, one, record, useMocks, valueOf } from "./support/pulumi";
+import type { RecordedResource } from "./support/pulumi";
+
+beforeAll(() => {
+  useMocks();
+});
+
+/** Each registration as "type name <- parent", sorted: registration order is not deterministic. */
+function tree(resources: RecordedResource[]): string[] {
+  return resources.map((r) => `${r.type} ${r.name} <- ${r.parent}`).sort();
+}
+
+const PUBLIC_URL = "https://openmetadata.example.com";
+const CALLBACKS = [`${PUBLIC_URL}/callback`, `${PUBLIC_URL}/auth/callback`];
+
+/** The client settings every OpenMetadata client gets, apart from its access type. */
+const CLIENT_INPUTS = {
+  clientId: "openmetadata",
+  name: "OpenMetadata (prod)",
+  enabled: true,
+  standardFlowEnabled: true,
+  implicitFlowEnabled: false,
+  directAccessGrantsEnabled: false,
+  serviceAccountsEnabled: false,
+  consentRequired: false,
+  validRedirectUris: CALLBACKS,
+  validPostLogoutRedirectUris: [`${PUBLIC_URL}/signin`],
+  webOrigins: [PUBLIC_URL],
+  pkceCodeChallengeMethod: "S256",
+};
+
+describe("keycloakUrls", () => {
+  it("derives the realm issuer, discovery document and certs endpoint, ignoring a trailing slash", () => {
+    expect(keycloakUrls("https://sso.example.com/", "data")).toEqual({
+      issuer: "https://sso.example.com/realms/data",
+      discoveryUrl: "https://sso.example.com/realms/data/.well-known/openid-configuration",
+      jwksUrl: "https://sso.example.com/realms/data/protocol/openid-connect/certs",
+    });
+  });
+
+  it("keeps a context path such as the legacy /auth", () => {
+    expect(keycloakUrls("https://sso.example.com/auth", "data").issuer).toBe(
+      "https://sso.example.com/auth/realms/data",
+    );
+  });
+});
+
+describe("KeycloakClient", () => {
+  it("registers a confidential standard-flow client with PKCE S256 in an existing realm", async () => {
+    const { resources, result } = await record(
+      () =>
+        new KeycloakClient("om-keycloak", {
+          publicUrl: PUBLIC_URL,
+          appName: "OpenMetadata (prod)",
+          url: "https://sso.example.com",
+          realm: "data",
+        }),
+    );
+    expect(tree(resources)).toEqual(
+      [
+        "openmetadata-sso:index:KeycloakClient om-keycloak <- null",
+        "keycloak:openid/client:Client om-keycloak-client <- om-keycloak",
+      ].sort(),
+    );
+    const client = one(resources, "keycloak:openid/client:Client", "om-keycloak-client");
+    expect(client.inputs).toEqual({
+      ...CLIENT_INPUTS,
+      realmId: "data",
+      accessType: "CONFIDENTIAL",
+    });
+    expect(client.options.dependencies).toEqual([]);
+
+    const app = result.app;
+    expect(await valueOf(app.clientId)).toBe("openmetadata");
+    expect(await isSecret(app.clientSecret!)).toBe(true);
+    expect(await valueOf(app.clientSecret!)).toMatch(/^[0-9a-f]{32}$/);
+    expect(await valueOf(app.issuer)).toBe("https://sso.example.com/realms/data");
+    expect(await valueOf(app.discoveryUrl)).toBe(
+      "https://sso.example.com/realms/data/.well-known/openid-configuration",
+    );
+    expect(await valueOf(app.jwksUrl)).toBe(
+      "https://sso.example.com/realms/data/protocol/openid-connect/certs",
+    );
+    expect({
+      openMetadataProvider: app.openMetadataProvider,
+      providerName: app.providerName,
+      clientType: app.clientType,
+      tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+      pkce: app.pkce,
+      redirectUris: app.redirectUris,
+      tenant: app.tenant,
+    }).toEqual({
+      openMetadataProvider: "custom-oidc",
+      providerName: "Keycloak",
+      clientType: "confidential",
+      tokenEndpointAuthMethod: "client_secret_post",
+      pkce: true,
+      redirectUris: CALLBACKS,
+      tenant: undefined,
+    });
+  });
+
+  it("creates the realm first when asked, and puts the client in it", async () => {
+    const { resources } = await record(
+      () =>
+        new KeycloakClient("kc", {
+          publicUrl: PUBLIC_URL,
+          appName: "OpenMetadata (prod)",
+          url: "https://sso.example.com",
+          realm: "openmetadata",
+          createRealm: true,
+          clientId: "openmetadata-prod",
+        }),
+    );
+    expect(tree(resources)).toEqual(
+      [
+        "openmetadata-sso:index:KeycloakClient kc <- null",
+        "keycloak:index/realm:Realm kc-realm <- kc",
+        "keycloak:openid/client:Client kc-client <- kc",
+      ].sort(),
+    );
+    const realm = one(resources, "keycloak:index/realm:Realm", "kc-realm");
+    expect(realm.inputs).toEqual({
+      realm: "openmetadata",
+      enabled: true,
+      loginWithEmailAllowed: true,
+      duplicateEmailsAllowed: false,
+    });
+    const client = one(resources, "keycloak:openid/client:Client", "kc-client");
+    expect(client.inputs).toEqual({
+      ...CLIENT_INPUTS,
+      clientId: "openmetadata-prod",
+      realmId: "openmetadata",
+      accessType: "CONFIDENTIAL",
+    });
+    // The client waits for the realm.
+    expect(client.options.dependencies).toEqual([realm.urn]);
+  });
+
+  it("maps a public client to accessType PUBLIC with auth method none, PKCE and no secret", async () => {
+    const { resources, result } = await record(
+      () =>
+        new KeycloakClient("pub", {
+          publicUrl: PUBLIC_URL,
+          appName: "OpenMetadata (prod)",
+          clientType: "public",
+          url: "https://sso.example.com",
+          realm: "data",
+        }),
+    );
+    expect(one(resources, "keycloak:openid/client:Client", "pub-client").inputs).toEqual({
+      ...CLIENT_INPUTS,
+      realmId: "data",
+      accessType: "PUBLIC",
+    });
+    expect(result.app.clientSecret).toBeUndefined();
+    expect(result.app.tokenEndpointAuthMethod).toBe("none");
+    expect(result.app.pkce).toBe(true);
+  });
+});
