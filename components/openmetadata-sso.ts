@@ -263,16 +263,28 @@ function createIdentityApp(
       const { OktaApp } = require("./identity/okta") as typeof import("./identity/okta");
       return new OktaApp(`${name}-okta`, { ...common, ...identity.okta }, opts).app;
     }
-    case "auth0":
-      throw new Error("TODO(identity helper): auth0");
-    case "keycloak":
-      throw new Error("TODO(identity helper): keycloak");
-    case "onelogin":
-      throw new Error("TODO(identity helper): onelogin");
-    case "entra":
-      throw new Error("TODO(identity helper): entra");
-    case "oidc":
-      throw new Error("TODO(identity helper): oidc");
+    case "auth0": {
+      const { Auth0App } = require("./identity/auth0") as typeof import("./identity/auth0");
+      return new Auth0App(`${name}-auth0`, { ...common, ...identity.auth0! }, opts).app;
+    }
+    case "keycloak": {
+      const { KeycloakClient } =
+        require("./identity/keycloak") as typeof import("./identity/keycloak");
+      return new KeycloakClient(`${name}-keycloak`, { ...common, ...identity.keycloak! }, opts).app;
+    }
+    case "onelogin": {
+      const { OneLoginApp } =
+        require("./identity/onelogin") as typeof import("./identity/onelogin");
+      return new OneLoginApp(`${name}-onelogin`, { ...common, ...identity.onelogin! }, opts).app;
+    }
+    case "entra": {
+      const { EntraApp } = require("./identity/entra") as typeof import("./identity/entra");
+      return new EntraApp(`${name}-entra`, { ...common, ...identity.entra! }, opts).app;
+    }
+    case "oidc": {
+      const { OidcClient } = require("./identity/oidc") as typeof import("./identity/oidc");
+      return new OidcClient(`${name}-oidc`, { ...common, ...identity.oidc! }, opts).app;
+    }
     case "local-keycloak":
       throw new Error("local-keycloak is created by the Docker target.");
   }
