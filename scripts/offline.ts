@@ -24,6 +24,8 @@ export interface RecordedResource {
   custom: boolean;
   /** Resolved inputs; secret values are {@link SecretValue}s. */
   inputs: Record<string, unknown>;
+  /** What the mock provider returned (inputs plus outputs), once registration completed. */
+  outputs?: Record<string, unknown>;
   options: {
     protect: boolean;
     retainOnDelete: boolean;
@@ -36,6 +38,8 @@ export interface RecordedResource {
     /** URNs each input depends on. */
     propertyDependencies: Record<string, string[]>;
     provider: string;
+    /** Outputs the provider declares secret; the engine encrypts them in state. */
+    additionalSecretOutputs: string[];
   };
 }
 
@@ -254,6 +258,7 @@ interface RegisterRequest {
     forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
   };
   getProvider(): string;
+  getAdditionalsecretoutputsList(): string[];
   getObject(): { toJavaScript(): unknown };
 }
 
@@ -263,10 +268,12 @@ export function installMocks(
 ): RecordedResource[] {
   const recorded: RecordedResource[] = [];
   const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({
-      id: args.custom ? `${args.name}-id` : undefined,
-      state: { ...args.inputs, ...mockOutputs(args.type, args.name, args.inputs, options) },
-    }),
+    newResource: (args) => {
+      const state = { ...args.inputs, ...mockOutputs(args.type, args.name, args.inputs, options) };
+      const entry = recorded.findLast((r) => r.type === args.type && r.name === args.name);
+      if (entry) entry.outputs = state;
+      return { id: args.custom ? `${args.name}-id` : undefined, state };
+    },
     call: (args) => mockCall(args.token, args.inputs),
   };
   const { MockMonitor } =
@@ -298,6 +305,7 @@ export function installMocks(
           dependencies: req.getDependenciesList(),
           propertyDependencies,
           provider: req.getProvider(),
+          additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         },
       });
       const entry = recorded[recorded.length - 1];
