@@ -1,0 +1,156 @@
+/**
+ * Real-protocol end-to-end test of the Microsoft Entra ID client: an in-process OpenID provider
+ * shaped like an Entra tenant's v2.0 endpoints (issuer `/<tenant>/v2.0`, `/<tenant>/oauth2/v2.0/
+ * authorize` and `/token`, keys at `/<tenant>/discovery/v2.0/keys`) holds the clients exactly as
+ * `EntraApp` registers them (redirect URIs of the `web` or `spa` platform from the recorded
+ * `azuread.Application`, implicit grant off, a password for the confidential client), and
+ * openid-client logs in with exactly the settings `securityEnv()` hands to OpenMetadata.
+ *
+ * For `OIDC_TYPE=azure` OpenMetadata's server builds the discovery URL from `OIDC_TENANT` and
+ * always sends PKCE (pac4j's Azure client); the server login does the same. Entra requires PKCE
+ * from `spa` clients. The settings name `https://login.microsoftonline.com`; the test rewrites
+ * only that origin to the local server's and keeps every path. OpenMetadata's own URLs are not
+ * rewritten.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EntraApp } from "../../components/identity/entra";
+import type { ClientType } from "../../components/types";
+import {
+  browserAppLogin,
+  DEFAULT_CONTEXT,
+  openMetadataEnv,
+  serverLogin,
+  SHAPES,
+  startProvider,
+  verifyAsOpenMetadata,
+  type TestClient,
+  type TestProvider,
+  type TestUser,
+} from "../support/oidc";
+import { one, plain, record, useMocks, valueOf } from "../support/pulumi";
+
+const TENANT = "6f1c2e3d-0000-4a5b-9c8d-112233445566";
+const ALICE: TestUser = {
+  username: "alice@example.com",
+  password: "correct horse battery staple",
+  claims: {
+    sub: "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ",
+    email: "alice@example.com",
+    name: "Alice Liddell",
+    preferred_username: "alice@example.com",
+  },
+};
+const CREDENTIALS = { username: ALICE.username, password: ALICE.password };
+
+async function entraApp(clientType: ClientType) {
+  const name = `om-${clientType}`;
+  const { resources, result } = await record(
+    () =>
+      new EntraApp(name, {
+        publicUrl: DEFAULT_CONTEXT.publicUrl,
+        appName: "OpenMetadata",
+        clientType,
+        tenantId: TENANT,
+      }),
+  );
+  const application = plain(
+    one(resources, "azuread:index/application:Application", `${name}-app`).inputs,
+  ) as {
+    web?: {
+      redirectUris?: string[];
+      implicitGrant: { accessTokenIssuanceEnabled: boolean; idTokenIssuanceEnabled: boolean };
+    };
+    singlePageApplication?: { redirectUris: string[] };
+  };
+  const spa = application.singlePageApplication !== undefined;
+  const implicit =
+    application.web?.implicitGrant.accessTokenIssuanceEnabled === true ||
+    application.web?.implicitGrant.idTokenIssuanceEnabled === true;
+  const secret = result.app.clientSecret ? await valueOf(result.app.clientSecret) : undefined;
+  const registered: TestClient = {
+    metadata: {
+      client_id: await valueOf(result.app.clientId),
+      ...(secret === undefined ? {} : { client_secret: secret }),
+      redirect_uris: spa
+        ? application.singlePageApplication!.redirectUris
+        : application.web!.redirectUris!,
+      grant_types: ["authorization_code", "refresh_token", ...(implicit ? ["implicit"] : [])],
+      response_types: ["code", ...(implicit ? ["id_token"] : [])],
+      // Entra takes the secret in the body or in a Basic header, and nothing from an spa client.
+      token_endpoint_auth_method: spa ? "none" : "client_secret_post",
+    },
+    pkceRequired: spa,
+  };
+  return { app: result.app, env: await openMetadataEnv(result.app), client: registered };
+}
+
+let confidential: Awaited<ReturnType<typeof entraApp>>;
+let publicApp: Awaited<ReturnType<typeof entraApp>>;
+let idp: TestProvider;
+
+beforeAll(async () => {
+  useMocks();
+  confidential = await entraApp("confidential");
+  publicApp = await entraApp("public");
+  idp = await startProvider({
+    shape: SHAPES.entra(TENANT),
+    clients: [confidential.client, publicApp.client],
+    users: [ALICE],
+  });
+});
+
+afterAll(async () => {
+  await idp?.close();
+});
+
+describe("Entra ID, confidential client (OpenMetadata's server)", () => {
+  it("registers a web platform app without implicit grant, and hands OpenMetadata the tenant", () => {
+    expect(confidential.client.metadata).toMatchObject({
+      redirect_uris: [
+        "https://openmetadata.example.com/callback",
+        "https://openmetadata.example.com/auth/callback",
+        "https://openmetadata.example.com/signin",
+      ],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+    });
+    expect(confidential.env.OIDC_TYPE).toBe("azure");
+    expect(confidential.env.OIDC_TENANT).toBe(TENANT);
+  });
+
+  it("logs in through the authorization code flow and OpenMetadata accepts the ID token", async () => {
+    const login = await serverLogin(confidential.env, idp, CREDENTIALS);
+    expect(login.authorizationUrl.origin + login.authorizationUrl.pathname).toBe(
+      `${idp.origin}/${TENANT}/oauth2/v2.0/authorize`,
+    );
+    expect(login.authorizationUrl.searchParams.get("code_challenge_method")).toBe("S256");
+    const accepted = await verifyAsOpenMetadata(login, confidential.env, idp);
+    expect(accepted.claims).toMatchObject({
+      iss: `${idp.origin}/${TENANT}/v2.0`,
+      aud: confidential.env.OIDC_CLIENT_ID,
+      email: "alice@example.com",
+    });
+    expect(accepted.principal).toBe("alice");
+  });
+});
+
+describe("Entra ID, public client (OpenMetadata's UI)", () => {
+  it("registers an spa platform app", () => {
+    expect(publicApp.client.metadata).toMatchObject({
+      redirect_uris: [
+        "https://openmetadata.example.com/callback",
+        "https://openmetadata.example.com/auth/callback",
+        "https://openmetadata.example.com/signin",
+      ],
+      token_endpoint_auth_method: "none",
+    });
+    expect(publicApp.client.metadata.client_secret).toBeUndefined();
+  });
+
+  it("logs in with code and PKCE and OpenMetadata accepts the ID token", async () => {
+    const login = await browserAppLogin(publicApp.env, idp, CREDENTIALS);
+    const accepted = await verifyAsOpenMetadata(login, publicApp.env, idp);
+    expect(accepted.claims.aud).toBe(publicApp.env.AUTHENTICATION_CLIENT_ID);
+    expect(accepted.principal).toBe("alice");
+  });
+});

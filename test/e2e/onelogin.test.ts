@@ -1,0 +1,120 @@
+/**
+ * Real-protocol end-to-end test of the OneLogin client: an in-process OpenID provider shaped like
+ * OneLogin's OIDC endpoints (issuer `https://<subdomain>.onelogin.com/oidc/2`, `/auth`, `/token`,
+ * `/certs`) holds the client exactly as `OneLoginApp` creates it: the body of its
+ * `POST /api/2/apps` call (built from the recorded dynamic resource inputs), read back the way
+ * OneLogin reads it (newline-separated redirect URIs; auth method code 0 Basic, 1 POST, 2 None,
+ * with None requiring PKCE). openid-client then logs in with exactly the settings `securityEnv()`
+ * hands to OpenMetadata.
+ *
+ * The settings name `https://acme.onelogin.com`; the test rewrites only that origin to the local
+ * server's and keeps every path. OpenMetadata's own URLs are not rewritten.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OneLoginApp } from "../../components/identity/onelogin";
+import {
+  appRequestBody,
+  splitUris,
+  type OneLoginAppInputs,
+} from "../../components/identity/onelogin-api";
+import {
+  DEFAULT_CONTEXT,
+  openMetadataEnv,
+  serverLogin,
+  SHAPES,
+  startProvider,
+  verifyAsOpenMetadata,
+  type TestProvider,
+  type TestUser,
+} from "../support/oidc";
+import { one, plain, record, useMocks, valueOf } from "../support/pulumi";
+
+const ALICE: TestUser = {
+  username: "alice@example.com",
+  password: "correct horse battery staple",
+  claims: {
+    sub: "81234567",
+    email: "alice@example.com",
+    preferred_username: "alice@example.com",
+    name: "Alice Liddell",
+  },
+};
+
+/** OneLogin's `configuration.token_endpoint_auth_method` codes. */
+const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"];
+
+let body: { configuration: Record<string, unknown> };
+let env: Record<string, string>;
+let idp: TestProvider;
+
+beforeAll(async () => {
+  useMocks();
+  const { resources, result } = await record(
+    () =>
+      new OneLoginApp("om-onelogin", {
+        publicUrl: DEFAULT_CONTEXT.publicUrl,
+        appName: "OpenMetadata",
+        subdomain: "acme",
+        apiClientId: "api-id",
+        apiClientSecret: "api-secret",
+      }),
+  );
+  const inputs = plain(
+    one(resources, "pulumi-nodejs:dynamic/openmetadata-sso:OneLoginOidcApp", "om-onelogin-app")
+      .inputs,
+  ) as OneLoginAppInputs;
+  body = appRequestBody(inputs, "create") as typeof body;
+  env = await openMetadataEnv(result.app);
+  const method = AUTH_METHODS[Number(body.configuration.token_endpoint_auth_method)];
+  idp = await startProvider({
+    shape: SHAPES.onelogin(),
+    clients: [
+      {
+        metadata: {
+          client_id: await valueOf(result.app.clientId),
+          client_secret: await valueOf(result.app.clientSecret!),
+          redirect_uris: splitUris(body.configuration.redirect_uri),
+          grant_types: ["authorization_code", "refresh_token"],
+          response_types: ["code"],
+          token_endpoint_auth_method: method,
+        },
+        pkceRequired: method === "none",
+      },
+    ],
+    users: [ALICE],
+  });
+});
+
+afterAll(async () => {
+  await idp?.close();
+});
+
+describe("OneLogin, confidential client (OpenMetadata's server)", () => {
+  it("creates a web OIDC app that posts its secret, with both callbacks", () => {
+    expect(body.configuration).toMatchObject({
+      redirect_uri:
+        "https://openmetadata.example.com/callback\nhttps://openmetadata.example.com/auth/callback",
+      token_endpoint_auth_method: 1,
+      oidc_application_type: 0,
+    });
+    expect(env.AUTHENTICATION_AUTHORITY).toBe("https://acme.onelogin.com/oidc/2");
+    expect(env.OIDC_CLIENT_AUTH_METHOD).toBe("client_secret_post");
+  });
+
+  it("logs in through the authorization code flow and OpenMetadata accepts the ID token", async () => {
+    const login = await serverLogin(env, idp, {
+      username: ALICE.username,
+      password: ALICE.password,
+    });
+    expect(login.authorizationUrl.origin + login.authorizationUrl.pathname).toBe(
+      `${idp.origin}/oidc/2/auth`,
+    );
+    const accepted = await verifyAsOpenMetadata(login, env, idp);
+    expect(accepted.claims).toMatchObject({
+      iss: `${idp.origin}/oidc/2`,
+      aud: env.OIDC_CLIENT_ID,
+      email: "alice@example.com",
+    });
+    expect(accepted.principal).toBe("alice");
+  });
+});
