@@ -1,0 +1,615 @@
+/**
+ * KubernetesDeployment under Pulumi's mock runtime: what it registers, with which inputs and
+ * options. Proves the wiring (Secrets the chart reads exist with their keys, no secret value in
+ * any Helm value, key bytes, checksum, protection, ordering). Does not prove that the charts
+ * install or that the server starts: there is no cluster here.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { expectedAuth, verifierScript } from "../components/checks/verify";
+import { PINNED_IMAGES } from "../components/docker";
+import type { IdentityApp } from "../components/identity/types";
+import { SigningKeys } from "../components/keys";
+import {
+  airflowDatabaseScript,
+  chartSecretContents,
+  KubernetesDeployment,
+  kubernetesNames,
+  kubernetesTopology,
+  VERIFIER_IMAGE,
+} from "../components/kubernetes";
+import { chartEnv, effectiveEnv, helmValues, type HelmValues } from "../components/settings";
+import { holdsSecret, renderFiles } from "../scripts/render-files";
+import {
+  isSecret,
+  one,
+  plain,
+  record,
+  SecretValue,
+  useMocks,
+  valueOf,
+  type RecordedResource,
+} from "./support/pulumi";
+import { caseChart, caseIdentity, caseInput, caseSettings, type Case } from "./support/kubernetes";
+
+beforeAll(() => {
+  useMocks();
+});
+
+const SECRET = "kubernetes:core/v1:Secret";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const JOB = "kubernetes:batch/v1:Job";
+
+const PROD: Case = {
+  provider: "okta",
+  clientType: "confidential",
+  dependencies: "chart",
+  replicas: 3,
+};
+
+function fakeApp(c: Case, clientSecret = "okta-client-secret-0123456789abcdef"): IdentityApp {
+  const facts = caseIdentity(c);
+  return {
+    clientId: pulumi.output(facts.clientId),
+    clientSecret: c.clientType === "confidential" ? pulumi.secret(clientSecret) : undefined,
+    issuer: pulumi.output(facts.issuer),
+    discoveryUrl: pulumi.output(facts.discoveryUrl),
+    jwksUrl: pulumi.output(facts.jwksUrl),
+    openMetadataProvider: facts.openMetadataProvider,
+    providerName: facts.providerName,
+    clientType: facts.clientType,
+    tokenEndpointAuthMethod: facts.tokenEndpointAuthMethod,
+    pkce: facts.pkce,
+    redirectUris: facts.redirectUris,
+  };
+}
+
+interface Deployed {
+  resources: RecordedResource[];
+  keys: SigningKeys;
+  deployment: KubernetesDeployment;
+}
+
+async function deploy(
+  c: Case,
+  options: {
+    clientSecret?: string;
+    gate?: pulumi.Input<string>;
+    settings?: typeof caseSettings;
+  } = {},
+): Promise<Deployed> {
+  const { resources, result } = await record(() => {
+    const keys = new SigningKeys("om-keys", { issuer: "om.example.com" });
+    const deployment = new KubernetesDeployment("om", {
+      settings: (options.settings ?? caseSettings)(c),
+      identity: fakeApp(c, options.clientSecret),
+      keys,
+      ...(options.gate === undefined ? {} : { gate: options.gate }),
+    });
+    return { keys, deployment };
+  });
+  // Outputs resolve after registration; wait for the ones the tests read.
+  await valueOf(result.deployment.env);
+  return { resources, ...result };
+}
+
+function byName(resources: RecordedResource[], type: string): Record<string, RecordedResource> {
+  return Object.fromEntries(
+    resources
+      .filter((r) => r.type === type)
+      .map((r) => [(r.inputs.metadata as { name: string } | undefined)?.name ?? r.name, r]),
+  );
+}
+
+function releaseValues(resources: RecordedResource[], name = "om-openmetadata"): HelmValues {
+  return plain(one(resources, RELEASE, name).inputs.values) as HelmValues;
+}
+
+/** Every string a deployment holds as a secret. */
+async function secretStrings(deployed: Deployed, extra: string[] = []): Promise<string[]> {
+  const { keys } = deployed;
+  const values = await Promise.all(
+    [
+      keys.privateKeyDer,
+      keys.fernetKey,
+      keys.databasePassword,
+      keys.adminPassword,
+      keys.searchPassword,
+      keys.airflowPassword,
+      keys.airflowDatabasePassword,
+    ].map(valueOf),
+  );
+  return [...values, ...extra];
+}
+
+describe("KubernetesDeployment, confidential Okta client, dependencies chart, three replicas", () => {
+  let deployed: Deployed;
+  let resources: RecordedResource[];
+  beforeAll(async () => {
+    deployed = await deploy(PROD);
+    resources = deployed.resources.filter((r) => !r.name.startsWith("om-keys"));
+  });
+
+  it("registers exactly these children of the component, in this order of dependence", () => {
+    expect(resources.map((r) => `${r.type} ${r.name} <- ${r.parent}`).sort()).toEqual(
+      [
+        "openmetadata-sso:index:KubernetesDeployment om <- null",
+        "pulumi:providers:kubernetes om-provider <- om",
+        "kubernetes:core/v1:Namespace om-namespace <- om",
+        "kubernetes:core/v1:Secret om-database-secret <- om",
+        "kubernetes:core/v1:Secret om-fernet-secret <- om",
+        "kubernetes:core/v1:Secret om-oidc-secret <- om",
+        "kubernetes:core/v1:Secret om-jwt-private-key <- om",
+        "kubernetes:core/v1:ConfigMap om-jwt-public-key <- om",
+        "kubernetes:core/v1:ConfigMap om-mysql-init <- om",
+        "kubernetes:core/v1:ConfigMap om-verify-script <- om",
+        "kubernetes:helm.sh/v3:Release om-dependencies <- om",
+        "kubernetes:helm.sh/v3:Release om-openmetadata <- om",
+        "kubernetes:batch/v1:Job om-verify <- om",
+      ].sort(),
+    );
+  });
+
+  it("passes the explicit provider, built from the kubeconfig settings, to every child", () => {
+    const provider = one(resources, "pulumi:providers:kubernetes", "om-provider");
+    expect(provider.inputs).toEqual({});
+    for (const resource of resources) {
+      if (!resource.type.startsWith("kubernetes:")) continue;
+      expect([resource.name, resource.options.provider.startsWith(`${provider.urn}::`)]).toEqual([
+        resource.name,
+        true,
+      ]);
+    }
+  });
+
+  it("creates the namespace by name and puts every object in it", () => {
+    expect(one(resources, "kubernetes:core/v1:Namespace", "om-namespace").inputs.metadata).toEqual({
+      name: "om",
+      labels: {
+        "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/part-of": "openmetadata-sso",
+        "app.kubernetes.io/instance": "om",
+      },
+    });
+    for (const r of resources.filter((r) => [SECRET, CONFIG_MAP, JOB].includes(r.type))) {
+      expect([r.name, (plain(r.inputs.metadata) as { namespace: string }).namespace]).toEqual([
+        r.name,
+        "om",
+      ]);
+    }
+    for (const r of resources.filter((r) => r.type === RELEASE)) {
+      expect([r.name, r.inputs.namespace]).toEqual([r.name, "om"]);
+    }
+  });
+
+  it("installs the pinned charts with the exact values helmValues gives for these settings", async () => {
+    const release = one(resources, RELEASE, "om-openmetadata");
+    const values = releaseValues(resources);
+    const checksum = (values.podAnnotations as Record<string, string>)[
+      "openmetadata-sso/config-checksum"
+    ];
+    expect(checksum).toMatch(/^[0-9a-f]{64}$/);
+    const keyId = await valueOf(deployed.keys.keyId);
+    expect(values).toEqual(
+      helmValues(
+        caseInput(PROD, keyId),
+        caseChart(PROD, { "openmetadata-sso/config-checksum": checksum }),
+      ),
+    );
+    expect({ ...release.inputs, values: undefined }).toEqual({
+      name: "openmetadata",
+      chart: "openmetadata",
+      version: "1.13.1",
+      repositoryOpts: { repo: "https://helm.open-metadata.org" },
+      namespace: "om",
+      timeout: 900,
+      maxHistory: 10,
+      compat: "true",
+      values: undefined,
+    });
+    expect(await valueOf(deployed.deployment.values)).toEqual(values);
+    const dependencies = one(resources, RELEASE, "om-dependencies");
+    expect({ ...dependencies.inputs, values: undefined }).toEqual({
+      name: "openmetadata-dependencies",
+      chart: "openmetadata-dependencies",
+      version: "1.13.1",
+      repositoryOpts: { repo: "https://helm.open-metadata.org" },
+      namespace: "om",
+      timeout: 900,
+      maxHistory: 10,
+      compat: "true",
+      values: undefined,
+    });
+  });
+
+  it("never puts a secret value into the values or any other non-Secret input", async () => {
+    const secrets = await secretStrings(deployed, ["okta-client-secret-0123456789abcdef"]);
+    expect(secrets.every((s) => s.length >= 32)).toBe(true);
+    for (const release of resources.filter((r) => r.type === RELEASE)) {
+      expect(holdsSecret(release.inputs.values)).toBe(false);
+    }
+    for (const resource of resources) {
+      if (resource.type === SECRET) continue;
+      const text = JSON.stringify(plain(resource.inputs));
+      for (const secret of secrets) {
+        expect([resource.name, text.includes(secret)]).toEqual([resource.name, false]);
+      }
+    }
+  });
+
+  it("names in every secretRef a Secret it creates, with the key inside it", () => {
+    const secrets = byName(resources, SECRET);
+    const configMaps = byName(resources, CONFIG_MAP);
+    const keysOf = (r: RecordedResource | undefined) =>
+      r
+        ? Object.keys({
+            ...(plain(r.inputs.stringData) as object),
+            ...(plain(r.inputs.data) as object),
+            ...(plain(r.inputs.binaryData) as object),
+          })
+        : [];
+    const references: [string, string, string][] = [];
+    const walk = (node: unknown, where: string) => {
+      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${where}[${i}]`));
+      else if (node && typeof node === "object") {
+        const record = node as Record<string, unknown>;
+        if (typeof record.secretRef === "string" && typeof record.secretKey === "string")
+          references.push([where, record.secretRef, record.secretKey]);
+        for (const [key, child] of Object.entries(record)) walk(child, `${where}.${key}`);
+      }
+    };
+    const values = releaseValues(resources);
+    walk(values, "values");
+    expect(references.map(([where]) => where).sort()).toEqual([
+      "values.openmetadata.config.authentication.oidcConfiguration.clientId",
+      "values.openmetadata.config.authentication.oidcConfiguration.clientSecret",
+      "values.openmetadata.config.database.auth.password",
+      "values.openmetadata.config.fernetkey",
+    ]);
+    for (const [where, name, key] of references) {
+      expect([where, keysOf(secrets[name]).includes(key)]).toEqual([where, true]);
+    }
+    // The key files, projected from a Secret and a ConfigMap.
+    const sources = (
+      values.extraVolumes as {
+        projected: { sources: Record<string, { name: string; items: { key: string }[] }>[] };
+      }[]
+    )[0].projected.sources;
+    expect(keysOf(secrets[sources[0].secret.name])).toEqual([sources[0].secret.items[0].key]);
+    expect(keysOf(configMaps[sources[1].configMap.name])).toEqual([
+      sources[1].configMap.items[0].key,
+    ]);
+    // The dependencies chart: bitnami's existingSecret keys and our init scripts.
+    const deps = plain(one(resources, RELEASE, "om-dependencies").inputs.values) as {
+      mysql: { auth: { existingSecret: string }; initdbScriptsConfigMap: string };
+    };
+    expect(keysOf(secrets[deps.mysql.auth.existingSecret]).sort()).toEqual([
+      "mysql-password",
+      "mysql-root-password",
+      "openmetadata-database-password",
+    ]);
+    expect(configMaps[deps.mysql.initdbScriptsConfigMap]).toBeDefined();
+  });
+
+  it("fills each Secret from the right source, as a Pulumi secret", async () => {
+    const secrets = byName(resources, SECRET);
+    const { keys } = deployed;
+    expect(secrets["om-database"].inputs.stringData).toBeInstanceOf(SecretValue);
+    expect(plain(secrets["om-database"].inputs.stringData)).toEqual({
+      "openmetadata-database-password": await valueOf(keys.databasePassword),
+      "mysql-root-password": await valueOf(keys.adminPassword),
+      "mysql-password": await valueOf(keys.databasePassword),
+    });
+    expect(plain(secrets["om-fernet"].inputs.stringData)).toEqual({
+      "openmetadata-fernet-key": await valueOf(keys.fernetKey),
+    });
+    expect(plain(secrets["om-oidc"].inputs.stringData)).toEqual({
+      "openmetadata-oidc-client-id": "0oa1234567890abcdef",
+      "openmetadata-oidc-client-secret": "okta-client-secret-0123456789abcdef",
+    });
+    expect(plain(byName(resources, CONFIG_MAP)["om-mysql-init"].inputs.data)).toEqual({});
+  });
+
+  it("mounts exactly the DER bytes of the keys: the private key secret, the public key not", async () => {
+    const privateKey = byName(resources, SECRET)["om-jwt-private-key"];
+    const publicKey = byName(resources, CONFIG_MAP)["om-jwt-public-key"];
+    expect(privateKey.inputs.data).toBeInstanceOf(SecretValue);
+    expect(plain(privateKey.inputs.data)).toEqual({
+      "private_key.der": await valueOf(deployed.keys.privateKeyDer),
+    });
+    expect(publicKey.inputs.binaryData).toEqual({
+      "public_key.der": await valueOf(deployed.keys.publicKeyDer),
+    });
+    // And the render writes those bytes where the server reads them.
+    const hidden = renderFiles(deployed.resources, { showSecrets: false });
+    const shown = renderFiles(deployed.resources, { showSecrets: true });
+    expect(hidden["files/etc/openmetadata/jwtkeys/public_key.der"]).toEqual(
+      Buffer.from(await valueOf(deployed.keys.publicKeyDer), "base64"),
+    );
+    expect(hidden["files/etc/openmetadata/jwtkeys/private_key.der"]).toBeUndefined();
+    expect(shown["files/etc/openmetadata/jwtkeys/private_key.der"]).toEqual(
+      Buffer.from(await valueOf(deployed.keys.privateKeyDer), "base64"),
+    );
+  });
+
+  it("protects the key Secret, the dependencies release and the namespace, and nothing else", () => {
+    const kept = resources
+      .filter((r) => r.options.protect || r.options.retainOnDelete)
+      .map((r) => [r.name, r.options.protect, r.options.retainOnDelete]);
+    expect(kept).toEqual(
+      expect.arrayContaining([
+        ["om-namespace", true, true],
+        ["om-jwt-private-key", true, true],
+        ["om-dependencies", true, true],
+      ]),
+    );
+    expect(kept).toHaveLength(3);
+  });
+
+  it("exposes the env the chart gives the server, as OpenMetadata reads it, secrets as references", async () => {
+    const env = await valueOf(deployed.deployment.env);
+    expect(await isSecret(deployed.deployment.env)).toBe(false);
+    expect(env).toEqual(
+      effectiveEnv(
+        chartEnv(
+          releaseValues(resources),
+          chartSecretContents(caseChart(PROD).secrets, "0oa1234567890abcdef"),
+        ),
+      ),
+    );
+    expect({
+      AUTHENTICATION_PROVIDER: env.AUTHENTICATION_PROVIDER,
+      OIDC_CLIENT_SECRET: env.OIDC_CLIENT_SECRET,
+      DB_USER_PASSWORD: env.DB_USER_PASSWORD,
+      FERNET_KEY: env.FERNET_KEY,
+    }).toEqual({
+      AUTHENTICATION_PROVIDER: "okta",
+      OIDC_CLIENT_SECRET: { secret: "oidcClientSecret" },
+      DB_USER_PASSWORD: { secret: "databasePassword" },
+      FERNET_KEY: { secret: "fernetKey" },
+    });
+  });
+
+  it("verifies with a Job, last, against the in-cluster Service, named after the checksum", async () => {
+    const job = one(resources, JOB, "om-verify");
+    const checksum = (releaseValues(resources).podAnnotations as Record<string, string>)[
+      "openmetadata-sso/config-checksum"
+    ];
+    const inputs = plain(job.inputs) as {
+      metadata: { name: string; annotations: Record<string, string> };
+      spec: {
+        backoffLimit: number;
+        template: {
+          spec: {
+            restartPolicy: string;
+            containers: {
+              image: string;
+              command: string[];
+              env: { name: string; value: string }[];
+            }[];
+            volumes: unknown[];
+          };
+        };
+      };
+    };
+    expect(inputs.metadata.name).toBe(`om-verify-${checksum.slice(0, 12)}`);
+    expect(inputs.metadata.annotations).toEqual({ "openmetadata-sso/config-checksum": checksum });
+    expect(inputs.spec.backoffLimit).toBe(0);
+    const container = inputs.spec.template.spec.containers[0];
+    expect(container.image).toBe(PINNED_IMAGES.verifier);
+    expect(VERIFIER_IMAGE).toBe(PINNED_IMAGES.verifier);
+    expect(container.command).toEqual(["node", "/verify/verify.cjs"]);
+    const env = await valueOf(deployed.deployment.env);
+    expect(container.env).toEqual([
+      { name: "OPENMETADATA_URL", value: "http://openmetadata:8585" },
+      { name: "EXPECTED_AUTH", value: JSON.stringify(expectedAuth(env)) },
+    ]);
+    expect(JSON.parse(container.env[1].value)).toEqual({
+      provider: "okta",
+      providerName: "Okta",
+      clientId: "0oa1234567890abcdef",
+      authority: "https://example.okta.com/oauth2/default",
+      callbackUrl: "https://om.example.com/callback",
+      clientType: "confidential",
+      keyId: await valueOf(deployed.keys.keyId),
+    });
+    expect(inputs.spec.template.spec.volumes).toEqual([
+      { name: "script", configMap: { name: "om-verify" } },
+    ]);
+    expect(plain(byName(resources, CONFIG_MAP)["om-verify"].inputs.data)).toEqual({
+      "verify.cjs": verifierScript(),
+    });
+    // Last: registered after everything, and waiting for both releases and every object.
+    expect(resources[resources.length - 1].name).toBe("om-verify");
+    const others = resources.filter(
+      (r) => r.custom && r !== job && r.type !== "pulumi:providers:kubernetes",
+    );
+    for (const other of others) {
+      expect([other.name, job.options.dependencies.includes(other.urn)]).toEqual([
+        other.name,
+        true,
+      ]);
+    }
+    expect(job.options.dependencies).toContain(one(resources, RELEASE, "om-openmetadata").urn);
+  });
+});
+
+describe("the config checksum", () => {
+  const checksumOf = (d: Deployed) =>
+    (releaseValues(d.resources).podAnnotations as Record<string, string>)[
+      "openmetadata-sso/config-checksum"
+    ];
+  const jobName = (d: Deployed) =>
+    (plain(one(d.resources, JOB, "om-verify").inputs.metadata) as { name: string }).name;
+
+  it("is stable for the same inputs and changes, with the Job's name, when a secret changes", async () => {
+    const first = await deploy(PROD);
+    const again = await deploy(PROD);
+    const rotated = await deploy(PROD, { clientSecret: "okta-client-secret-rotated-0001" });
+    expect(checksumOf(again)).toBe(checksumOf(first));
+    expect(checksumOf(rotated)).not.toBe(checksumOf(first));
+    expect(jobName(rotated)).not.toBe(jobName(first));
+    // Only the checksum differs in the values: the secret itself never appears.
+    const strip = (v: HelmValues) => ({ ...v, podAnnotations: undefined });
+    expect(strip(releaseValues(rotated.resources))).toEqual(strip(releaseValues(first.resources)));
+  });
+
+  it("changes when an external database password changes", async () => {
+    const external: Case = { ...PROD, dependencies: "external", replicas: 1 };
+    const withPassword = (password: string) => (c: Case) => {
+      const settings = caseSettings(c);
+      return {
+        ...settings,
+        kubernetes: {
+          ...settings.kubernetes!,
+          database: { ...settings.kubernetes!.database!, password },
+        },
+      };
+    };
+    const a = await deploy(external, { settings: withPassword("external-database-password-a") });
+    const b = await deploy(external, { settings: withPassword("external-database-password-b") });
+    expect(checksumOf(a)).not.toBe(checksumOf(b));
+    expect(plain(byName(b.resources, SECRET)["om-database"].inputs.stringData)).toEqual({
+      "openmetadata-database-password": "external-database-password-b",
+    });
+  });
+
+  it("is a plain value, while the Secrets stay secret", async () => {
+    const d = await deploy(PROD);
+    expect(holdsSecret(one(d.resources, RELEASE, "om-openmetadata").inputs.values)).toBe(false);
+    expect(await isSecret(d.deployment.values)).toBe(false);
+  });
+});
+
+describe("KubernetesDeployment variants", () => {
+  it("a public client gets no OIDC Secret and oidcConfiguration disabled", async () => {
+    const publicCase: Case = { ...PROD, clientType: "public", replicas: 1 };
+    const { resources } = await deploy(publicCase);
+    expect(Object.keys(byName(resources, SECRET)).sort()).toEqual([
+      "om-database",
+      "om-fernet",
+      "om-jwt-private-key",
+    ]);
+    const values = releaseValues(resources) as {
+      openmetadata: { config: { authentication: { oidcConfiguration: unknown } } };
+    };
+    expect(values.openmetadata.config.authentication.oidcConfiguration).toEqual({
+      enabled: false,
+    });
+  });
+
+  it("external dependencies: no dependencies release, the passwords from the settings", async () => {
+    const { resources } = await deploy({
+      ...PROD,
+      dependencies: "external",
+      replicas: 1,
+      searchUser: true,
+    });
+    expect(resources.filter((r) => r.type === RELEASE).map((r) => r.name)).toEqual([
+      "om-openmetadata",
+    ]);
+    const secrets = byName(resources, SECRET);
+    expect(plain(secrets["om-database"].inputs.stringData)).toEqual({
+      "openmetadata-database-password": "external-database-password-1",
+    });
+    expect(plain(secrets["om-search"].inputs.stringData)).toEqual({
+      "openmetadata-search-password": "external-search-password-1",
+    });
+    expect(byName(resources, CONFIG_MAP)["om-mysql-init"]).toBeUndefined();
+  });
+
+  it("ingestion: Airflow's Secret, its generated webserver key and MySQL's init script", async () => {
+    const deployed = await deploy({ ...PROD, ingestion: true });
+    const { resources, keys } = deployed;
+    const secrets = byName(resources, SECRET);
+    const webserverKey = one(
+      resources,
+      "random:index/randomPassword:RandomPassword",
+      "om-airflow-webserver-key",
+    );
+    expect(webserverKey.inputs).toEqual({ length: 64, special: false });
+    const airflow = plain(secrets["om-airflow"].inputs.stringData) as Record<string, string>;
+    expect(Object.keys(airflow).sort()).toEqual([
+      "connection",
+      "openmetadata-airflow-password",
+      "webserver-secret-key",
+    ]);
+    expect(airflow["openmetadata-airflow-password"]).toBe(await valueOf(keys.airflowPassword));
+    expect(airflow.connection).toBe(
+      `mysql://airflow_user:${await valueOf(keys.airflowDatabasePassword)}@mysql:3306/airflow_db`,
+    );
+    expect(plain(secrets["om-database"].inputs.stringData)).toEqual({
+      "openmetadata-database-password": await valueOf(keys.databasePassword),
+      "mysql-root-password": await valueOf(keys.adminPassword),
+      "mysql-password": await valueOf(keys.databasePassword),
+      "airflow-database-password": await valueOf(keys.airflowDatabasePassword),
+    });
+    expect(plain(byName(resources, CONFIG_MAP)["om-mysql-init"].inputs.data)).toEqual({
+      "10-airflow-database.sh": airflowDatabaseScript(),
+    });
+    for (const resource of resources) {
+      if (resource.type === SECRET) continue;
+      const text = JSON.stringify(plain(resource.inputs));
+      for (const secret of await secretStrings(deployed)) {
+        expect([resource.name, text.includes(secret)]).toEqual([resource.name, false]);
+      }
+    }
+  });
+
+  it("puts the preflight gate into the server's pod annotations", async () => {
+    const { resources } = await deploy(PROD, { gate: pulumi.output("preflight-ok-1234") });
+    expect(releaseValues(resources).podAnnotations).toEqual({
+      "openmetadata-sso/config-checksum": expect.stringMatching(/^[0-9a-f]{64}$/),
+      "openmetadata-sso/preflight": "preflight-ok-1234",
+    });
+  });
+
+  it("uses an existing namespace without creating it", async () => {
+    const { resources } = await deploy(PROD, {
+      settings: (c) => {
+        const settings = caseSettings(c);
+        return { ...settings, kubernetes: { ...settings.kubernetes!, createNamespace: false } };
+      },
+    });
+    expect(resources.filter((r) => r.type === "kubernetes:core/v1:Namespace")).toEqual([]);
+  });
+});
+
+describe("names and topology", () => {
+  it("refuses a component name Kubernetes cannot carry", () => {
+    expect(() => kubernetesNames("OpenMetadata_Prod")).toThrow(
+      'KubernetesDeployment name must be a DNS label of at most 43 characters (lowercase letters, digits and "-"), because the Kubernetes objects are named after it; got "OpenMetadata_Prod". Use a name like "openmetadata-prod"',
+    );
+    expect(() => kubernetesNames("a".repeat(44))).toThrow("at most 43 characters");
+    expect(kubernetesNames("a".repeat(43)).verifyJob("f".repeat(64))).toHaveLength(63);
+  });
+
+  it("refuses ingestion with external dependencies, naming the fix", () => {
+    const settings = caseSettings({ ...PROD, dependencies: "external" });
+    expect(() =>
+      kubernetesTopology({
+        ...settings,
+        openmetadata: { ...settings.openmetadata, ingestion: true },
+      }),
+    ).toThrow(
+      'args.openmetadata.ingestion: must be false with kubernetes.dependencies "external"; got true. Ingestion runs in the Airflow of the dependencies chart: set kubernetes.dependencies to "chart", or openmetadata.ingestion to false',
+    );
+  });
+
+  it("writes Airflow's database user with the password from the environment only", () => {
+    expect(airflowDatabaseScript()).toBe(
+      [
+        "# openmetadata-sso: Airflow's metadata database and user, with the password from the environment.",
+        'if [ -z "${OPENMETADATA_AIRFLOW_DB_PASSWORD:-}" ]; then echo "OPENMETADATA_AIRFLOW_DB_PASSWORD is not set" >&2; return 1; fi',
+        'mysql_execute "mysql" "$DB_ROOT_USER" "$DB_ROOT_PASSWORD" <<EOF',
+        "CREATE DATABASE IF NOT EXISTS airflow_db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;",
+        "CREATE USER IF NOT EXISTS 'airflow_user'@'%' IDENTIFIED BY '${OPENMETADATA_AIRFLOW_DB_PASSWORD}';",
+        "GRANT ALL PRIVILEGES ON airflow_db.* TO 'airflow_user'@'%';",
+        "FLUSH PRIVILEGES;",
+        "EOF",
+        "",
+      ].join("\n"),
+    );
+  });
+});
