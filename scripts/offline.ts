@@ -84,6 +84,8 @@ export interface MockOptions {
    * fast and deterministic, for tests and the benchmark.
    */
   realKeys: boolean;
+  /** A key pair to return for every RSA key instead of generating one (the benchmark). */
+  keyPair?: { privateKeyPemPkcs8: string; privateKeyPem: string; publicKeyPem: string };
 }
 
 const keyCache = new Map<
@@ -127,6 +129,7 @@ export function mockOutputs(
     case "tls:index/privateKey:PrivateKey": {
       if (inputs.algorithm !== "RSA")
         return { privateKeyPem: "mock-ecdsa-key", publicKeyPem: "mock" };
+      if (options.keyPair) return options.keyPair;
       // Real keys of the requested size for the render; one cached 2048-bit pair otherwise, since
       // generating 4096-bit keys takes seconds and tests assert the size through the inputs.
       return options.realKeys
