@@ -407,13 +407,25 @@ export interface DockerTlsArgs {
 
 /** Image overrides on a Docker host. Each is a full reference, `repository:tag`. */
 export interface DockerImagesArgs {
-  /** @default - pinned per engine ("mysql:8.0.39" or "postgres:16.4") */
+  /**
+   * Image of the metadata database.
+   * @default - pinned per engine ("mysql:8.0.39" or "postgres:16.4")
+   */
   database?: string;
-  /** @default - pinned per engine ("docker.elastic.co/elasticsearch/elasticsearch:8.11.4" or "opensearchproject/opensearch:2.19.1") */
+  /**
+   * Image of the search engine.
+   * @default - pinned per engine ("docker.elastic.co/elasticsearch/elasticsearch:8.11.4" or "opensearchproject/opensearch:2.19.1")
+   */
   search?: string;
-  /** @default "nginx:1.27.3-alpine" */
+  /**
+   * Image of the reverse proxy that terminates HTTPS.
+   * @default "nginx:1.27.3-alpine"
+   */
   proxy?: string;
-  /** @default "node:22.12.0-alpine3.21" */
+  /**
+   * Image of the one-shot container that verifies the deployed auth settings.
+   * @default "node:22.12.0-alpine3.21"
+   */
   verifier?: string;
 }
 
@@ -447,18 +459,30 @@ export interface DockerArgs {
 
 /** An existing database for the Kubernetes target. */
 export interface ExternalDatabaseArgs {
-  /** @default "mysql" */
+  /**
+   * Database engine.
+   * @default "mysql"
+   */
   engine?: DatabaseEngine;
   /**
    * Host name reachable from the cluster.
    * @default - required
    */
   host: string;
-  /** @default - 3306 for MySQL, 5432 for PostgreSQL */
+  /**
+   * Database port.
+   * @default - 3306 for MySQL, 5432 for PostgreSQL
+   */
   port?: number;
-  /** @default "openmetadata_db" */
+  /**
+   * Database (schema) that holds OpenMetadata's tables.
+   * @default "openmetadata_db"
+   */
   name?: string;
-  /** @default "openmetadata_user" */
+  /**
+   * Database user OpenMetadata connects as.
+   * @default "openmetadata_user"
+   */
   user?: string;
   /**
    * Password of `user`. The stack program fills it from the `databasePassword` secret.
@@ -469,16 +493,25 @@ export interface ExternalDatabaseArgs {
 
 /** An existing search cluster for the Kubernetes target. */
 export interface ExternalSearchArgs {
-  /** @default "opensearch" */
+  /**
+   * Search engine.
+   * @default "opensearch"
+   */
   engine?: SearchEngine;
   /**
    * Host name reachable from the cluster.
    * @default - required
    */
   host: string;
-  /** @default 9200 */
+  /**
+   * Port of the search engine's REST API.
+   * @default 9200
+   */
   port?: number;
-  /** @default "http" */
+  /**
+   * Scheme of the search engine's REST API.
+   * @default "http"
+   */
   scheme?: HttpScheme;
   /**
    * User for basic authentication.
