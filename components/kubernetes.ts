@@ -283,16 +283,17 @@ export function dependenciesValues(settings: ResolvedSettings, names: Kubernetes
           enabled: true,
           data: { metadataSecretName: names.airflowSecret },
           webserverSecretKeySecretName: names.airflowSecret,
-          secret: [
-            {
-              envName: AIRFLOW_ADMIN_PASSWORD_ENV,
-              secretName: names.airflowSecret,
-              secretKey: OBJECT_KEYS.airflowPassword,
-            },
-          ],
           // The chart's job passes webserver.defaultUser.password as an argument; this one reads
-          // the password from the environment instead.
+          // the password from our Secret through its environment instead.
           createUserJob: {
+            env: [
+              {
+                name: AIRFLOW_ADMIN_PASSWORD_ENV,
+                valueFrom: {
+                  secretKeyRef: { name: names.airflowSecret, key: OBJECT_KEYS.airflowPassword },
+                },
+              },
+            ],
             args: [
               "bash",
               "-c",
@@ -415,10 +416,14 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     const inNamespace = { ...child, dependsOn: [...created] };
 
     // Secrets. Their contents travel as Pulumi secrets; the values only name them.
-    const secret = (suffix: string, objectName: string, stringData: Record<string, unknown>) => {
+    const secret = (
+      suffix: string,
+      objectName: string,
+      stringData: Record<string, pulumi.Input<string>>,
+    ) => {
       const resource = new k8s.core.v1.Secret(
         `${name}-${suffix}`,
-        { metadata: metadata(objectName), type: "Opaque", stringData: stringData as never },
+        { metadata: metadata(objectName), type: "Opaque", stringData },
         inNamespace,
       );
       created.push(resource);

@@ -612,6 +612,29 @@ describe("the dependencies release", () => {
     });
   });
 
+  it("puts the dependencies' volumes on the configured storage class", () => {
+    const settings = caseSettings({ ...CONFIDENTIAL_OKTA, ingestion: true });
+    const values = dependenciesValues(
+      { ...settings, kubernetes: { ...settings.kubernetes!, storageClass: "fast-ssd" } },
+      names,
+    ) as {
+      mysql: { primary: { persistence: unknown } };
+      opensearch: { persistence: unknown };
+      airflow: { dags: unknown; logs: unknown };
+    };
+    expect([
+      values.mysql.primary.persistence,
+      values.opensearch.persistence,
+      values.airflow.dags,
+      values.airflow.logs,
+    ]).toEqual([
+      { storageClass: "fast-ssd" },
+      { storageClass: "fast-ssd" },
+      { persistence: { storageClassName: "fast-ssd" } },
+      { persistence: { storageClassName: "fast-ssd" } },
+    ]);
+  });
+
   it("runs Airflow with ingestion, its secrets from our Secret", () => {
     const values = dependenciesValues(
       caseSettings({ ...CONFIDENTIAL_OKTA, ingestion: true }),
@@ -629,14 +652,15 @@ describe("the dependencies release", () => {
       enabled: true,
       data: { metadataSecretName: "om-airflow" },
       webserverSecretKeySecretName: "om-airflow",
-      secret: [
-        {
-          envName: "OPENMETADATA_AIRFLOW_ADMIN_PASSWORD",
-          secretName: "om-airflow",
-          secretKey: "openmetadata-airflow-password",
-        },
-      ],
       createUserJob: {
+        env: [
+          {
+            name: "OPENMETADATA_AIRFLOW_ADMIN_PASSWORD",
+            valueFrom: {
+              secretKeyRef: { name: "om-airflow", key: "openmetadata-airflow-password" },
+            },
+          },
+        ],
         args: [
           "bash",
           "-c",

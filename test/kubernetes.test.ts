@@ -41,6 +41,11 @@ const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const JOB = "kubernetes:batch/v1:Job";
 
+interface SecretKeyRef {
+  name: string;
+  key: string;
+}
+
 const PROD: Case = {
   provider: "okta",
   clientType: "confidential",
@@ -548,6 +553,28 @@ describe("KubernetesDeployment variants", () => {
     expect(plain(byName(resources, CONFIG_MAP)["om-mysql-init"].inputs.data)).toEqual({
       "10-airflow-database.sh": airflowDatabaseScript(),
     });
+    // Every Secret the dependencies chart reads exists with the key it reads.
+    const deps = plain(one(resources, RELEASE, "om-dependencies").inputs.values) as {
+      mysql: { primary: { extraEnvVars: { valueFrom: { secretKeyRef: SecretKeyRef } }[] } };
+      airflow: {
+        data: { metadataSecretName: string };
+        webserverSecretKeySecretName: string;
+        createUserJob: { env: { valueFrom: { secretKeyRef: SecretKeyRef } }[] };
+      };
+    };
+    const refs: SecretKeyRef[] = [
+      ...deps.mysql.primary.extraEnvVars.map((e) => e.valueFrom.secretKeyRef),
+      ...deps.airflow.createUserJob.env.map((e) => e.valueFrom.secretKeyRef),
+      // apache/airflow reads these fixed keys from the named Secrets.
+      { name: deps.airflow.data.metadataSecretName, key: "connection" },
+      { name: deps.airflow.webserverSecretKeySecretName, key: "webserver-secret-key" },
+    ];
+    expect(refs).toHaveLength(4);
+    for (const ref of refs) {
+      const data = plain(secrets[ref.name]?.inputs.stringData) as
+        Record<string, string> | undefined;
+      expect([ref, data?.[ref.key] !== undefined]).toEqual([ref, true]);
+    }
     for (const resource of resources) {
       if (resource.type === SECRET) continue;
       const text = JSON.stringify(plain(resource.inputs));
