@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { preflightGate } from "./checks/preflight";
 import { validateArgs, type ResolvedSettings } from "./config";
 import { retention } from "./deployment";
 import type { IdentityApp } from "./identity/types";
@@ -193,9 +194,11 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
     } else {
       identity = createIdentityApp(name, settings, this);
     }
+    // The server waits for the preflight check of the identity provider; nothing else does.
+    const gate = preflightGate(identity, settings.identity.provider, { parent: this });
     const deployment = new DockerDeployment(
       `${name}-docker`,
-      { settings, identity, keys, networkName: network.name, prefix: name },
+      { settings, identity, keys, networkName: network.name, prefix: name, gate },
       { parent: this },
     );
     return { identity, env: deployment.env, caCertificate: deployment.caCertificate, ...local };
