@@ -113,7 +113,21 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
   constructor(name: string, args: OpenMetadataSsoArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every problem is reported before anything is registered.
     const settings = validateArgs(args);
-    super("openmetadata-sso:index:OpenMetadataSso", name, {}, opts);
+    // Non-secret settings travel as the component's inputs: the policy pack (policy/) reads them
+    // to tell production resources from the others.
+    super(
+      "openmetadata-sso:index:OpenMetadataSso",
+      name,
+      {
+        environment: settings.environment,
+        target: settings.target,
+        publicUrl: settings.publicUrl,
+        admins: settings.admins,
+        principalDomain: settings.principalDomain,
+        version: settings.openmetadata.version,
+      },
+      opts,
+    );
 
     const keep = retention(settings);
     const keys = new SigningKeys(
