@@ -1,0 +1,263 @@
+/**
+ * What the pack knows about OpenMetadata itself: its shipped defaults, and how to read a deployed
+ * server's settings from the two places they are deployed from, a Docker container's `envs` and
+ * the values of a release of the official Helm chart.
+ *
+ * The pack is self-contained (it imports nothing from `components/`), so it runs, and can be
+ * published, on its own. `policy/openmetadata.test.ts` proves these constants equal the package's.
+ */
+import { at, list, record, strings } from "./props";
+
+/** OpenMetadata's shipped key id, fernet key and key paths (`components/settings.ts`). */
+export const SHIPPED = {
+  keyId: "Gb389a-9f76-gdjs-a92j-0242bk94356",
+  fernetKey: "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=",
+  privateKeyPath: "./conf/private_key.der",
+  publicKeyPath: "./conf/public_key.der",
+} as const;
+
+/** The shipped values a deployment must not carry: the setting, the value, the words for it. */
+export const SHIPPED_VALUES: readonly {
+  key: "keyId" | "fernetKey" | "privateKeyPath" | "publicKeyPath";
+  value: string;
+  what: string;
+}[] = [
+  { key: "keyId", value: SHIPPED.keyId, what: `shipped key id ${SHIPPED.keyId}` },
+  { key: "fernetKey", value: SHIPPED.fernetKey, what: "shipped fernet key" },
+  {
+    key: "privateKeyPath",
+    value: SHIPPED.privateKeyPath,
+    what: `shipped key path ${SHIPPED.privateKeyPath}`,
+  },
+  {
+    key: "publicKeyPath",
+    value: SHIPPED.publicKeyPath,
+    what: `shipped key path ${SHIPPED.publicKeyPath}`,
+  },
+];
+
+/** Environment entries holding secrets, which must reach a container as Pulumi secrets. */
+export const SECRET_ENV_NAMES = [
+  "OIDC_CLIENT_SECRET",
+  "FERNET_KEY",
+  "DB_USER_PASSWORD",
+  "ELASTICSEARCH_PASSWORD",
+  "AIRFLOW_PASSWORD",
+] as const;
+
+/** The settings the rules read, whichever way the server is deployed. */
+export type SettingKey =
+  | "provider"
+  | "clientType"
+  | "authority"
+  | "callbackUrl"
+  | "oidcCallbackUrl"
+  | "oidcServerUrl"
+  | "keyId"
+  | "fernetKey"
+  | "publicKeyPath"
+  | "privateKeyPath"
+  | "principalDomain"
+  | "adminPrincipals";
+
+interface SettingSpec {
+  /** Environment variable OpenMetadata reads. */
+  env: string;
+  /** Key under `openmetadata.config` in the chart's values. */
+  values: string[];
+  /**
+   * What OpenMetadata (its image's `openmetadata.yaml`) and chart 1.13.1 use when nothing sets
+   * it; `undefined` where the rules only judge values that are set.
+   */
+  fallback?: string;
+}
+
+/** Where each setting lives. Defaults from OpenMetadata 1.13 and chart 1.13.1 `values.yaml`. */
+export const SETTINGS: Record<SettingKey, SettingSpec> = {
+  provider: {
+    env: "AUTHENTICATION_PROVIDER",
+    values: ["authentication", "provider"],
+    fallback: "basic",
+  },
+  clientType: {
+    env: "AUTHENTICATION_CLIENT_TYPE",
+    values: ["authentication", "clientType"],
+    fallback: "public",
+  },
+  authority: { env: "AUTHENTICATION_AUTHORITY", values: ["authentication", "authority"] },
+  callbackUrl: { env: "AUTHENTICATION_CALLBACK_URL", values: ["authentication", "callbackUrl"] },
+  oidcCallbackUrl: {
+    env: "OIDC_CALLBACK",
+    values: ["authentication", "oidcConfiguration", "callbackUrl"],
+  },
+  oidcServerUrl: {
+    env: "OIDC_SERVER_URL",
+    values: ["authentication", "oidcConfiguration", "serverUrl"],
+  },
+  keyId: { env: "JWT_KEY_ID", values: ["jwtTokenConfiguration", "keyId"], fallback: SHIPPED.keyId },
+  fernetKey: { env: "FERNET_KEY", values: ["fernetkey", "value"], fallback: SHIPPED.fernetKey },
+  publicKeyPath: {
+    env: "RSA_PUBLIC_KEY_FILE_PATH",
+    values: ["jwtTokenConfiguration", "rsapublicKeyFilePath"],
+    fallback: SHIPPED.publicKeyPath,
+  },
+  privateKeyPath: {
+    env: "RSA_PRIVATE_KEY_FILE_PATH",
+    values: ["jwtTokenConfiguration", "rsaprivateKeyFilePath"],
+    fallback: SHIPPED.privateKeyPath,
+  },
+  principalDomain: {
+    env: "AUTHORIZER_PRINCIPAL_DOMAIN",
+    values: ["authorizer", "principalDomain"],
+    fallback: "open-metadata.org",
+  },
+  adminPrincipals: {
+    env: "AUTHORIZER_ADMIN_PRINCIPALS",
+    values: ["authorizer", "initialAdmins"],
+    fallback: "[admin]",
+  },
+};
+
+/** The chart's defaults for the OIDC URLs, rendered only for a confidential client. */
+const CHART_OIDC_DEFAULTS: Partial<Record<SettingKey, string>> = {
+  oidcCallbackUrl: "http://openmetadata:8585/callback",
+  oidcServerUrl: "http://openmetadata:8585",
+};
+
+/** One setting as deployed. */
+export interface Setting {
+  /** Where it is set, as a message names it: `env JWT_KEY_ID`, `values openmetadata.config...`. */
+  label: string;
+  /** Its value; `undefined` when it comes from a Kubernetes Secret the pack cannot read. */
+  value: string | undefined;
+  /** Whether the deployment leaves it to OpenMetadata's or the chart's default. */
+  defaulted: boolean;
+}
+
+/** A deployed OpenMetadata server's settings. */
+export interface ServerConfig {
+  /** How the server is deployed, for messages. */
+  kind: "container" | "release";
+  /** A setting, or `undefined` when it is not set and has no default the rules judge. */
+  get(key: SettingKey): Setting | undefined;
+  /** Whether the server runs a confidential client (the server-side OIDC flow). */
+  confidential: boolean;
+}
+
+/** OpenMetadata's list syntax in env values (`[a,b]` or `["a","b"]`), as items. */
+export function parseList(value: string): string[] {
+  const inner = value.trim().replace(/^\[/, "").replace(/\]$/, "").trim();
+  if (!inner) return [];
+  return inner.split(",").map((item) => item.trim().replace(/^"(.*)"$/, "$1"));
+}
+
+/** `NAME=value` entries as a map; a later entry wins, as in Docker. */
+export function envEntries(envs: unknown): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const entry of strings(envs)) {
+    const at = entry.indexOf("=");
+    if (at > 0) entries.set(entry.slice(0, at), entry.slice(at + 1));
+  }
+  return entries;
+}
+
+/** Variables only an OpenMetadata server (or its migration) is given. */
+const SERVER_MARKERS = [
+  "AUTHENTICATION_PROVIDER",
+  "JWT_KEY_ID",
+  "FERNET_KEY",
+  "OPENMETADATA_CLUSTER_NAME",
+  "SERVER_HOST_API_URL",
+];
+
+/**
+ * The settings of a Docker container that runs OpenMetadata's server or migration, or `undefined`
+ * for any other container. Reading `envs` throws while it is unknown (preview).
+ */
+export function containerConfig(props: Record<string, unknown>): ServerConfig | undefined {
+  const env = envEntries(props.envs);
+  if (!SERVER_MARKERS.some((name) => env.has(name))) return undefined;
+  const get = (key: SettingKey): Setting | undefined => {
+    const spec = SETTINGS[key];
+    const label = `env ${spec.env}`;
+    if (env.has(spec.env)) return { label, value: env.get(spec.env), defaulted: false };
+    return spec.fallback === undefined
+      ? undefined
+      : { label, value: spec.fallback, defaulted: true };
+  };
+  return {
+    kind: "container",
+    get,
+    confidential: get("clientType")?.value === "confidential",
+  };
+}
+
+/** Whether a Helm chart reference names OpenMetadata's own chart (not its dependencies chart). */
+export function isOpenMetadataChart(chart: unknown): boolean {
+  if (typeof chart !== "string") return false;
+  const base = chart.replace(/\.tgz$/, "").replace(/-\d+\.\d+\.\d+.*$/, "");
+  return base.slice(base.lastIndexOf("/") + 1) === "openmetadata";
+}
+
+/** An `extraEnvs` item: `{ name, value }` or `{ name, valueFrom }`. */
+function extraEnv(values: Record<string, unknown>, name: string) {
+  const items = list(values.extraEnvs) ?? [];
+  let found: Record<string, unknown> | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = record(items[i]);
+    if (item?.name === name) found = item;
+  }
+  return found;
+}
+
+/**
+ * The settings a release of the OpenMetadata chart gives its server: `extraEnvs` first (they are
+ * the container's `env`, which wins over the chart's `envFrom` secrets), then the values, then
+ * the chart's defaults.
+ */
+export function releaseConfig(values: Record<string, unknown>): ServerConfig {
+  const config = record(at(values, ["openmetadata", "config"])) ?? {};
+  const text = (value: unknown): string | undefined =>
+    typeof value === "string"
+      ? value
+      : Array.isArray(value)
+        ? `[${strings(value).join(",")}]`
+        : value === undefined || value === null
+          ? undefined
+          : String(value);
+  const confidential =
+    (text(at(config, SETTINGS.clientType.values)) ?? SETTINGS.clientType.fallback) ===
+      "confidential" && at(config, ["authentication", "oidcConfiguration", "enabled"]) === true;
+
+  const get = (key: SettingKey): Setting | undefined => {
+    const spec = SETTINGS[key];
+    const override = extraEnv(values, spec.env);
+    if (override !== undefined) {
+      const fromSecret = override.valueFrom !== undefined;
+      return {
+        label: `values extraEnvs ${spec.env}`,
+        value: fromSecret ? undefined : text(override.value),
+        defaulted: false,
+      };
+    }
+    const label = `values openmetadata.config.${spec.values.join(".")}`;
+    if (key === "fernetKey") {
+      const fernet = record(config.fernetkey) ?? {};
+      if (typeof fernet.secretRef === "string" && fernet.secretRef !== "") {
+        return {
+          label: "values openmetadata.config.fernetkey.secretRef",
+          value: undefined,
+          defaulted: false,
+        };
+      }
+    }
+    const value = text(at(config, spec.values));
+    if (value !== undefined) return { label, value, defaulted: false };
+    const chartDefault =
+      confidential && CHART_OIDC_DEFAULTS[key] !== undefined
+        ? CHART_OIDC_DEFAULTS[key]
+        : spec.fallback;
+    return chartDefault === undefined ? undefined : { label, value: chartDefault, defaulted: true };
+  };
+  return { kind: "release", get, confidential };
+}

@@ -1,0 +1,416 @@
+/**
+ * The guardrails, each as a check over one resource. `policies.ts` registers every rule twice:
+ * mandatory for production resources and advisory for the others.
+ *
+ * Messages name where the problem is (`env JWT_KEY_ID`, `values openmetadata.config...`,
+ * `grantTypes`), what is wrong, and what to do. They never print a value that could be a secret:
+ * the only values they quote are OpenMetadata's public defaults, URLs, grant names and emails.
+ */
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import { identityApp } from "./identity-apps";
+import {
+  containerConfig,
+  isOpenMetadataChart,
+  parseList,
+  releaseConfig,
+  SHIPPED_VALUES,
+  type ServerConfig,
+  type Setting,
+  type SettingKey,
+} from "./openmetadata";
+import { COMPONENT_TYPE, typeChain, type ComponentFacts } from "./ownership";
+import { eachString, formatPath, ifKnown, list, record } from "./props";
+
+/** What a rule is given for one resource. */
+export interface RuleContext {
+  args: ResourceValidationArgs;
+  /** The `OpenMetadataSso` component the resource belongs to, when the pack knows it. */
+  component: ComponentFacts | undefined;
+  report(message: string): void;
+}
+
+/** One guardrail. */
+export interface Rule {
+  /** Policy name of the production variant; the other variant adds `-non-production`. */
+  id: string;
+  /** One sentence; the engine prints it above each violation message. */
+  description: string;
+  check(context: RuleContext): void;
+}
+
+const CONTAINER = "docker:index/container:Container";
+const RELEASE_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
+const SECRET = "kubernetes:core/v1:Secret";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+
+/** The values of a release of OpenMetadata's chart, or `undefined` for any other resource. */
+function openMetadataValues(args: ResourceValidationArgs): Record<string, unknown> | undefined {
+  if (!RELEASE_TYPES.includes(args.type)) return undefined;
+  if (!isOpenMetadataChart(args.props.chart)) return undefined;
+  return record(args.props.values) ?? {};
+}
+
+/** The deployed OpenMetadata server settings a resource carries, if it carries any. */
+function serverConfig(args: ResourceValidationArgs): ServerConfig | undefined {
+  if (args.type === CONTAINER) return containerConfig(args.props);
+  const values = openMetadataValues(args);
+  return values === undefined ? undefined : releaseConfig(values);
+}
+
+/** `label is "value"`, with `(the default)` when the deployment leaves it unset. */
+function describe(setting: Setting): string {
+  return `${setting.label} is ${JSON.stringify(setting.value)}${setting.defaulted ? " (the default: it is not set)" : ""}`;
+}
+
+function decodeBase64(text: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+  return Buffer.from(text, "base64").toString("latin1");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shipped secrets.
+// ---------------------------------------------------------------------------------------------
+
+const SHIPPED_FIX: Record<(typeof SHIPPED_VALUES)[number]["key"], string> = {
+  keyId: "Use a key id unique to this stack.",
+  fernetKey: "Use a generated fernet key: anyone can decrypt what the shipped one encrypts.",
+  privateKeyPath: "Mount generated keys and point to them with absolute paths.",
+  publicKeyPath: "Mount generated keys and point to them with absolute paths.",
+};
+
+/** Where a string of a deployed resource sits, as a message names it. */
+function placeOf(args: ResourceValidationArgs, path: (string | number)[]): string {
+  if (args.type === CONTAINER && path[0] === "envs") {
+    const entry = ifKnown(() => list(args.props.envs)?.[path[1] as number]);
+    if (typeof entry === "string" && entry.includes("="))
+      return `env ${entry.slice(0, entry.indexOf("="))}`;
+  }
+  if (args.type === CONTAINER && path[0] === "uploads") {
+    const file = ifKnown(() => record(list(args.props.uploads)?.[path[1] as number])?.file);
+    if (typeof file === "string") return `upload ${file}`;
+  }
+  return formatPath(path);
+}
+
+export const noShippedKeys: Rule = {
+  id: "no-shipped-keys",
+  description:
+    "OpenMetadata's shipped key id, fernet key and ./conf key files reach no deployed resource.",
+  check({ args, report }) {
+    const { type } = args;
+    if (type !== CONTAINER && !type.startsWith("kubernetes:")) return;
+    // Anywhere in the resource: env entries, uploaded files, Helm values, Secret and ConfigMap
+    // data (base64-decoded where the API stores base64).
+    const found = new Set<string>();
+    eachString(args.props, (text, path) => {
+      const encoded =
+        (type === SECRET && path[0] === "data") ||
+        (type === CONFIG_MAP && path[0] === "binaryData") ||
+        (type === CONTAINER && path[0] === "uploads" && path[2] === "contentBase64");
+      const decoded = encoded ? decodeBase64(text) : text;
+      if (decoded === undefined) return;
+      for (const { key, value, what } of SHIPPED_VALUES) {
+        if (!decoded.includes(value)) continue;
+        const message = `${placeOf(args, path)} holds OpenMetadata's ${what}. ${SHIPPED_FIX[key]}`;
+        if (!found.has(message)) report(message);
+        found.add(message);
+      }
+    });
+    // Settings an OpenMetadata server falls back to when the deployment leaves them unset.
+    const config = serverConfig(args);
+    if (config === undefined) return;
+    for (const { key, what } of SHIPPED_VALUES) {
+      const setting = config.get(key);
+      if (setting?.defaulted) {
+        report(
+          `${setting.label} is not set, so OpenMetadata's ${what} applies. ${SHIPPED_FIX[key]}`,
+        );
+      }
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Basic auth.
+// ---------------------------------------------------------------------------------------------
+
+export const noBasicAuth: Rule = {
+  id: "no-basic-auth",
+  description: "OpenMetadata signs users in through the identity provider, never with basic auth.",
+  check({ args, report }) {
+    const provider = serverConfig(args)?.get("provider");
+    if (provider?.value === "basic") {
+      report(
+        `${describe(provider)}. Set it to the identity provider's type (okta, auth0, azure, google, aws-cognito or custom-oidc).`,
+      );
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// https.
+// ---------------------------------------------------------------------------------------------
+
+function isPlainHttp(url: string | undefined): boolean {
+  return url !== undefined && /^http:\/\//i.test(url.trim());
+}
+
+const BROWSER_URL_SETTINGS: SettingKey[] = [
+  "authority",
+  "callbackUrl",
+  "oidcCallbackUrl",
+  "oidcServerUrl",
+];
+
+export const httpsOnly: Rule = {
+  id: "https-only",
+  description:
+    "Browsers reach OpenMetadata and the identity provider over https: no plain-http public URL, callback or authority.",
+  check({ args, report }) {
+    if (args.type === COMPONENT_TYPE) {
+      const publicUrl = ifKnown(() => args.props.publicUrl);
+      if (typeof publicUrl === "string" && isPlainHttp(publicUrl)) {
+        report(`publicUrl is ${JSON.stringify(publicUrl)}. Serve OpenMetadata at an https URL.`);
+      }
+      return;
+    }
+    const found: string[] = [];
+    const registered = new Map<string, string[]>();
+    for (const url of identityApp(args.type, args.props)?.urls ?? []) {
+      if (isPlainHttp(url.value)) {
+        registered.set(url.label, [
+          ...(registered.get(url.label) ?? []),
+          JSON.stringify(url.value),
+        ]);
+      }
+    }
+    for (const [label, urls] of registered) found.push(`${label} has ${urls.join(", ")}`);
+    const config = serverConfig(args);
+    for (const key of config ? BROWSER_URL_SETTINGS : []) {
+      const setting = config!.get(key);
+      if (isPlainHttp(setting?.value)) found.push(describe(setting!));
+    }
+    if (found.length > 0) {
+      report(`${found.join("; ")}. Use https: browsers send sign-ins and tokens to these URLs.`);
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The client secret on Kubernetes.
+// ---------------------------------------------------------------------------------------------
+
+export const clientSecretFromSecret: Rule = {
+  id: "client-secret-from-secret",
+  description:
+    "On Kubernetes, the OIDC client secret reaches OpenMetadata only through a Secret (secretRef), never as a value.",
+  check({ args, report }) {
+    if (args.type === CONFIG_MAP) {
+      for (const block of ["data", "binaryData"]) {
+        if (record(args.props[block])?.OIDC_CLIENT_SECRET !== undefined) {
+          report(
+            `${block}.OIDC_CLIENT_SECRET puts the client secret in a ConfigMap. Keep it in a Secret.`,
+          );
+        }
+      }
+      return;
+    }
+    const values = openMetadataValues(args);
+    if (values === undefined) return;
+    (list(values.extraEnvs) ?? []).forEach((item, i) => {
+      const env = record(item);
+      if (env?.name === "OIDC_CLIENT_SECRET" && env.value !== undefined) {
+        report(
+          `values extraEnvs[${i}] sets OIDC_CLIENT_SECRET as a value. Remove it: the chart reads the secret from openmetadata.config.authentication.oidcConfiguration.clientSecret (secretRef, secretKey).`,
+        );
+      }
+    });
+    if (!releaseConfig(values).confidential) return;
+    const reference = record(
+      ifKnown(
+        () =>
+          record(
+            record(record(record(values.openmetadata)?.config)?.authentication)?.oidcConfiguration,
+          )?.clientSecret,
+      ),
+    );
+    if (reference !== undefined && (!reference.secretRef || !reference.secretKey)) {
+      report(
+        "values openmetadata.config.authentication.oidcConfiguration.clientSecret lacks secretRef or secretKey. Name the Secret and the key that hold the client secret.",
+      );
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Grants.
+// ---------------------------------------------------------------------------------------------
+
+export const noImplicitOrPasswordGrant: Rule = {
+  id: "no-implicit-or-password-grant",
+  description:
+    "OpenMetadata's app at the identity provider allows the authorization code flow only: no implicit or password grant.",
+  check({ args, report }) {
+    const phrases = identityApp(args.type, args.props)?.forbiddenGrants ?? [];
+    if (phrases.length > 0) {
+      report(`${phrases.join("; ")}. Allow authorization_code (and refresh_token) only.`);
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Sticky sessions.
+// ---------------------------------------------------------------------------------------------
+
+/** The ingress-nginx annotation that turns on cookie affinity. */
+export const AFFINITY_ANNOTATION = "nginx.ingress.kubernetes.io/affinity";
+
+function majorVersion(version: string | undefined): number | undefined {
+  const match = version === undefined ? null : /^v?(\d+)\./.exec(version);
+  return match ? Number(match[1]) : undefined;
+}
+
+export const stickySessions: Rule = {
+  id: "sticky-sessions",
+  description:
+    "Before OpenMetadata 2.0 login sessions live in one server: more than one replica needs cookie affinity at the ingress.",
+  check({ args, component, report }) {
+    const values = openMetadataValues(args);
+    if (values === undefined) return;
+    const replicas = Number(values.replicaCount ?? 1);
+    if (!(replicas > 1)) return;
+    const chartVersion = ifKnown(() => args.props.version);
+    const version =
+      typeof chartVersion === "string" && chartVersion !== "" ? chartVersion : component?.version;
+    const major = majorVersion(version);
+    if (major !== undefined && major >= 2) return;
+    const ingress = record(values.ingress);
+    const affinity = record(ingress?.annotations)?.[AFFINITY_ANNOTATION];
+    if (ingress?.enabled === true && affinity === "cookie") return;
+    report(
+      `values replicaCount is ${replicas} with OpenMetadata ${version ?? "below 2.0"}, but the chart's ingress has no cookie affinity, so logins fail with "Missing state parameter". Enable values ingress with the annotation ${AFFINITY_ANNOTATION}: cookie, or run one replica.`,
+    );
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Admins.
+// ---------------------------------------------------------------------------------------------
+
+function domainOf(email: string): string | undefined {
+  const at = email.lastIndexOf("@");
+  return at > 0 ? email.slice(at + 1).toLowerCase() : undefined;
+}
+
+export const adminsInPrincipalDomain: Rule = {
+  id: "admins-in-principal-domain",
+  description:
+    "OpenMetadata's admins are in its principal domain, the one domain it lets users sign in from.",
+  check({ args, component, report }) {
+    if (args.type === COMPONENT_TYPE) {
+      const domain = component?.principalDomain?.toLowerCase();
+      if (domain === undefined) return;
+      (component?.admins ?? []).forEach((email, i) => {
+        if (domainOf(email) !== domain) {
+          report(
+            `admins[${i}] ${JSON.stringify(email)} is not in the principal domain ${JSON.stringify(domain)}, so this admin could never sign in.`,
+          );
+        }
+      });
+      return;
+    }
+    const config = serverConfig(args);
+    if (config === undefined) return;
+    const domainSetting = config.get("principalDomain")!;
+    const deployedDomain = domainSetting.value?.toLowerCase();
+    const expectedDomain = component?.principalDomain?.toLowerCase();
+    if (
+      expectedDomain !== undefined &&
+      deployedDomain !== undefined &&
+      deployedDomain !== expectedDomain
+    ) {
+      report(
+        `${describe(domainSetting)}, but the admins are in ${JSON.stringify(expectedDomain)}.`,
+      );
+    }
+    const principals = config.get("adminPrincipals")!;
+    if (principals.value === undefined || deployedDomain === undefined) return;
+    const admins = component?.admins?.map((email) => email.toLowerCase());
+    for (const principal of parseList(principals.value)) {
+      const email = (
+        principal.includes("@") ? principal : `${principal}@${deployedDomain}`
+      ).toLowerCase();
+      if (domainOf(email) !== deployedDomain) {
+        report(
+          `${principals.label} names ${JSON.stringify(principal)}, outside the principal domain ${JSON.stringify(deployedDomain)}.`,
+        );
+      } else if (admins !== undefined && !admins.includes(email)) {
+        report(
+          `${principals.label} names ${JSON.stringify(principal)}${principals.defaulted ? " (the default: it is not set)" : ""}, that is ${email}, who is not one of the admins (${admins.join(", ")}).`,
+        );
+      }
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Protection.
+// ---------------------------------------------------------------------------------------------
+
+/** Components whose every resource holds OpenMetadata's keys or passwords. */
+const KEY_COMPONENT = "openmetadata-sso:index:SigningKeys";
+
+/** What a resource holds that must survive `pulumi destroy`, or `undefined`. */
+function protectedKind(
+  args: ResourceValidationArgs,
+  component: ComponentFacts | undefined,
+): string | undefined {
+  switch (args.type) {
+    case "docker:index/volume:Volume":
+      return "Docker volume and the data on it";
+    case "kubernetes:core/v1:PersistentVolumeClaim":
+      return "persistent volume claim and the data on it";
+    case SECRET: {
+      const keys = [
+        ...Object.keys(record(ifKnown(() => args.props.data)) ?? {}),
+        ...Object.keys(record(ifKnown(() => args.props.stringData)) ?? {}),
+      ];
+      return keys.includes("private_key.der")
+        ? "Secret with OpenMetadata's signing key"
+        : undefined;
+    }
+    case "kubernetes:core/v1:Namespace":
+      return component ? "namespace and every volume claim and Secret in it" : undefined;
+    default:
+      if (args.type.startsWith("openmetadata-sso:index:")) return undefined;
+      return typeChain(args.urn).includes(KEY_COMPONENT)
+        ? "part of OpenMetadata's signing keys, fernet key and passwords"
+        : undefined;
+  }
+}
+
+export const dataProtected: Rule = {
+  id: "data-protected",
+  description:
+    "Volumes, volume claims, OpenMetadata's signing keys and passwords are protected from deletion.",
+  check({ args, component, report }) {
+    const kind = protectedKind(args, component);
+    if (kind !== undefined && !args.opts.protect) {
+      report(
+        `protect is off, so pulumi destroy or a replacement would delete this ${kind}. Set the resource option protect: true (the OpenMetadataSso component does in production).`,
+      );
+    }
+  },
+};
+
+/** Every rule, in the order the pack registers them. */
+export const RULES: readonly Rule[] = [
+  noShippedKeys,
+  noBasicAuth,
+  httpsOnly,
+  clientSecretFromSecret,
+  noImplicitOrPasswordGrant,
+  stickySessions,
+  adminsInPrincipalDomain,
+  dataProtected,
+];
