@@ -1,0 +1,913 @@
+/**
+ * The pack against what the program really registers (the local stack and a production stack,
+ * evaluated under the mock runtime and analyzed resource by resource as the engine does), then
+ * each rule, passing and violated, mandatory in production and advisory elsewhere. Docker cases
+ * start from what the component really registers (Okta in production, the local Keycloak on the
+ * local stack) with one input changed. The Kubernetes target and the identity providers other
+ * than Okta are hand-built, shaped like what their components register.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { SecretValue, UNKNOWN_VALUE } from "../scripts/offline";
+import { useMocks } from "../test/support/pulumi";
+import {
+  changed,
+  childInput,
+  componentInput,
+  evaluate,
+  LOCAL_ARGS,
+  message,
+  OKTA_PRODUCTION_ARGS,
+  PRODUCTION_COMPONENT,
+  releaseInputs,
+  releaseValues,
+  setPath,
+  withEnv,
+} from "./fixtures";
+import {
+  analyze,
+  fromRecorded,
+  remediate,
+  toWire,
+  type PolicyInput,
+  type Violation,
+} from "./harness";
+import { SHIPPED } from "./openmetadata";
+import { policies } from "./policies";
+
+let production: PolicyInput[];
+let local: PolicyInput[];
+
+beforeAll(async () => {
+  useMocks();
+  production = fromRecorded(await evaluate("om-prod", OKTA_PRODUCTION_ARGS));
+  local = fromRecorded(await evaluate("om-local", LOCAL_ARGS));
+});
+
+/** Violations of one rule (both variants). */
+async function violationsOf(ruleId: string, resources: PolicyInput[]): Promise<Violation[]> {
+  return (await analyze(policies, resources)).filter(
+    (v) => v.policy === ruleId || v.policy === `${ruleId}-non-production`,
+  );
+}
+
+/** Compares violations in resource order, whatever order the program registered them in. */
+async function expectViolations(
+  ruleId: string,
+  resources: PolicyInput[],
+  expected: Violation[],
+): Promise<void> {
+  const order = (a: Violation, b: Violation) => a.resource.localeCompare(b.resource);
+  expect((await violationsOf(ruleId, resources)).sort(order)).toEqual([...expected].sort(order));
+}
+
+function mandatory(ruleId: string, resource: string, detail: string): Violation {
+  return { policy: ruleId, level: "mandatory", resource, message: message(ruleId, detail) };
+}
+
+function advisory(ruleId: string, resource: string, detail: string): Violation {
+  return {
+    policy: `${ruleId}-non-production`,
+    level: "advisory",
+    resource,
+    message: message(ruleId, detail),
+  };
+}
+
+/** A Kubernetes stack: the component, then the given children under it. */
+function kubernetesStack(
+  children: (component: PolicyInput) => PolicyInput[],
+  component: Record<string, unknown> = PRODUCTION_COMPONENT,
+): PolicyInput[] {
+  const top = componentInput("om", component);
+  return [top, ...children(top)];
+}
+
+function release(values: Record<string, unknown>) {
+  return (top: PolicyInput) => [
+    childInput(top, "kubernetes:helm.sh/v3:Release", "om-k8s-openmetadata", releaseInputs(values)),
+  ];
+}
+
+/** Release values with one path changed. */
+function valuesWith(...changes: [string, unknown][]): Record<string, unknown> {
+  const values = releaseValues();
+  for (const [path, value] of changes) setPath(values, path, value);
+  return values;
+}
+
+function env(resources: PolicyInput[], name: string, variable: string, value: string | undefined) {
+  return changed(resources, name, (r) => ({
+    inputs: { ...r.inputs, envs: withEnv(r.inputs.envs, variable, value) },
+  }));
+}
+
+const STAGING = { ...PRODUCTION_COMPONENT, environment: "staging" };
+
+const byResource = (a: Violation, b: Violation) =>
+  a.resource.localeCompare(b.resource) || a.policy.localeCompare(b.policy);
+
+const HTTPS =
+  "Browsers reach OpenMetadata and the identity provider over https: no plain-http public URL, callback or authority.";
+const PROTECTED =
+  "Volumes, volume claims, OpenMetadata's signing keys and passwords are protected from deletion.";
+const KEYS_PROTECT = `${PROTECTED}\nprotect is off, so pulumi destroy or a replacement would delete this part of OpenMetadata's signing keys, fernet key and passwords. Set the resource option protect: true (the OpenMetadataSso component does in production).`;
+const VOLUME_PROTECT = `${PROTECTED}\nprotect is off, so pulumi destroy or a replacement would delete this Docker volume and the data on it. Set the resource option protect: true (the OpenMetadataSso component does in production).`;
+const SERVER_HTTP = `${HTTPS}\nenv AUTHENTICATION_AUTHORITY is "http://localhost:8081/realms/openmetadata"; env AUTHENTICATION_CALLBACK_URL is "http://localhost:8585/callback"; env OIDC_CALLBACK is "http://localhost:8585/callback"; env OIDC_SERVER_URL is "http://localhost:8585". Use https: browsers send sign-ins and tokens to these URLs.`;
+
+describe("the policy pack", () => {
+  it("registers every rule twice, mandatory in production and advisory elsewhere, and one remediation", () => {
+    expect(policies.map((p) => [p.name, p.enforcementLevel, p.description])).toEqual([
+      [
+        "no-shipped-keys",
+        "mandatory",
+        "OpenMetadata's shipped key id, fernet key and ./conf key files reach no deployed resource.",
+      ],
+      [
+        "no-shipped-keys-non-production",
+        "advisory",
+        "OpenMetadata's shipped key id, fernet key and ./conf key files reach no deployed resource.",
+      ],
+      [
+        "no-basic-auth",
+        "mandatory",
+        "OpenMetadata signs users in through the identity provider, never with basic auth.",
+      ],
+      [
+        "no-basic-auth-non-production",
+        "advisory",
+        "OpenMetadata signs users in through the identity provider, never with basic auth.",
+      ],
+      ["https-only", "mandatory", HTTPS],
+      ["https-only-non-production", "advisory", HTTPS],
+      [
+        "client-secret-from-secret",
+        "mandatory",
+        "On Kubernetes, the OIDC client secret reaches OpenMetadata only through a Secret (secretRef), never as a value.",
+      ],
+      [
+        "client-secret-from-secret-non-production",
+        "advisory",
+        "On Kubernetes, the OIDC client secret reaches OpenMetadata only through a Secret (secretRef), never as a value.",
+      ],
+      [
+        "no-implicit-or-password-grant",
+        "mandatory",
+        "OpenMetadata's app at the identity provider allows the authorization code flow only: no implicit or password grant.",
+      ],
+      [
+        "no-implicit-or-password-grant-non-production",
+        "advisory",
+        "OpenMetadata's app at the identity provider allows the authorization code flow only: no implicit or password grant.",
+      ],
+      [
+        "sticky-sessions",
+        "mandatory",
+        "Before OpenMetadata 2.0 login sessions live in one server: more than one replica needs cookie affinity at the ingress.",
+      ],
+      [
+        "sticky-sessions-non-production",
+        "advisory",
+        "Before OpenMetadata 2.0 login sessions live in one server: more than one replica needs cookie affinity at the ingress.",
+      ],
+      [
+        "admins-in-principal-domain",
+        "mandatory",
+        "OpenMetadata's admins are in its principal domain, the one domain it lets users sign in from.",
+      ],
+      [
+        "admins-in-principal-domain-non-production",
+        "advisory",
+        "OpenMetadata's admins are in its principal domain, the one domain it lets users sign in from.",
+      ],
+      ["data-protected", "mandatory", PROTECTED],
+      ["data-protected-non-production", "advisory", PROTECTED],
+      [
+        "secret-env-encrypted",
+        "remediate",
+        "A container's OIDC_CLIENT_SECRET, FERNET_KEY, DB_USER_PASSWORD, ELASTICSEARCH_PASSWORD, AIRFLOW_PASSWORD entries are stored as Pulumi secrets.",
+      ],
+    ]);
+  });
+
+  it("passes a production Okta stack on Docker as the component registers it", async () => {
+    expect(production.length).toBeGreaterThan(30);
+    expect(await analyze(policies, production)).toEqual([]);
+    expect(await remediate(policies, production)).toEqual([]);
+  });
+
+  it("gives the local stack advisories only: plain http and unprotected data, by design", async () => {
+    const violations = await analyze(policies, local);
+    const advisory = (policy: string, resource: string, message: string): Violation => ({
+      policy,
+      level: "advisory",
+      resource,
+      message,
+    });
+    const expected: Violation[] = [
+      advisory(
+        "https-only-non-production",
+        "om-local",
+        `${HTTPS}\npublicUrl is "http://localhost:8585". Serve OpenMetadata at an https URL.`,
+      ),
+      advisory(
+        "https-only-non-production",
+        "om-local-keycloak-container",
+        `${HTTPS}\nupload /opt/keycloak/data/import/openmetadata-realm.json, client "openmetadata": redirectUris has "http://localhost:8585/callback", "http://localhost:8585/auth/callback". Use https: browsers send sign-ins and tokens to these URLs.`,
+      ),
+      ...["om-local-docker-migrate", "om-local-docker-server"].map((resource) =>
+        advisory("https-only-non-production", resource, SERVER_HTTP),
+      ),
+      ...["om-local-docker-db-data", "om-local-docker-search-data"].map((resource) =>
+        advisory("data-protected-non-production", resource, VOLUME_PROTECT),
+      ),
+      ...[
+        "key-id",
+        "fernet-key",
+        "signing-key",
+        "database-password",
+        "admin-password",
+        "search-password",
+        "airflow-password",
+        "airflow-database-password",
+      ].map((role) =>
+        advisory("data-protected-non-production", `om-local-keys-${role}`, KEYS_PROTECT),
+      ),
+    ];
+    expect(violations.sort(byResource)).toEqual(expected.sort(byResource));
+    expect(await remediate(policies, local)).toEqual([]);
+  });
+});
+
+describe("no-shipped-keys", () => {
+  const rule = "no-shipped-keys";
+
+  it("passes the production stack and chart values with generated keys", async () => {
+    await expectViolations(rule, production, []);
+    await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
+  });
+
+  it("refuses the shipped key id and key path in a production container's env", async () => {
+    let resources = env(production, "om-prod-docker-server", "JWT_KEY_ID", SHIPPED.keyId);
+    resources = env(
+      resources,
+      "om-prod-docker-server",
+      "RSA_PRIVATE_KEY_FILE_PATH",
+      SHIPPED.privateKeyPath,
+    );
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        "env JWT_KEY_ID holds OpenMetadata's shipped key id Gb389a-9f76-gdjs-a92j-0242bk94356. Use a key id unique to this stack.",
+      ),
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        "env RSA_PRIVATE_KEY_FILE_PATH holds OpenMetadata's shipped key path ./conf/private_key.der. Mount generated keys and point to them with absolute paths.",
+      ),
+    ]);
+  });
+
+  it("refuses an env that leaves the fernet key to OpenMetadata's default", async () => {
+    const resources = env(production, "om-prod-docker-migrate", "FERNET_KEY", undefined);
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-prod-docker-migrate",
+        "env FERNET_KEY is not set, so OpenMetadata's shipped fernet key applies. Use a generated fernet key: anyone can decrypt what the shipped one encrypts.",
+      ),
+    ]);
+  });
+
+  it("only advises on the local stack", async () => {
+    const resources = env(local, "om-local-docker-server", "JWT_KEY_ID", SHIPPED.keyId);
+    await expectViolations(rule, resources, [
+      advisory(
+        rule,
+        "om-local-docker-server",
+        "env JWT_KEY_ID holds OpenMetadata's shipped key id Gb389a-9f76-gdjs-a92j-0242bk94356. Use a key id unique to this stack.",
+      ),
+    ]);
+  });
+
+  it("refuses chart values that leave the key id, key paths and fernet key to the chart's defaults", async () => {
+    const values = valuesWith(
+      ["openmetadata.config.jwtTokenConfiguration", undefined],
+      ["openmetadata.config.fernetkey", undefined],
+    );
+    await expectViolations(rule, kubernetesStack(release(values)), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        "values openmetadata.config.jwtTokenConfiguration.keyId is not set, so OpenMetadata's shipped key id Gb389a-9f76-gdjs-a92j-0242bk94356 applies. Use a key id unique to this stack.",
+      ),
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        "values openmetadata.config.fernetkey.value is not set, so OpenMetadata's shipped fernet key applies. Use a generated fernet key: anyone can decrypt what the shipped one encrypts.",
+      ),
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        "values openmetadata.config.jwtTokenConfiguration.rsaprivateKeyFilePath is not set, so OpenMetadata's shipped key path ./conf/private_key.der applies. Mount generated keys and point to them with absolute paths.",
+      ),
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        "values openmetadata.config.jwtTokenConfiguration.rsapublicKeyFilePath is not set, so OpenMetadata's shipped key path ./conf/public_key.der applies. Mount generated keys and point to them with absolute paths.",
+      ),
+    ]);
+  });
+
+  it("finds the shipped values in Secret data (base64), ConfigMaps and extraEnvs", async () => {
+    const values = valuesWith(["extraEnvs", [{ name: "JWT_KEY_ID", value: SHIPPED.keyId }]]);
+    const resources = kubernetesStack((top) => [
+      childInput(top, "kubernetes:core/v1:Secret", "om-k8s-fernet", {
+        data: new SecretValue({ FERNET_KEY: Buffer.from(SHIPPED.fernetKey).toString("base64") }),
+      }),
+      childInput(top, "kubernetes:core/v1:ConfigMap", "om-k8s-config", {
+        data: { "openmetadata.yaml": `rsapublicKeyFilePath: "${SHIPPED.publicKeyPath}"` },
+      }),
+      ...release(values)(top),
+    ]);
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-k8s-fernet",
+        "data.FERNET_KEY holds OpenMetadata's shipped fernet key. Use a generated fernet key: anyone can decrypt what the shipped one encrypts.",
+      ),
+      mandatory(
+        rule,
+        "om-k8s-config",
+        'data["openmetadata.yaml"] holds OpenMetadata\'s shipped key path ./conf/public_key.der. Mount generated keys and point to them with absolute paths.',
+      ),
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        "values.extraEnvs[0].value holds OpenMetadata's shipped key id Gb389a-9f76-gdjs-a92j-0242bk94356. Use a key id unique to this stack.",
+      ),
+    ]);
+  });
+});
+
+describe("no-basic-auth", () => {
+  const rule = "no-basic-auth";
+  const FIX =
+    "Set it to the identity provider's type (okta, auth0, azure, google, aws-cognito or custom-oidc).";
+
+  it("passes the production stack and chart values with a provider", async () => {
+    await expectViolations(rule, production, []);
+    await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
+  });
+
+  it("refuses basic auth in a production container", async () => {
+    const resources = env(production, "om-prod-docker-server", "AUTHENTICATION_PROVIDER", "basic");
+    await expectViolations(rule, resources, [
+      mandatory(rule, "om-prod-docker-server", `env AUTHENTICATION_PROVIDER is "basic". ${FIX}`),
+    ]);
+  });
+
+  it("advises when the local stack's env falls back to OpenMetadata's default", async () => {
+    const resources = env(local, "om-local-docker-server", "AUTHENTICATION_PROVIDER", undefined);
+    await expectViolations(rule, resources, [
+      advisory(
+        rule,
+        "om-local-docker-server",
+        `env AUTHENTICATION_PROVIDER is "basic" (the default: it is not set). ${FIX}`,
+      ),
+    ]);
+  });
+
+  it("refuses chart values without a provider, and an extraEnvs override to basic", async () => {
+    const unset = valuesWith(["openmetadata.config.authentication.provider", undefined]);
+    await expectViolations(rule, kubernetesStack(release(unset)), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        `values openmetadata.config.authentication.provider is "basic" (the default: it is not set). ${FIX}`,
+      ),
+    ]);
+    const overridden = valuesWith([
+      "extraEnvs",
+      [{ name: "AUTHENTICATION_PROVIDER", value: "basic" }],
+    ]);
+    await expectViolations(rule, kubernetesStack(release(overridden), STAGING), [
+      advisory(
+        rule,
+        "om-k8s-openmetadata",
+        `values extraEnvs AUTHENTICATION_PROVIDER is "basic". ${FIX}`,
+      ),
+    ]);
+  });
+});
+
+describe("https-only", () => {
+  const rule = "https-only";
+  const USE_HTTPS = "Use https: browsers send sign-ins and tokens to these URLs.";
+
+  it("passes the production stack and https chart values", async () => {
+    await expectViolations(rule, production, []);
+    await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
+  });
+
+  it("refuses a plain-http publicUrl, callback and redirect URI in production", async () => {
+    let resources = changed(production, "om-prod", (r) => ({
+      inputs: { ...r.inputs, publicUrl: "http://openmetadata.example.com" },
+    }));
+    resources = env(
+      resources,
+      "om-prod-docker-server",
+      "AUTHENTICATION_CALLBACK_URL",
+      "http://openmetadata.example.com/callback",
+    );
+    resources = changed(resources, "om-prod-okta-app", (r) => ({
+      inputs: { ...r.inputs, redirectUris: ["http://openmetadata.example.com/callback"] },
+    }));
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-prod",
+        'publicUrl is "http://openmetadata.example.com". Serve OpenMetadata at an https URL.',
+      ),
+      mandatory(
+        rule,
+        "om-prod-okta-app",
+        `redirectUris has "http://openmetadata.example.com/callback". ${USE_HTTPS}`,
+      ),
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        `env AUTHENTICATION_CALLBACK_URL is "http://openmetadata.example.com/callback". ${USE_HTTPS}`,
+      ),
+    ]);
+  });
+
+  it("reads the redirect URIs of every identity provider", async () => {
+    const http = "http://openmetadata.example.com/callback";
+    const resources = kubernetesStack((top) => [
+      childInput(top, "auth0:index/client:Client", "om-auth0-client", {
+        callbacks: [http],
+        allowedLogoutUrls: ["https://openmetadata.example.com/signin"],
+      }),
+      childInput(top, "keycloak:openid/client:Client", "om-keycloak-client", {
+        validRedirectUris: [http],
+        rootUrl: "http://openmetadata.example.com",
+      }),
+      childInput(top, "azuread:index/application:Application", "om-entra-app", {
+        web: { redirectUris: [http] },
+        singlePageApplication: { redirectUris: [http] },
+      }),
+      childInput(top, "pulumi-nodejs:dynamic/openmetadata-sso:RegisteredClient", "om-oidc-client", {
+        metadata: { redirect_uris: [http], post_logout_redirect_uris: [http] },
+      }),
+      childInput(top, "pulumi-nodejs:dynamic/openmetadata-sso:OneLoginOidcApp", "om-onelogin-app", {
+        redirectUris: [http],
+        loginUrl: "http://openmetadata.example.com/signin",
+      }),
+    ]);
+    await expectViolations(rule, resources, [
+      mandatory(rule, "om-auth0-client", `callbacks has "${http}". ${USE_HTTPS}`),
+      mandatory(
+        rule,
+        "om-keycloak-client",
+        `validRedirectUris has "${http}"; rootUrl has "http://openmetadata.example.com". ${USE_HTTPS}`,
+      ),
+      mandatory(
+        rule,
+        "om-entra-app",
+        `web.redirectUris has "${http}"; singlePageApplication.redirectUris has "${http}". ${USE_HTTPS}`,
+      ),
+      mandatory(
+        rule,
+        "om-oidc-client",
+        `metadata.redirect_uris has "${http}"; metadata.post_logout_redirect_uris has "${http}". ${USE_HTTPS}`,
+      ),
+      mandatory(
+        rule,
+        "om-onelogin-app",
+        `redirectUris has "${http}"; loginUrl has "http://openmetadata.example.com/signin". ${USE_HTTPS}`,
+      ),
+    ]);
+  });
+
+  it("refuses a confidential client left to the chart's http callback and server URL", async () => {
+    const values = valuesWith(
+      ["openmetadata.config.authentication.oidcConfiguration.callbackUrl", undefined],
+      ["openmetadata.config.authentication.oidcConfiguration.serverUrl", undefined],
+    );
+    await expectViolations(rule, kubernetesStack(release(values), STAGING), [
+      advisory(
+        rule,
+        "om-k8s-openmetadata",
+        `values openmetadata.config.authentication.oidcConfiguration.callbackUrl is "http://openmetadata:8585/callback" (the default: it is not set); values openmetadata.config.authentication.oidcConfiguration.serverUrl is "http://openmetadata:8585" (the default: it is not set). ${USE_HTTPS}`,
+      ),
+    ]);
+  });
+});
+
+describe("client-secret-from-secret", () => {
+  const rule = "client-secret-from-secret";
+
+  it("passes chart values that reference the client secret, and a public client", async () => {
+    await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
+    const publicClient = valuesWith(
+      ["openmetadata.config.authentication.clientType", "public"],
+      ["openmetadata.config.authentication.oidcConfiguration", { enabled: false }],
+    );
+    await expectViolations(rule, kubernetesStack(release(publicClient)), []);
+  });
+
+  it("refuses the client secret as an extraEnvs value and a reference without a Secret", async () => {
+    const values = valuesWith(
+      [
+        "extraEnvs",
+        [
+          { name: "CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME", value: "Okta" },
+          { name: "OIDC_CLIENT_SECRET", value: "s3cr3t" },
+        ],
+      ],
+      [
+        "openmetadata.config.authentication.oidcConfiguration.clientSecret",
+        { secretRef: "", secretKey: "openmetadata-oidc-client-secret" },
+      ],
+    );
+    await expectViolations(rule, kubernetesStack(release(values)), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        "values extraEnvs[1] sets OIDC_CLIENT_SECRET as a value. Remove it: the chart reads the secret from openmetadata.config.authentication.oidcConfiguration.clientSecret (secretRef, secretKey).",
+      ),
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        "values openmetadata.config.authentication.oidcConfiguration.clientSecret lacks secretRef or secretKey. Name the Secret and the key that hold the client secret.",
+      ),
+    ]);
+  });
+
+  it("advises outside production when a ConfigMap carries the client secret", async () => {
+    const resources = kubernetesStack(
+      (top) => [
+        childInput(top, "kubernetes:core/v1:ConfigMap", "om-k8s-env", {
+          data: { OIDC_CLIENT_SECRET: "s3cr3t" },
+        }),
+      ],
+      STAGING,
+    );
+    await expectViolations(rule, resources, [
+      advisory(
+        rule,
+        "om-k8s-env",
+        "data.OIDC_CLIENT_SECRET puts the client secret in a ConfigMap. Keep it in a Secret.",
+      ),
+    ]);
+  });
+});
+
+describe("no-implicit-or-password-grant", () => {
+  const rule = "no-implicit-or-password-grant";
+  const FIX = "Allow authorization_code (and refresh_token) only.";
+
+  it("passes the apps the component registers", async () => {
+    await expectViolations(rule, production, []);
+    await expectViolations(rule, local, []);
+    const resources = kubernetesStack((top) => [
+      childInput(top, "auth0:index/client:Client", "om-auth0-client", {
+        grantTypes: ["authorization_code", "refresh_token"],
+      }),
+      childInput(top, "keycloak:openid/client:Client", "om-keycloak-client", {
+        standardFlowEnabled: true,
+        implicitFlowEnabled: false,
+        directAccessGrantsEnabled: false,
+      }),
+      childInput(top, "azuread:index/application:Application", "om-entra-app", {
+        web: {
+          implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false },
+        },
+      }),
+      childInput(top, "pulumi-nodejs:dynamic/openmetadata-sso:RegisteredClient", "om-oidc-client", {
+        metadata: {
+          grant_types: ["authorization_code", "refresh_token"],
+          response_types: ["code"],
+        },
+      }),
+    ]);
+    await expectViolations(rule, resources, []);
+  });
+
+  it("refuses implicit and password grants at Okta in production", async () => {
+    const resources = changed(production, "om-prod-okta-app", (r) => ({
+      inputs: {
+        ...r.inputs,
+        grantTypes: ["authorization_code", "implicit", "password"],
+        responseTypes: ["code", "token"],
+      },
+    }));
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-prod-okta-app",
+        `grantTypes includes "implicit"; grantTypes includes "password"; responseTypes includes "token". ${FIX}`,
+      ),
+    ]);
+  });
+
+  it("refuses them at Auth0, Keycloak, Entra ID and through registration", async () => {
+    const resources = kubernetesStack((top) => [
+      childInput(top, "auth0:index/client:Client", "om-auth0-client", {
+        grantTypes: ["authorization_code", "http://auth0.com/oauth/grant-type/password-realm"],
+      }),
+      childInput(top, "keycloak:openid/client:Client", "om-keycloak-client", {
+        implicitFlowEnabled: true,
+        directAccessGrantsEnabled: true,
+      }),
+      childInput(top, "azuread:index/application:Application", "om-entra-app", {
+        web: { implicitGrant: { idTokenIssuanceEnabled: true } },
+      }),
+      childInput(top, "pulumi-nodejs:dynamic/openmetadata-sso:RegisteredClient", "om-oidc-client", {
+        metadata: { grant_types: ["implicit"], response_types: ["id_token token"] },
+      }),
+    ]);
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-auth0-client",
+        `grantTypes includes "http://auth0.com/oauth/grant-type/password-realm". ${FIX}`,
+      ),
+      mandatory(
+        rule,
+        "om-keycloak-client",
+        `implicitFlowEnabled is true; directAccessGrantsEnabled is true. ${FIX}`,
+      ),
+      mandatory(rule, "om-entra-app", `web.implicitGrant.idTokenIssuanceEnabled is true. ${FIX}`),
+      mandatory(
+        rule,
+        "om-oidc-client",
+        `metadata.grant_types includes "implicit"; metadata.response_types includes "id_token token". ${FIX}`,
+      ),
+    ]);
+  });
+
+  it("reads the realm the local Keycloak imports, and only advises there", async () => {
+    const resources = changed(local, "om-local-keycloak-container", (r) => {
+      const uploads = r.inputs.uploads as { file: string; content: SecretValue }[];
+      const realm = JSON.parse(uploads[0].content.value as string) as {
+        clients: Record<string, unknown>[];
+      };
+      realm.clients[0].implicitFlowEnabled = true;
+      return {
+        inputs: {
+          ...r.inputs,
+          uploads: [{ ...uploads[0], content: new SecretValue(JSON.stringify(realm)) }],
+        },
+      };
+    });
+    await expectViolations(rule, resources, [
+      advisory(
+        rule,
+        "om-local-keycloak-container",
+        `upload /opt/keycloak/data/import/openmetadata-realm.json, client "openmetadata": implicitFlowEnabled is true. ${FIX}`,
+      ),
+    ]);
+  });
+});
+
+describe("sticky-sessions", () => {
+  const rule = "sticky-sessions";
+  const DETAIL = (version: string) =>
+    `values replicaCount is 3 with OpenMetadata ${version}, but the chart's ingress has no cookie affinity, so logins fail with "Missing state parameter". Enable values ingress with the annotation nginx.ingress.kubernetes.io/affinity: cookie, or run one replica.`;
+
+  it("passes one replica, cookie affinity, and OpenMetadata 2", async () => {
+    const cases = [
+      releaseInputs(releaseValues()),
+      releaseInputs(
+        valuesWith(
+          ["replicaCount", 3],
+          ["ingress.annotations", { "nginx.ingress.kubernetes.io/affinity": "cookie" }],
+        ),
+      ),
+      { ...releaseInputs(valuesWith(["replicaCount", 3])), version: "2.0.0" },
+    ];
+    for (const inputs of cases) {
+      const resources = kubernetesStack((top) => [
+        childInput(top, "kubernetes:helm.sh/v3:Release", "om-k8s-openmetadata", inputs),
+      ]);
+      await expectViolations(rule, resources, []);
+    }
+  });
+
+  it("refuses several replicas without affinity in production", async () => {
+    const values = valuesWith(["replicaCount", 3]);
+    await expectViolations(rule, kubernetesStack(release(values)), [
+      mandatory(rule, "om-k8s-openmetadata", DETAIL("1.13.1")),
+    ]);
+  });
+
+  it("takes the version from the component when the release names none, and advises outside production", async () => {
+    const values = valuesWith(
+      ["replicaCount", 3],
+      ["ingress.enabled", false],
+      ["ingress.annotations", { "nginx.ingress.kubernetes.io/affinity": "cookie" }],
+    );
+    const inputs = { ...releaseInputs(values), version: undefined };
+    const stack = (component: Record<string, unknown>) =>
+      kubernetesStack(
+        (top) => [childInput(top, "kubernetes:helm.sh/v3:Release", "om-k8s-openmetadata", inputs)],
+        component,
+      );
+    await expectViolations(rule, stack({ ...STAGING, version: "1.12.4" }), [
+      advisory(rule, "om-k8s-openmetadata", DETAIL("1.12.4")),
+    ]);
+    await expectViolations(rule, stack({ ...STAGING, version: "2.1.0" }), []);
+  });
+});
+
+describe("admins-in-principal-domain", () => {
+  const rule = "admins-in-principal-domain";
+
+  it("passes the production stack and chart values with the admins", async () => {
+    await expectViolations(rule, production, []);
+    await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
+  });
+
+  it("refuses an admin outside the principal domain in the component's inputs", async () => {
+    const resources = changed(production, "om-prod", (r) => ({
+      inputs: { ...r.inputs, admins: ["alice@example.com", "bob@other.org"] },
+    }));
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-prod",
+        'admins[1] "bob@other.org" is not in the principal domain "example.com", so this admin could never sign in.',
+      ),
+    ]);
+  });
+
+  it("refuses a deployed principal domain that is not the admins' domain", async () => {
+    const resources = env(
+      production,
+      "om-prod-docker-server",
+      "AUTHORIZER_PRINCIPAL_DOMAIN",
+      "other.org",
+    );
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        'env AUTHORIZER_PRINCIPAL_DOMAIN is "other.org", but the admins are in "example.com".',
+      ),
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        'env AUTHORIZER_ADMIN_PRINCIPALS names "alice", that is alice@other.org, who is not one of the admins (alice@example.com).',
+      ),
+    ]);
+  });
+
+  it("refuses chart values left to the chart's admin and domain, and advises outside production", async () => {
+    const values = valuesWith(["openmetadata.config.authorizer", undefined]);
+    await expectViolations(rule, kubernetesStack(release(values), STAGING), [
+      advisory(
+        rule,
+        "om-k8s-openmetadata",
+        'values openmetadata.config.authorizer.principalDomain is "open-metadata.org" (the default: it is not set), but the admins are in "example.com".',
+      ),
+      advisory(
+        rule,
+        "om-k8s-openmetadata",
+        'values openmetadata.config.authorizer.initialAdmins names "admin" (the default: it is not set), that is admin@open-metadata.org, who is not one of the admins (alice@example.com).',
+      ),
+    ]);
+  });
+
+  it("refuses an admin principal with another domain", async () => {
+    const values = valuesWith([
+      "openmetadata.config.authorizer.initialAdmins",
+      ["alice", "bob@elsewhere.com"],
+    ]);
+    await expectViolations(rule, kubernetesStack(release(values)), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        'values openmetadata.config.authorizer.initialAdmins names "bob@elsewhere.com", outside the principal domain "example.com".',
+      ),
+    ]);
+  });
+});
+
+describe("data-protected", () => {
+  const rule = "data-protected";
+  const DETAIL = (kind: string) =>
+    `protect is off, so pulumi destroy or a replacement would delete this ${kind}. Set the resource option protect: true (the OpenMetadataSso component does in production).`;
+
+  it("passes the production stack, whose data and keys the component protects", async () => {
+    expect(
+      production
+        .filter((r) => r.protect)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(
+      [
+        "om-prod-docker-db-data",
+        "om-prod-docker-search-data",
+        "om-prod-keys-admin-password",
+        "om-prod-keys-airflow-database-password",
+        "om-prod-keys-airflow-password",
+        "om-prod-keys-database-password",
+        "om-prod-keys-fernet-key",
+        "om-prod-keys-key-id",
+        "om-prod-keys-search-password",
+        "om-prod-keys-signing-key",
+      ].sort(),
+    );
+    await expectViolations(rule, production, []);
+  });
+
+  it("refuses an unprotected volume and signing key in production", async () => {
+    let resources = changed(production, "om-prod-docker-db-data", () => ({ protect: false }));
+    resources = changed(resources, "om-prod-keys-signing-key", () => ({ protect: false }));
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-prod-keys-signing-key",
+        DETAIL("part of OpenMetadata's signing keys, fernet key and passwords"),
+      ),
+      mandatory(rule, "om-prod-docker-db-data", DETAIL("Docker volume and the data on it")),
+    ]);
+  });
+
+  it("refuses unprotected claims, the key Secret and the namespace on Kubernetes", async () => {
+    const resources = kubernetesStack((top) => [
+      childInput(top, "kubernetes:core/v1:Namespace", "om-k8s-namespace", {
+        metadata: { name: "openmetadata" },
+      }),
+      childInput(top, "kubernetes:core/v1:Secret", "om-k8s-jwt-private-key", {
+        data: new SecretValue({ "private_key.der": "MIIE" }),
+      }),
+      childInput(top, "kubernetes:core/v1:Secret", "om-k8s-oidc", {
+        stringData: new SecretValue({ "openmetadata-oidc-client-secret": "s3cr3t" }),
+      }),
+      childInput(top, "kubernetes:core/v1:PersistentVolumeClaim", "om-k8s-data", {
+        spec: { accessModes: ["ReadWriteOnce"] },
+      }),
+      childInput(top, "kubernetes:core/v1:PersistentVolumeClaim", "om-k8s-kept", {}, true),
+    ]);
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-k8s-namespace",
+        DETAIL("namespace and every volume claim and Secret in it"),
+      ),
+      mandatory(rule, "om-k8s-jwt-private-key", DETAIL("Secret with OpenMetadata's signing key")),
+      mandatory(rule, "om-k8s-data", DETAIL("persistent volume claim and the data on it")),
+    ]);
+  });
+});
+
+describe("during preview", () => {
+  it("reports that a check needing an unknown env waits for the update, as an advisory", async () => {
+    const resources = changed(production, "om-prod-docker-server", (r) => ({
+      inputs: { ...r.inputs, envs: UNKNOWN_VALUE },
+    }));
+    const violations = (await analyze(policies, resources)).filter(
+      (v) => v.resource === "om-prod-docker-server",
+    );
+    expect(violations).toEqual(
+      ["no-shipped-keys", "no-basic-auth", "https-only", "admins-in-principal-domain"].map(
+        (policy) => ({
+          policy,
+          level: "advisory",
+          resource: "om-prod-docker-server",
+          message: `can't run policy '${policy}' from policy pack 'openmetadata-sso-guardrails@v0.1.0' during preview: string value at .envs can't be known during preview`,
+        }),
+      ),
+    );
+  });
+});
+
+describe("secret-env-encrypted", () => {
+  it("makes a plain client secret in a container's env a Pulumi secret, and leaves the rest", async () => {
+    const resources = env(production, "om-prod-docker-server", "OIDC_CLIENT_SECRET", "plain-value");
+    const server = resources.find((r) => r.name === "om-prod-docker-server")!;
+    const envs = server.inputs.envs as unknown[];
+    expect(await remediate(policies, resources)).toEqual([
+      {
+        policy: "secret-env-encrypted",
+        resource: "om-prod-docker-server",
+        diagnostic: "",
+        inputs: toWire({
+          ...server.inputs,
+          envs: [...envs.slice(0, -1), new SecretValue("OIDC_CLIENT_SECRET=plain-value")],
+        }),
+      },
+    ]);
+  });
+
+  it("changes nothing when the entries are secrets already, or the env is unknown", async () => {
+    expect(await remediate(policies, production)).toEqual([]);
+    const unknown = changed(production, "om-prod-docker-server", (r) => ({
+      inputs: { ...r.inputs, envs: UNKNOWN_VALUE },
+    }));
+    expect(await remediate(policies, unknown)).toEqual([]);
+  });
+});
