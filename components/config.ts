@@ -62,6 +62,10 @@ const auth0ConfigSchema = z.strictObject({ connections: z.array(text).default([]
 const auth0Schema = auth0ConfigSchema.extend({ domain: text });
 const keycloakConfigSchema = z.strictObject({
   realm: text,
+  clientId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+    .optional(),
   createRealm: z.boolean().default(false),
 });
 const keycloakSchema = keycloakConfigSchema.extend({ url: text });
@@ -819,7 +823,10 @@ function identityRules(
       }
       break;
     case "entra":
-      if (identity.entra && !SIGN_IN_AUDIENCES.includes(identity.entra.signInAudience)) {
+      if (
+        identity.entra?.signInAudience !== undefined &&
+        !SIGN_IN_AUDIENCES.includes(identity.entra.signInAudience)
+      ) {
         const hint = closest(identity.entra.signInAudience, SIGN_IN_AUDIENCES);
         out.add(
           ["identity", "entra", "signInAudience"],
@@ -1030,6 +1037,12 @@ function kubernetesRules(v: Parsed, out: IssueCollector): void {
         );
       }
     }
+  }
+  if (k8s.dependencies === "external" && v.openmetadata?.ingestion) {
+    out.add(
+      ["openmetadata", "ingestion"],
+      `must be false with kubernetes.dependencies "external"; got true. Ingestion runs in the Airflow of the dependencies chart: set kubernetes.dependencies to "chart", or openmetadata.ingestion to false`,
+    );
   }
   if (k8s.ingress.tls === "secret" && k8s.ingress.tlsSecretName === undefined) {
     out.add(
@@ -1353,7 +1366,7 @@ function toArgs(
   for (const entry of PROVIDER_VALUES) {
     const [block] = entry.path.split(".").slice(1);
     if (IDENTITY_BLOCKS[block] !== provider) continue;
-    const value = raw.values[entry.key] ?? env[entry.env];
+    const value = raw.values[entry.key] || env[entry.env] || undefined;
     if (value === undefined) {
       out.addKey(
         entry.key,
@@ -1373,8 +1386,9 @@ function credentialRules(
   env: Record<string, string | undefined>,
   out: IssueCollector,
 ): void {
+  // An empty variable is unset, as the providers treat it.
   const has = (key: string, envName?: string) =>
-    raw.values[key] !== undefined || (envName !== undefined && env[envName] !== undefined);
+    Boolean(raw.values[key]) || (envName !== undefined && Boolean(env[envName]));
   switch (provider) {
     case "okta":
       if (!has("okta:orgName", "OKTA_ORG_NAME")) {

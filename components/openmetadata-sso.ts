@@ -287,7 +287,9 @@ function createIdentityApp(
     case "keycloak": {
       const { KeycloakClient } =
         require("./identity/keycloak") as typeof import("./identity/keycloak");
-      return new KeycloakClient(`${name}-keycloak`, { ...common, ...identity.keycloak! }, opts).app;
+      // One client per stack: two stacks may share a realm.
+      const keycloak = { ...identity.keycloak!, clientId: identity.keycloak!.clientId ?? name };
+      return new KeycloakClient(`${name}-keycloak`, { ...common, ...keycloak }, opts).app;
     }
     case "onelogin": {
       const { OneLoginApp } =

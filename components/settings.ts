@@ -101,14 +101,12 @@ export function flowList(items: readonly string[]): string {
   return `[${items.map((item) => JSON.stringify(item)).join(",")}]`;
 }
 
-/** Parses {@link flowList} output (and OpenMetadata's unquoted `[a,b]` form) back to items. */
+/** Parses {@link flowList} output (a JSON array) and OpenMetadata's unquoted `[a,b]` form. */
 export function parseFlowList(value: string): string[] {
-  const inner = value.trim().replace(/^\[/, "").replace(/\]$/, "").trim();
-  if (!inner) return [];
-  return inner.split(",").map((item) => {
-    const trimmed = item.trim();
-    return trimmed.startsWith('"') ? (JSON.parse(trimmed) as string) : trimmed;
-  });
+  const trimmed = value.trim();
+  if (trimmed.startsWith('["')) return JSON.parse(trimmed) as string[];
+  const inner = trimmed.replace(/^\[/, "").replace(/\]$/, "").trim();
+  return inner ? inner.split(",").map((item) => item.trim()) : [];
 }
 
 /** Local parts of admin emails: OpenMetadata names users by them. */

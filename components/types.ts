@@ -183,6 +183,11 @@ export interface KeycloakArgs {
    * @default false
    */
   createRealm?: boolean;
+  /**
+   * Client id of OpenMetadata's client in the realm.
+   * @default - the component name, so stacks that share a realm get one client each
+   */
+  clientId?: string;
 }
 
 /** The Keycloak container of the `local` stack. */

@@ -265,11 +265,46 @@ interface RegisterRequest {
   getObject(): { toJavaScript(): unknown };
 }
 
-/** Installs the mock runtime and returns the list it records every registration into. */
+let constructionOrder: Map<string, number> | undefined;
+let observing = false;
+
+/**
+ * Every Resource constructor calls runtime/resource's `registerResource` synchronously, in program
+ * order, through the module's exports (the request itself is sent later). Wrapped once per process;
+ * each {@link installMocks} gets a fresh order.
+ */
+function observeConstruction(): void {
+  if (observing) return;
+  observing = true;
+  const runtimeResource = require("@pulumi/pulumi/runtime/resource") as {
+    registerResource: (
+      res: unknown,
+      parent: unknown,
+      type: string,
+      name: string,
+      ...rest: unknown[]
+    ) => void;
+  };
+  const register = runtimeResource.registerResource;
+  runtimeResource.registerResource = (res, parent, type, name, ...rest) => {
+    const key = `${type}::${name}`;
+    if (constructionOrder && !constructionOrder.has(key))
+      constructionOrder.set(key, constructionOrder.size);
+    return register(res, parent, type, name, ...rest);
+  };
+}
+
+/**
+ * Installs the mock runtime and returns the list it records every registration into, in the order
+ * the program constructed the resources. (Registration requests complete asynchronously, in an
+ * order that varies with timing; the construction order does not.)
+ */
 export function installMocks(
   options: MockOptions & { project: string; stack: string; preview?: boolean },
 ): RecordedResource[] {
   const recorded: RecordedResource[] = [];
+  const constructed = new Map<string, number>();
+  const keyOf = (type: string, name: string) => `${type}::${name}`;
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => {
       const state = { ...args.inputs, ...mockOutputs(args.type, args.name, args.inputs, options) };
@@ -311,7 +346,12 @@ export function installMocks(
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         },
       });
-      const entry = recorded[recorded.length - 1];
+      const entry = recorded.pop()!;
+      const position = constructed.get(keyOf(entry.type, entry.name)) ?? Number.MAX_SAFE_INTEGER;
+      const at = recorded.findIndex(
+        (r) => (constructed.get(keyOf(r.type, r.name)) ?? Number.MAX_SAFE_INTEGER) > position,
+      );
+      recorded.splice(at === -1 ? recorded.length : at, 0, entry);
       return super.registerResource(req, (err: unknown, res: unknown) => {
         if (res) entry.urn = (res as { getUrn(): string }).getUrn();
         callback(err, res);
@@ -340,6 +380,8 @@ export function installMocks(
     supportsErrorHooks: true,
     supportsInvokeDependsOn: false,
   });
+  constructionOrder = constructed;
+  observeConstruction();
   return recorded;
 }
 

@@ -51,7 +51,7 @@ describe("the bad-input corpus", () => {
     const recorded = installMocks({ realKeys: false, project: config.project, stack: "bad" });
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     vi.resetModules();
-    const error = await import("../index").then(
+    const error = await import("../index.js").then(
       () => undefined,
       (e: unknown) => e,
     );

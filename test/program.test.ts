@@ -16,7 +16,7 @@ import {
 /** Evaluates index.ts afresh for a config. */
 function evaluateConfig(config: StackFileConfig) {
   vi.resetModules();
-  return evaluate(config, "test", { realKeys: false, load: () => import("../index") });
+  return evaluate(config, "test", { realKeys: false, load: () => import("../index.js") });
 }
 
 function withConfig(values: Record<string, unknown>): StackFileConfig {
@@ -40,7 +40,7 @@ describe("the stack program", () => {
     const recorded = installMocks({ realKeys: false, project: "openmetadata-sso", stack: "test" });
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     vi.resetModules();
-    const error = await import("../index").then(
+    const error = await import("../index.js").then(
       () => undefined,
       (e: unknown) => e,
     );

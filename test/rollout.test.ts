@@ -40,7 +40,7 @@ async function load(stack: string): Promise<Graph> {
   vi.resetModules();
   const { resources } = await evaluate(readStackFile(stack), stack, {
     realKeys: false,
-    load: () => import("../index"),
+    load: () => import("../index.js"),
   });
   return graph(resources);
 }

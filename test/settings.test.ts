@@ -355,6 +355,10 @@ describe("value syntax", () => {
     expect(parseFlowList('["https://x/a","https://y/b"]')).toEqual(["https://x/a", "https://y/b"]);
     expect(parseFlowList("[email,sub]")).toEqual(["email", "sub"]);
     expect(parseFlowList("[]")).toEqual([]);
+    expect(parseFlowList(flowList(["<jwks_uri from https://x, resolved later>", "b"]))).toEqual([
+      "<jwks_uri from https://x, resolved later>",
+      "b",
+    ]);
   });
 
   it("names admins by the lowercase local part of their email", () => {

@@ -19,7 +19,7 @@ async function snapshot(stack: string) {
   vi.resetModules();
   const { resources } = await evaluate(readStackFile(stack), stack, {
     realKeys: false,
-    load: () => import("../index"),
+    load: () => import("../index.js"),
   });
   return resources.map(({ type, name, parent, inputs, options }: RecordedResource) => ({
     type,

@@ -12,6 +12,8 @@ let recorded: RecordedResource[] | undefined;
 
 /** Installs the mock runtime once per test file and returns the live list of registrations. */
 export function useMocks(options: { project?: string; stack?: string } = {}): RecordedResource[] {
+  // Component tests run offline: no preflight or discovery request leaves the machine.
+  process.env.OPENMETADATA_SSO_OFFLINE = "1";
   recorded ??= installMocks({
     realKeys: false,
     project: options.project ?? "openmetadata-sso",
