@@ -23,12 +23,13 @@ import {
   type PreflightExpectations,
   type PreflightResult,
 } from "../components/checks/preflight";
-import { validateArgs } from "../components/config";
+import { OFFLINE_ENV, validateArgs } from "../components/config";
 import { DockerDeployment } from "../components/docker";
 import type { IdentityApp } from "../components/identity/types";
 import { SigningKeys } from "../components/keys";
+import { OpenMetadataSso } from "../components/openmetadata-sso";
 import { rsaSigningJwk, SHAPES, startProvider, type TestProvider } from "./support/oidc";
-import { one, plain, record, useMocks, valueOf } from "./support/pulumi";
+import { one, plain, record, useMocks, valueOf, type RecordedResource } from "./support/pulumi";
 
 const ISSUER = "https://sso.example.com/realms/acme";
 const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`;
@@ -472,7 +473,7 @@ describe("preflightGate", () => {
     expect(run.mock.calls).toEqual([[EXPECTED]]);
   });
 
-  it("does not run in the offline render", async () => {
+  it("does not run in the offline render, where the gate reads as after an update", async () => {
     const run = vi.fn(async () => UNREACHABLE);
     expect(await valueOf(preflightGate(app(), "keycloak", { offline: true, run }))).toBe(
       PREFLIGHT_PASSED,
@@ -565,5 +566,62 @@ describe("DockerDeployment with a gate", () => {
       .filter((r) => r.options.dependencies.includes(gateUrn))
       .map((r) => r.name);
     expect(waiting).toEqual(["om-docker-server"]);
+  });
+});
+
+describe("OpenMetadataSso on Docker", () => {
+  let idp: TestProvider;
+
+  beforeAll(async () => {
+    useMocks();
+    idp = await startProvider({ shape: SHAPES.generic("/oidc") });
+  });
+  afterAll(async () => {
+    await idp.close();
+  });
+
+  const serverLabels = (resources: RecordedResource[], name: string) =>
+    plain(
+      one(resources, "docker:index/container:Container", `${name}-docker-server`).inputs.labels,
+    );
+
+  it("runs the preflight against the identity provider before the server, and labels it", async () => {
+    const { resources } = await record(() => {
+      // As `pulumi up` runs: outside the offline render that the mock harness sets up.
+      delete process.env[OFFLINE_ENV];
+      return new OpenMetadataSso("om", {
+        environment: "local",
+        publicUrl: "http://localhost:8585",
+        target: "docker",
+        admins: ["admin@example.com"],
+        identity: {
+          provider: "oidc",
+          oidc: { issuer: idp.issuer, clientId: "om-client", clientSecret: "s3cr3t" },
+        },
+      });
+    });
+    // Only the preflight reads the JWKS before deployment.
+    expect(idp.requests).toContain("GET /oidc/jwks");
+    expect(serverLabels(resources, "om")).toContainEqual({
+      label: "openmetadata-sso.preflight",
+      value: PREFLIGHT_PASSED,
+    });
+  });
+
+  it("skips the local Keycloak, which the same deployment creates", async () => {
+    const { resources } = await record(
+      () =>
+        new OpenMetadataSso("local", {
+          environment: "local",
+          publicUrl: "http://localhost:8585",
+          target: "docker",
+          admins: ["demo@example.com"],
+          identity: { provider: "local-keycloak" },
+        }),
+    );
+    expect(serverLabels(resources, "local")).toContainEqual({
+      label: "openmetadata-sso.preflight",
+      value: PREFLIGHT_SKIPPED,
+    });
   });
 });

@@ -289,9 +289,9 @@ export interface PreflightGateOptions {
  * Runs the preflight check for an identity app and returns the gate the OpenMetadata server
  * waits for.
  *
- * - Offline render: not run (no network); the gate is {@link PREFLIGHT_PASSED}.
  * - `local-keycloak`: not run, because Keycloak is created by the same deployment; a log line says
  *   so and the gate is {@link PREFLIGHT_SKIPPED}.
+ * - Offline render: not run (no network); the gate is {@link PREFLIGHT_PASSED}, as after `up`.
  * - Preview: run; an unreachable provider is a warning, problems fail the preview.
  * - Update: run; an unreachable provider or any problem fails the update with every problem.
  */
@@ -300,8 +300,6 @@ export function preflightGate(
   provider: IdentityProviderKind,
   options: PreflightGateOptions = {},
 ): pulumi.Output<string> {
-  const offline = options.offline ?? isOffline();
-  if (offline) return pulumi.output(PREFLIGHT_PASSED);
   if (provider === "local-keycloak") {
     pulumi.log.info(
       "Preflight check skipped: the local Keycloak is created by this deployment, so its discovery document cannot be read before it; the verification after deployment checks the running server.",
@@ -309,6 +307,8 @@ export function preflightGate(
     );
     return pulumi.output(PREFLIGHT_SKIPPED);
   }
+  const offline = options.offline ?? isOffline();
+  if (offline) return pulumi.output(PREFLIGHT_PASSED);
   const dryRun = options.dryRun ?? pulumi.runtime.isDryRun();
   return pulumi
     .all([app.issuer, app.discoveryUrl, app.jwksUrl])

@@ -15,6 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OFFLINE_ENV } from "../../components/config";
 import { OidcClient } from "../../components/identity/oidc";
 import {
   deleteClient,
@@ -50,6 +51,17 @@ const ALICE: TestUser = {
 };
 const CREDENTIALS = { username: ALICE.username, password: ALICE.password };
 const INITIAL_ACCESS_TOKEN = "initial-access-token-for-openmetadata";
+
+/**
+ * Records a component as `pulumi up` would create it: outside the offline render the mock
+ * harness sets up, so the component reads the real discovery document at deploy time.
+ */
+function online<T>(create: () => T): () => T {
+  return () => {
+    delete process.env[OFFLINE_ENV];
+    return create();
+  };
+}
 
 /** An existing confidential client, registered as the component says OpenMetadata needs it. */
 function existing(method: TokenEndpointAuthMethod) {
@@ -87,15 +99,17 @@ describe("a generic provider, existing confidential client", () => {
     it(`logs in with ${method}, and OpenMetadata accepts the ID token`, async () => {
       const client = existing(method);
       const { result } = await record(
-        () =>
-          new OidcClient(`om-${method}`, {
-            publicUrl: DEFAULT_CONTEXT.publicUrl,
-            appName: "OpenMetadata",
-            issuer: idp.issuer,
-            clientId: client.metadata.client_id,
-            clientSecret: client.metadata.client_secret,
-            tokenEndpointAuthMethod: method,
-          }),
+        online(
+          () =>
+            new OidcClient(`om-${method}`, {
+              publicUrl: DEFAULT_CONTEXT.publicUrl,
+              appName: "OpenMetadata",
+              issuer: idp.issuer,
+              clientId: client.metadata.client_id,
+              clientSecret: client.metadata.client_secret,
+              tokenEndpointAuthMethod: method,
+            }),
+        ),
       );
       expect(result.app.redirectUris).toEqual(client.metadata.redirect_uris);
       expect(result.app.tokenEndpointAuthMethod).toBe(method);
@@ -125,14 +139,16 @@ describe("a generic provider, client registered through RFC 7591", () => {
 
   beforeAll(async () => {
     const { resources, result } = await record(
-      () =>
-        new OidcClient("om-oidc", {
-          publicUrl: DEFAULT_CONTEXT.publicUrl,
-          appName: "OpenMetadata",
-          issuer: idp.issuer,
-          registration: true,
-          initialAccessToken: INITIAL_ACCESS_TOKEN,
-        }),
+      online(
+        () =>
+          new OidcClient("om-oidc", {
+            publicUrl: DEFAULT_CONTEXT.publicUrl,
+            appName: "OpenMetadata",
+            issuer: idp.issuer,
+            registration: true,
+            initialAccessToken: INITIAL_ACCESS_TOKEN,
+          }),
+      ),
     );
     const recorded = plain(
       one(

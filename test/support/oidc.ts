@@ -170,6 +170,8 @@ export interface TestProvider {
   /** Where the discovery document is: `<issuer without trailing slash>/.well-known/openid-configuration`. */
   discoveryUrl: string;
   provider: Provider;
+  /** Every request served, as `METHOD /path`, in order. */
+  requests: string[];
   /** Rewrites a URL's origin to this server's, keeping its path and query. */
   local(url: string): string;
   close(): Promise<void>;
@@ -281,8 +283,10 @@ export async function startProvider(options: TestProviderOptions): Promise<TestP
   });
 
   const handle = provider.callback();
+  const requests: string[] = [];
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const [path, query] = splitQuery(req.url ?? "/");
+    requests.push(`${req.method} ${path}`);
     const url = (aliases[path] ?? path) + query;
     if (!(url === mount || url.startsWith(`${mount}/`))) {
       res.statusCode = 404;
@@ -308,6 +312,7 @@ export async function startProvider(options: TestProviderOptions): Promise<TestP
     issuer,
     discoveryUrl: `${origin}${mount}/.well-known/openid-configuration`,
     provider,
+    requests,
     local: (url) => withOrigin(url, origin),
     close: async () => {
       server.closeAllConnections();
