@@ -12,7 +12,14 @@ import {
 } from "./deployment";
 import type { IdentityApp } from "./identity/types";
 import type { SigningKeys } from "./keys";
-import { isSecretRef, KEY_PATHS, serverEnv, type ServerEnv, type Topology } from "./settings";
+import {
+  botTokenEnv,
+  isSecretRef,
+  KEY_PATHS,
+  serverEnv,
+  type ServerEnv,
+  type Topology,
+} from "./settings";
 import type { DatabaseEngine, SearchEngine } from "./types";
 import { hostOf } from "./urls";
 
@@ -149,14 +156,18 @@ export function containerEnvs(env: ServerEnv, sources: SecretSources): pulumi.Ou
     });
 }
 
-/** Settings `openmetadata-ops regenerate-bot-tokens` reads: database, search, keys, cluster. */
-export const BOT_TOKEN_ENV =
-  /^(DB_|OM_DATABASE$|SEARCH_TYPE$|ELASTICSEARCH_|RSA_|JWT_|FERNET_KEY$|OPENMETADATA_CLUSTER_NAME$)/;
-
-/** The part of the server env the bot token regeneration needs. */
-export function botTokenEnv(env: ServerEnv): ServerEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => BOT_TOKEN_ENV.test(name)));
-}
+/**
+ * What never changes a bot token regeneration once it ran: it belongs to one rotation label, and
+ * a new label creates a new one with current values.
+ */
+export const REGENERATION_FROZEN = [
+  "image",
+  "envs",
+  "uploads",
+  "workingDir",
+  "command",
+  "networksAdvanced",
+];
 
 /** The JWT key files, uploaded at the paths the settings name; the private key is a secret. */
 export function keyUploads(keys: SigningKeys): docker.types.input.ContainerUpload[] {
@@ -490,32 +501,33 @@ export class DockerDeployment extends pulumi.ComponentResource {
 
     // Bot tokens are signed with the signing key: after a rotation the old ones stop working
     // (user pain P18), so the ops tool regenerates them once the server runs with the new key.
-    // The command sees only what it needs, so nothing but a rotation (or a database, search or
-    // cluster name change, which also needs new tokens) ever runs it again.
+    // One container per rotation label: a rotation creates a new one with the current image,
+    // env and keys, and nothing else (not even a version upgrade) runs it again.
     if (settings.keys.rotation !== "initial") {
+      const rotation = settings.keys.rotation;
       const regenerate = new docker.Container(
-        `${name}-regenerate-bot-tokens`,
+        `${name}-regenerate-bot-tokens-${rotation}`,
         {
-          name: names.regenerate,
+          name: `${names.regenerate}-${rotation}`,
           image: serverImage,
           networksAdvanced: network,
           envs: this.env.apply((env) => containerEnvs(botTokenEnv(env), sources)),
           uploads,
           workingDir: "/opt/openmetadata",
           command: ["./bootstrap/openmetadata-ops.sh", "regenerate-bot-tokens"],
-          labels: [{ label: "openmetadata-sso.rotation", value: settings.keys.rotation }],
+          labels: [{ label: "openmetadata-sso.rotation", value: rotation }],
           restart: "no",
           mustRun: false,
           attach: true,
           logs: true,
         },
-        { ...parent, dependsOn: [server] },
+        { ...parent, dependsOn: [server], ignoreChanges: REGENERATION_FROZEN },
       );
       pulumi.all([regenerate.exitCode, regenerate.containerLogs]).apply(([code, logs]) => {
         if (code !== undefined && code !== 0) {
           throw new pulumi.RunError(
-            `Regenerating the bot tokens after the key rotation failed with exit code ${code}; bots and ingestion will get 401 until it succeeds. ` +
-              `Read: docker logs ${names.regenerate}\n${tail(logs)}`,
+            `Regenerating the bot tokens after the key rotation failed with exit code ${code}; bots and ingestion get 401 until it succeeds. ` +
+              `Read: docker logs ${names.regenerate}-${rotation}. To run it again, set keys.rotation to a new label.\n${tail(logs)}`,
           );
         }
       });

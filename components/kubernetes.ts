@@ -19,9 +19,11 @@ import { retention, securityInput } from "./deployment";
 import type { IdentityApp } from "./identity/types";
 import type { SigningKeys } from "./keys";
 import {
+  botTokenEnv,
   chartEnv,
   effectiveEnv,
   helmValues,
+  isSecretRef,
   OPENMETADATA_CHART,
   type ChartInput,
   type ChartSecretContents,
@@ -85,6 +87,29 @@ export const POD_ANNOTATIONS = {
 /** Longest component name whose derived object names stay within Kubernetes' 63 characters. */
 const MAX_NAME = 43;
 
+/** OpenMetadata's server image, as the chart uses it. */
+export const OPENMETADATA_SERVER_IMAGE = "docker.getcollate.io/openmetadata/server";
+
+/**
+ * Container env from a server env: plain values as they are, secret references through the
+ * `secretKeyRef` of the Secret this deployment keeps them in.
+ */
+export function kubernetesEnv(
+  env: ServerEnv,
+  refs: ChartSecretRefs,
+): k8s.types.input.core.v1.EnvVar[] {
+  return Object.keys(env)
+    .sort()
+    .map((name) => {
+      const value = env[name];
+      if (!isSecretRef(value)) return { name, value };
+      const ref = refs[value.secret];
+      if (!ref)
+        throw new Error(`No Secret of this deployment holds ${value.secret}, which ${name} needs.`);
+      return { name, valueFrom: { secretKeyRef: { name: ref.secretRef, key: ref.secretKey } } };
+    });
+}
+
 /** Names of every object this target creates in the namespace, derived from the component name. */
 export function kubernetesNames(name: string) {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > MAX_NAME) {
@@ -104,6 +129,8 @@ export function kubernetesNames(name: string) {
     verifyConfigMap: `${name}-verify`,
     tlsSecret: `${name}-tls`,
     verifyJob: (checksum: string) => `${name}-verify-${checksum.slice(0, 12)}`,
+    regenerateJob: (rotation: string) =>
+      `${name}-bot-tokens-${createHash("sha256").update(rotation).digest("hex").slice(0, 10)}`,
   };
 }
 
@@ -604,6 +631,54 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: [...created, ...(dependencies ? [dependencies] : [])] },
     );
+
+    // Bot tokens are signed with the signing key: after a rotation the old ones stop working
+    // (user pain P18). One Job per rotation label runs `openmetadata-ops regenerate-bot-tokens`
+    // once the release runs with the new key, with the server's database, search, key and
+    // cluster settings; a new label creates a new Job with current values, and nothing else (not
+    // even a version upgrade) runs it again.
+    if (settings.keys.rotation !== "initial") {
+      const rotation = settings.keys.rotation;
+      new k8s.batch.v1.Job(
+        `${name}-regenerate-bot-tokens-${rotation}`,
+        {
+          metadata: { name: names.regenerateJob(rotation), namespace, labels },
+          spec: {
+            backoffLimit: 0,
+            activeDeadlineSeconds: 900,
+            template: {
+              metadata: { labels },
+              spec: {
+                restartPolicy: "Never",
+                containers: [
+                  {
+                    name: "regenerate-bot-tokens",
+                    image: `${OPENMETADATA_SERVER_IMAGE}:${settings.openmetadata.version}`,
+                    command: [
+                      "/opt/openmetadata/bootstrap/openmetadata-ops.sh",
+                      "regenerate-bot-tokens",
+                    ],
+                    env: this.env.apply((env) => kubernetesEnv(botTokenEnv(env), refs)),
+                    volumeMounts: this.values.apply(
+                      (values) => values.extraVolumeMounts as k8s.types.input.core.v1.VolumeMount[],
+                    ),
+                  },
+                ],
+                volumes: this.values.apply(
+                  (values) => values.extraVolumes as k8s.types.input.core.v1.Volume[],
+                ),
+              },
+            },
+          },
+        },
+        {
+          ...child,
+          dependsOn: [...created, release],
+          ignoreChanges: ["metadata", "spec"],
+          customTimeouts: { create: "15m" },
+        },
+      );
+    }
 
     // Verification, last: the same script as on Docker, against the in-cluster Service. A new
     // Job (its name carries the checksum) runs after every change of the server; Pulumi waits

@@ -238,6 +238,15 @@ export function serverEnv(input: SecurityInput, topology: Topology): ServerEnv {
   return env;
 }
 
+/** Settings `openmetadata-ops regenerate-bot-tokens` reads: database, search, keys, cluster. */
+export const BOT_TOKEN_ENV =
+  /^(DB_|OM_DATABASE$|SEARCH_TYPE$|ELASTICSEARCH_|RSA_|JWT_|FERNET_KEY$|OPENMETADATA_CLUSTER_NAME$)/;
+
+/** The part of the server env the bot token regeneration needs. */
+export function botTokenEnv(env: ServerEnv): ServerEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => BOT_TOKEN_ENV.test(name)));
+}
+
 /** Replaces every secret reference: with its value, or with a marker such as `[secret]`. */
 export function resolveEnv(
   env: ServerEnv,

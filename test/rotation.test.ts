@@ -3,7 +3,8 @@
  * tokens; nothing else does (user pains P17, P18).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { botTokenEnv } from "../components/docker";
+import { REGENERATION_FROZEN } from "../components/docker";
+import { botTokenEnv } from "../components/settings";
 import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import type { ServerEnv } from "../components/settings";
 import { one, plain, record, useMocks, type RecordedResource } from "./support/pulumi";
@@ -78,10 +79,10 @@ describe("keys.rotation", () => {
 
   it("regenerates the bot tokens after a rotation, once the server runs with the new key", async () => {
     const resources = await evaluate({ ...base, keys: { rotation: "2026-11" } });
-    const regenerate = one(resources, CONTAINER, "om-docker-regenerate-bot-tokens");
+    const regenerate = one(resources, CONTAINER, "om-docker-regenerate-bot-tokens-2026-11");
     const server = one(resources, CONTAINER, "om-docker-server");
     expect(regenerate.inputs).toMatchObject({
-      name: "om-regenerate-bot-tokens",
+      name: "om-regenerate-bot-tokens-2026-11",
       command: ["./bootstrap/openmetadata-ops.sh", "regenerate-bot-tokens"],
       workingDir: "/opt/openmetadata",
       labels: [{ label: "openmetadata-sso.rotation", value: "2026-11" }],
@@ -91,6 +92,7 @@ describe("keys.rotation", () => {
       logs: true,
     });
     expect(regenerate.options.dependencies).toContain(server.urn);
+    expect(regenerate.options.ignoreChanges).toEqual(REGENERATION_FROZEN);
     expect(plain(regenerate.inputs.uploads)).toEqual(plain(server.inputs.uploads));
     const serverEnv = new Set(plain(server.inputs.envs) as string[]);
     const names = (plain(regenerate.inputs.envs) as string[]).map((entry) =>
@@ -123,19 +125,30 @@ describe("keys.rotation", () => {
       expect(serverEnv.has(entry)).toBe(true);
   });
 
-  it("does not run the regeneration again for changes that do not touch keys, database or search", async () => {
-    const regenerate = (resources: RecordedResource[]) =>
-      plain(one(resources, CONTAINER, "om-docker-regenerate-bot-tokens").inputs);
+  it("runs once per rotation label: nothing else, not even a version upgrade, runs it again", async () => {
+    const regeneration = (resources: RecordedResource[]) =>
+      resources.filter((r) => r.type === CONTAINER && r.name.includes("regenerate-bot-tokens"));
     const rotated = { ...base, keys: { rotation: "2026-11" } };
-    const before = regenerate(await evaluate(rotated));
-    const after = regenerate(
+    const before = regeneration(await evaluate(rotated));
+    const after = regeneration(
       await evaluate({
         ...rotated,
         admins: ["demo@example.com", "ops@example.com"],
-        openmetadata: { heapSize: "2G" },
+        openmetadata: { heapSize: "2G", version: "1.13.0" },
       }),
     );
-    expect(after).toEqual(before);
+    // Same resource, and every input that changed is one the engine ignores for it.
+    expect(after.map((r) => r.name)).toEqual(before.map((r) => r.name));
+    const changed = Object.keys(after[0].inputs).filter(
+      (key) =>
+        JSON.stringify(plain(after[0].inputs[key])) !==
+        JSON.stringify(plain(before[0].inputs[key])),
+    );
+    expect(changed).toEqual(["image"]);
+    expect(REGENERATION_FROZEN).toEqual(expect.arrayContaining(changed));
+    // A new label is a new resource, created with current values.
+    const next = regeneration(await evaluate({ ...rotated, keys: { rotation: "2027-01" } }));
+    expect(next.map((r) => r.name)).toEqual(["om-docker-regenerate-bot-tokens-2027-01"]);
   });
 
   it("keeps only what the ops tool reads", () => {
@@ -160,5 +173,71 @@ describe("keys.rotation", () => {
       FERNET_KEY: { secret: "fernetKey" },
       OPENMETADATA_CLUSTER_NAME: "openmetadata",
     });
+  });
+});
+
+describe("keys.rotation on Kubernetes", () => {
+  const prod: OpenMetadataSsoArgs = {
+    environment: "production",
+    publicUrl: "https://om.example.com",
+    target: "kubernetes",
+    admins: ["alice@example.com"],
+    identity: { provider: "okta" },
+  };
+  const JOB = "kubernetes:batch/v1:Job";
+
+  it("creates no regeneration Job before the first rotation", async () => {
+    const resources = await evaluate(prod);
+    expect(resources.filter((r) => r.type === JOB).map((r) => r.name)).toEqual([
+      expect.stringMatching(/^om-k8s-verify$/),
+    ]);
+  });
+
+  it("runs a regeneration Job per rotation label, after the release, with the server's settings", async () => {
+    const resources = await evaluate({ ...prod, keys: { rotation: "2026-11" } });
+    const job = one(resources, JOB, "om-k8s-regenerate-bot-tokens-2026-11");
+    const release = one(resources, "kubernetes:helm.sh/v3:Release", "om-k8s-openmetadata");
+    expect(job.options.dependencies).toContain(release.urn);
+    expect(job.options.ignoreChanges).toEqual(["metadata", "spec"]);
+    const spec = plain(job.inputs.spec) as {
+      template: {
+        spec: {
+          containers: {
+            image: string;
+            command: string[];
+            env: { name: string; value?: string; valueFrom?: unknown }[];
+            volumeMounts: unknown[];
+          }[];
+          volumes: unknown[];
+        };
+      };
+    };
+    const container = spec.template.spec.containers[0];
+    expect(container.image).toBe("docker.getcollate.io/openmetadata/server:1.13.1");
+    expect(container.command).toEqual([
+      "/opt/openmetadata/bootstrap/openmetadata-ops.sh",
+      "regenerate-bot-tokens",
+    ]);
+    const env = Object.fromEntries(container.env.map((e) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.FERNET_KEY).toEqual({
+      secretKeyRef: { name: "om-k8s-fernet", key: "openmetadata-fernet-key" },
+    });
+    expect(env.DB_USER_PASSWORD).toEqual({
+      secretKeyRef: { name: "om-k8s-database", key: "openmetadata-database-password" },
+    });
+    expect(env.RSA_PRIVATE_KEY_FILE_PATH).toBe("/etc/openmetadata/jwtkeys/private_key.der");
+    expect(
+      Object.keys(env).every((name) =>
+        /^(DB_|OM_DATABASE|SEARCH_TYPE|ELASTICSEARCH_|RSA_|JWT_|FERNET_KEY|OPENMETADATA_CLUSTER_NAME)/.test(
+          name,
+        ),
+      ),
+    ).toBe(true);
+    const values = plain(release.inputs.values) as {
+      extraVolumes: unknown[];
+      extraVolumeMounts: unknown[];
+    };
+    expect(spec.template.spec.volumes).toEqual(values.extraVolumes);
+    expect(container.volumeMounts).toEqual(values.extraVolumeMounts);
   });
 });
