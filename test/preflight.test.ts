@@ -6,7 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { DiscoveryDocument, Jwk } from "../components/checks/discovery";
+import {
+  discoveredJwksUri,
+  jwksUriOf,
+  type DiscoveryDocument,
+  type Jwk,
+} from "../components/checks/discovery";
 import {
   capabilityProblems,
   clockProblems,
@@ -623,5 +628,77 @@ describe("OpenMetadataSso on Docker", () => {
       label: "openmetadata-sso.preflight",
       value: PREFLIGHT_SKIPPED,
     });
+  });
+});
+
+describe("jwksUriOf", () => {
+  let idp: TestProvider;
+  /** The discovery URL of a provider that was stopped: nothing answers there. */
+  let unreachable: string;
+  let port: string;
+
+  beforeAll(async () => {
+    useMocks();
+    idp = await startProvider({ shape: SHAPES.generic("/oidc") });
+    const stopped = await startProvider({ shape: SHAPES.generic("/oidc") });
+    await stopped.close();
+    unreachable = stopped.discoveryUrl;
+    port = new URL(unreachable).port;
+  });
+  afterAll(async () => {
+    await idp.close();
+    vi.restoreAllMocks();
+  });
+
+  const online = async <T>(run: () => Promise<T>): Promise<T> => {
+    const offline = process.env[OFFLINE_ENV];
+    delete process.env[OFFLINE_ENV];
+    try {
+      return await run();
+    } finally {
+      if (offline !== undefined) process.env[OFFLINE_ENV] = offline;
+    }
+  };
+
+  it("reads jwks_uri from the discovery document", async () => {
+    expect(await online(() => jwksUriOf(idp.discoveryUrl, { dryRun: false }))).toBe(
+      `${idp.issuer}/jwks`,
+    );
+  });
+
+  it("shows a marked placeholder in the offline render", async () => {
+    process.env[OFFLINE_ENV] = "1";
+    expect(await jwksUriOf(unreachable)).toBe(
+      `<jwks_uri from ${unreachable}, resolved at deploy time>`,
+    );
+  });
+
+  it("warns in a preview when the provider is unreachable, and leaves the value unknown", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue();
+    expect(await online(() => jwksUriOf(unreachable, { dryRun: true }))).toBe(pulumi.unknown);
+    expect(warn.mock.calls).toEqual([
+      [
+        `Cannot reach the discovery document at ${unreachable}: fetch failed (connect ECONNREFUSED 127.0.0.1:${port}). OpenMetadata's JWKS URL comes from that document, so this preview shows it as unknown; \`pulumi up\` stops if the provider is still unreachable.`,
+        undefined,
+      ],
+    ]);
+  });
+
+  it("makes discoveredJwksUri unknown, not wrong, in such a preview", async () => {
+    vi.spyOn(pulumi.log, "warn").mockResolvedValue();
+    const output = await online(async () => {
+      const jwks = discoveredJwksUri(unreachable, { dryRun: true });
+      // Output.isKnown is internal to the SDK; it is what the engine receives.
+      return { jwks, known: await (jwks as unknown as { isKnown: Promise<boolean> }).isKnown };
+    });
+    expect(output.known).toBe(false);
+  });
+
+  it("fails an update when the provider is unreachable, with the fix", async () => {
+    const failure = online(() => jwksUriOf(unreachable, { dryRun: false }));
+    await expect(failure).rejects.toBeInstanceOf(pulumi.RunError);
+    await expect(failure).rejects.toThrow(
+      `Cannot reach the discovery document at ${unreachable}: fetch failed (connect ECONNREFUSED 127.0.0.1:${port}). OpenMetadata's JWKS URL comes from that document. Fix: check the discovery URL, and that the machine running Pulumi can reach the identity provider.`,
+    );
   });
 });

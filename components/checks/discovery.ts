@@ -89,13 +89,45 @@ export async function fetchJwks(jwksUrl: string): Promise<Jwk[]> {
   return keys as Jwk[];
 }
 
-/** The provider's `jwks_uri`, read from its discovery document at deploy time. */
-export function discoveredJwksUri(discoveryUrl: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi
-    .output(discoveryUrl)
-    .apply(async (url) =>
-      isOffline()
-        ? offlineDiscoveryPlaceholder("jwks_uri", url)
-        : (await fetchDiscovery(url)).document.jwks_uri,
+/** How {@link jwksUriOf} runs; the defaults come from the Pulumi runtime. */
+export interface JwksLookupOptions {
+  /** @default pulumi.runtime.isDryRun() */
+  dryRun?: boolean;
+  /** Resource a warning belongs to. */
+  parent?: pulumi.Resource;
+}
+
+/**
+ * The provider's `jwks_uri`. Offline it is a marked placeholder. When the provider cannot be read,
+ * a preview warns and goes on with an unknown value; an update fails with the reason and the fix.
+ */
+export async function jwksUriOf(
+  discoveryUrl: string,
+  options: JwksLookupOptions = {},
+): Promise<string | typeof pulumi.unknown> {
+  if (isOffline()) return offlineDiscoveryPlaceholder("jwks_uri", discoveryUrl);
+  try {
+    return (await fetchDiscovery(discoveryUrl)).document.jwks_uri;
+  } catch (error) {
+    const reason = (error as Error).message;
+    if (options.dryRun ?? pulumi.runtime.isDryRun()) {
+      pulumi.log.warn(
+        `${reason} OpenMetadata's JWKS URL comes from that document, so this preview shows it as unknown; \`pulumi up\` stops if the provider is still unreachable.`,
+        options.parent,
+      );
+      return pulumi.unknown;
+    }
+    throw new pulumi.RunError(
+      `${reason} OpenMetadata's JWKS URL comes from that document. Fix: check the discovery URL, and that the machine running Pulumi can reach the identity provider.`,
     );
+  }
+}
+
+/** The provider's `jwks_uri`, read from its discovery document at deploy time. */
+export function discoveredJwksUri(
+  discoveryUrl: pulumi.Input<string>,
+  options: JwksLookupOptions = {},
+): pulumi.Output<string> {
+  // An unknown value makes the output unknown, as the engine's own unknowns do in a preview.
+  return pulumi.output(discoveryUrl).apply((url) => jwksUriOf(url, options) as Promise<string>);
 }
