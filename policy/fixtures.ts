@@ -1,8 +1,9 @@
 /**
  * Inputs for the pack's tests: real programs evaluated under the mock runtime, ways to change one
- * input of one recorded resource, and hand-built resources for what the program cannot register
- * in tests yet (the Kubernetes target, and the identity providers other than Okta).
+ * input of one recorded resource, and hand-built resources for variants the program does not
+ * register (Kubernetes objects and chart values it never produces).
  */
+import * as pulumi from "@pulumi/pulumi";
 import { OFFLINE_ENV } from "../components/config";
 import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { SecretValue } from "../scripts/offline";
@@ -27,6 +28,57 @@ export const OKTA_PRODUCTION_ARGS: OpenMetadataSsoArgs = {
   admins: ["alice@example.com"],
   identity: { provider: "okta" },
 };
+
+const PRODUCTION_BASE = {
+  publicUrl: "https://openmetadata.example.com",
+  admins: ["alice@example.com"],
+};
+
+/** Production stacks of the other identity providers, and of the Kubernetes target. */
+export const PROVIDER_ARGS = {
+  kubernetes: {
+    ...PRODUCTION_BASE,
+    target: "kubernetes",
+    identity: { provider: "okta" },
+    openmetadata: { replicas: 3 },
+    kubernetes: { ingress: { stickySessions: true } },
+  },
+  auth0: {
+    ...PRODUCTION_BASE,
+    target: "docker",
+    identity: { provider: "auth0", auth0: { domain: "acme.eu.auth0.com" } },
+  },
+  keycloak: {
+    ...PRODUCTION_BASE,
+    target: "kubernetes",
+    identity: {
+      provider: "keycloak",
+      keycloak: { url: "https://keycloak.example.com", realm: "om" },
+    },
+  },
+  entra: {
+    ...PRODUCTION_BASE,
+    target: "docker",
+    identity: { provider: "entra", entra: { tenantId: "00000000-0000-0000-0000-000000000000" } },
+  },
+  onelogin: {
+    ...PRODUCTION_BASE,
+    target: "docker",
+    identity: {
+      provider: "onelogin",
+      onelogin: {
+        subdomain: pulumi.secret("acme"),
+        apiClientId: pulumi.secret("api-client"),
+        apiClientSecret: pulumi.secret("api-secret"),
+      },
+    },
+  },
+  registration: {
+    ...PRODUCTION_BASE,
+    target: "docker",
+    identity: { provider: "oidc", oidc: { issuer: "https://idp.example.com", registration: true } },
+  },
+} satisfies Record<string, OpenMetadataSsoArgs>;
 
 /**
  * Evaluates the component under the mock runtime, offline (no preflight call to the identity

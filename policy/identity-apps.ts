@@ -171,7 +171,12 @@ export function identityApp(
     case "auth0:index/client:Client":
       return {
         forbiddenGrants: grantFindings(props, [], ["grantTypes"], []),
-        urls: urlFindings(props, [["callbacks"], ["allowedLogoutUrls"], ["initiateLoginUri"]]),
+        urls: urlFindings(props, [
+          ["callbacks"],
+          ["allowedLogoutUrls"],
+          ["initiateLoginUri"],
+          ["webOrigins"],
+        ]),
       };
     case "keycloak:openid/client:Client":
       return {
@@ -184,6 +189,7 @@ export function identityApp(
           ["validPostLogoutRedirectUris"],
           ["rootUrl"],
           ["baseUrl"],
+          ["webOrigins"],
         ]),
       };
     case "azuread:index/application:Application":

@@ -1,10 +1,12 @@
 /**
- * The pack against what the program really registers (the local stack and a production stack,
- * evaluated under the mock runtime and analyzed resource by resource as the engine does), then
- * each rule, passing and violated, mandatory in production and advisory elsewhere. Docker cases
- * start from what the component really registers (Okta in production, the local Keycloak on the
- * local stack) with one input changed. The Kubernetes target and the identity providers other
- * than Okta are hand-built, shaped like what their components register.
+ * The pack against what the program really registers, then each rule, passing and violated,
+ * mandatory in production and advisory elsewhere.
+ *
+ * Stacks are evaluated under the mock runtime (the local stack; production stacks with Okta,
+ * Auth0, Keycloak, Entra ID, OneLogin, RFC 7591 registration, on Docker and on Kubernetes) and
+ * analyzed resource by resource as the engine does. Violations are made by changing one input of
+ * one recorded resource. Variants the program never registers (chart values left to the chart's
+ * defaults, secrets in ConfigMaps, PersistentVolumeClaims) are hand-built in the same shapes.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { SecretValue, UNKNOWN_VALUE } from "../scripts/offline";
@@ -18,6 +20,7 @@ import {
   message,
   OKTA_PRODUCTION_ARGS,
   PRODUCTION_COMPONENT,
+  PROVIDER_ARGS,
   releaseInputs,
   releaseValues,
   setPath,
@@ -36,11 +39,24 @@ import { policies } from "./policies";
 
 let production: PolicyInput[];
 let local: PolicyInput[];
+/** Production stacks of the other identity providers and of the Kubernetes target. */
+let providers: Record<
+  "kubernetes" | "auth0" | "keycloak" | "entra" | "onelogin" | "registration",
+  PolicyInput[]
+>;
 
 beforeAll(async () => {
   useMocks();
   production = fromRecorded(await evaluate("om-prod", OKTA_PRODUCTION_ARGS));
   local = fromRecorded(await evaluate("om-local", LOCAL_ARGS));
+  providers = {
+    kubernetes: fromRecorded(await evaluate("k8s", PROVIDER_ARGS.kubernetes)),
+    auth0: fromRecorded(await evaluate("auth0", PROVIDER_ARGS.auth0)),
+    keycloak: fromRecorded(await evaluate("keycloak", PROVIDER_ARGS.keycloak)),
+    entra: fromRecorded(await evaluate("entra", PROVIDER_ARGS.entra)),
+    onelogin: fromRecorded(await evaluate("onelogin", PROVIDER_ARGS.onelogin)),
+    registration: fromRecorded(await evaluate("registration", PROVIDER_ARGS.registration)),
+  };
 });
 
 /** Violations of one rule (both variants). */
@@ -193,6 +209,12 @@ describe("the policy pack", () => {
     expect(production.length).toBeGreaterThan(30);
     expect(await analyze(policies, production)).toEqual([]);
     expect(await remediate(policies, production)).toEqual([]);
+  });
+
+  it("passes production stacks of the other identity providers and of the Kubernetes target", async () => {
+    for (const [name, resources] of Object.entries(providers)) {
+      expect([name, await analyze(policies, resources)]).toEqual([name, []]);
+    }
   });
 
   it("gives the local stack advisories only: plain http and unprotected data, by design", async () => {
@@ -442,52 +464,52 @@ describe("https-only", () => {
     ]);
   });
 
-  it("reads the redirect URIs of every identity provider", async () => {
-    const http = "http://openmetadata.example.com/callback";
-    const resources = kubernetesStack((top) => [
-      childInput(top, "auth0:index/client:Client", "om-auth0-client", {
-        callbacks: [http],
-        allowedLogoutUrls: ["https://openmetadata.example.com/signin"],
-      }),
-      childInput(top, "keycloak:openid/client:Client", "om-keycloak-client", {
-        validRedirectUris: [http],
-        rootUrl: "http://openmetadata.example.com",
-      }),
-      childInput(top, "azuread:index/application:Application", "om-entra-app", {
-        web: { redirectUris: [http] },
-        singlePageApplication: { redirectUris: [http] },
-      }),
-      childInput(top, "pulumi-nodejs:dynamic/openmetadata-sso:RegisteredClient", "om-oidc-client", {
-        metadata: { redirect_uris: [http], post_logout_redirect_uris: [http] },
-      }),
-      childInput(top, "pulumi-nodejs:dynamic/openmetadata-sso:OneLoginOidcApp", "om-onelogin-app", {
-        redirectUris: [http],
-        loginUrl: "http://openmetadata.example.com/signin",
-      }),
-    ]);
-    await expectViolations(rule, resources, [
-      mandatory(rule, "om-auth0-client", `callbacks has "${http}". ${USE_HTTPS}`),
-      mandatory(
-        rule,
-        "om-keycloak-client",
-        `validRedirectUris has "${http}"; rootUrl has "http://openmetadata.example.com". ${USE_HTTPS}`,
-      ),
-      mandatory(
-        rule,
-        "om-entra-app",
-        `web.redirectUris has "${http}"; singlePageApplication.redirectUris has "${http}". ${USE_HTTPS}`,
-      ),
-      mandatory(
-        rule,
-        "om-oidc-client",
-        `metadata.redirect_uris has "${http}"; metadata.post_logout_redirect_uris has "${http}". ${USE_HTTPS}`,
-      ),
-      mandatory(
-        rule,
-        "om-onelogin-app",
-        `redirectUris has "${http}"; loginUrl has "http://openmetadata.example.com/signin". ${USE_HTTPS}`,
-      ),
-    ]);
+  it("reads the redirect URIs of every identity provider as its component registers them", async () => {
+    const http = (uris: unknown) =>
+      (uris as string[]).map((uri) => uri.replace("https://", "http://"));
+    const cases: [PolicyInput[], string, (inputs: Record<string, unknown>) => void, string][] = [
+      [
+        providers.auth0,
+        "auth0-auth0-client",
+        (inputs) => (inputs.callbacks = http(inputs.callbacks)),
+        'callbacks has "http://openmetadata.example.com/callback", "http://openmetadata.example.com/auth/callback"',
+      ],
+      [
+        providers.keycloak,
+        "keycloak-keycloak-client",
+        (inputs) => (inputs.validRedirectUris = http(inputs.validRedirectUris)),
+        'validRedirectUris has "http://openmetadata.example.com/callback", "http://openmetadata.example.com/auth/callback"',
+      ],
+      [
+        providers.entra,
+        "entra-entra-app",
+        (inputs) =>
+          setPath(inputs, "web.redirectUris", ["http://openmetadata.example.com/callback"]),
+        'web.redirectUris has "http://openmetadata.example.com/callback"',
+      ],
+      [
+        providers.onelogin,
+        "onelogin-onelogin-app",
+        (inputs) => (inputs.loginUrl = "http://openmetadata.example.com/signin"),
+        'loginUrl has "http://openmetadata.example.com/signin"',
+      ],
+      [
+        providers.registration,
+        "registration-oidc-registration",
+        (inputs) =>
+          setPath(inputs, "metadata.post_logout_redirect_uris", [
+            "http://openmetadata.example.com/signin",
+          ]),
+        'metadata.post_logout_redirect_uris has "http://openmetadata.example.com/signin"',
+      ],
+    ];
+    for (const [resources, name, change, detail] of cases) {
+      const violated = changed(resources, name, (r) => {
+        change(r.inputs);
+        return { inputs: r.inputs };
+      });
+      await expectViolations(rule, violated, [mandatory(rule, name, `${detail}. ${USE_HTTPS}`)]);
+    }
   });
 
   it("refuses a confidential client left to the chart's http callback and server URL", async () => {
@@ -568,31 +590,10 @@ describe("no-implicit-or-password-grant", () => {
   const rule = "no-implicit-or-password-grant";
   const FIX = "Allow authorization_code (and refresh_token) only.";
 
-  it("passes the apps the component registers", async () => {
-    await expectViolations(rule, production, []);
-    await expectViolations(rule, local, []);
-    const resources = kubernetesStack((top) => [
-      childInput(top, "auth0:index/client:Client", "om-auth0-client", {
-        grantTypes: ["authorization_code", "refresh_token"],
-      }),
-      childInput(top, "keycloak:openid/client:Client", "om-keycloak-client", {
-        standardFlowEnabled: true,
-        implicitFlowEnabled: false,
-        directAccessGrantsEnabled: false,
-      }),
-      childInput(top, "azuread:index/application:Application", "om-entra-app", {
-        web: {
-          implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false },
-        },
-      }),
-      childInput(top, "pulumi-nodejs:dynamic/openmetadata-sso:RegisteredClient", "om-oidc-client", {
-        metadata: {
-          grant_types: ["authorization_code", "refresh_token"],
-          response_types: ["code"],
-        },
-      }),
-    ]);
-    await expectViolations(rule, resources, []);
+  it("passes the apps the components register, for every identity provider", async () => {
+    for (const resources of [production, local, ...Object.values(providers)]) {
+      await expectViolations(rule, resources, []);
+    }
   });
 
   it("refuses implicit and password grants at Okta in production", async () => {
@@ -613,39 +614,49 @@ describe("no-implicit-or-password-grant", () => {
   });
 
   it("refuses them at Auth0, Keycloak, Entra ID and through registration", async () => {
-    const resources = kubernetesStack((top) => [
-      childInput(top, "auth0:index/client:Client", "om-auth0-client", {
-        grantTypes: ["authorization_code", "http://auth0.com/oauth/grant-type/password-realm"],
-      }),
-      childInput(top, "keycloak:openid/client:Client", "om-keycloak-client", {
-        implicitFlowEnabled: true,
-        directAccessGrantsEnabled: true,
-      }),
-      childInput(top, "azuread:index/application:Application", "om-entra-app", {
-        web: { implicitGrant: { idTokenIssuanceEnabled: true } },
-      }),
-      childInput(top, "pulumi-nodejs:dynamic/openmetadata-sso:RegisteredClient", "om-oidc-client", {
-        metadata: { grant_types: ["implicit"], response_types: ["id_token token"] },
-      }),
-    ]);
-    await expectViolations(rule, resources, [
-      mandatory(
-        rule,
-        "om-auth0-client",
-        `grantTypes includes "http://auth0.com/oauth/grant-type/password-realm". ${FIX}`,
-      ),
-      mandatory(
-        rule,
-        "om-keycloak-client",
-        `implicitFlowEnabled is true; directAccessGrantsEnabled is true. ${FIX}`,
-      ),
-      mandatory(rule, "om-entra-app", `web.implicitGrant.idTokenIssuanceEnabled is true. ${FIX}`),
-      mandatory(
-        rule,
-        "om-oidc-client",
-        `metadata.grant_types includes "implicit"; metadata.response_types includes "id_token token". ${FIX}`,
-      ),
-    ]);
+    const cases: [PolicyInput[], string, (inputs: Record<string, unknown>) => void, string][] = [
+      [
+        providers.auth0,
+        "auth0-auth0-client",
+        (inputs) =>
+          (inputs.grantTypes = [
+            "authorization_code",
+            "http://auth0.com/oauth/grant-type/password-realm",
+          ]),
+        'grantTypes includes "http://auth0.com/oauth/grant-type/password-realm"',
+      ],
+      [
+        providers.keycloak,
+        "keycloak-keycloak-client",
+        (inputs) => {
+          inputs.implicitFlowEnabled = true;
+          inputs.directAccessGrantsEnabled = true;
+        },
+        "implicitFlowEnabled is true; directAccessGrantsEnabled is true",
+      ],
+      [
+        providers.entra,
+        "entra-entra-app",
+        (inputs) => setPath(inputs, "web.implicitGrant.idTokenIssuanceEnabled", true),
+        "web.implicitGrant.idTokenIssuanceEnabled is true",
+      ],
+      [
+        providers.registration,
+        "registration-oidc-registration",
+        (inputs) => {
+          setPath(inputs, "metadata.grant_types", ["implicit"]);
+          setPath(inputs, "metadata.response_types", ["id_token token"]);
+        },
+        'metadata.grant_types includes "implicit"; metadata.response_types includes "id_token token"',
+      ],
+    ];
+    for (const [resources, name, change, detail] of cases) {
+      const violated = changed(resources, name, (r) => {
+        change(r.inputs);
+        return { inputs: r.inputs };
+      });
+      await expectViolations(rule, violated, [mandatory(rule, name, `${detail}. ${FIX}`)]);
+    }
   });
 
   it("reads the realm the local Keycloak imports, and only advises there", async () => {
@@ -860,6 +871,77 @@ describe("data-protected", () => {
       ),
       mandatory(rule, "om-k8s-jwt-private-key", DETAIL("Secret with OpenMetadata's signing key")),
       mandatory(rule, "om-k8s-data", DETAIL("persistent volume claim and the data on it")),
+    ]);
+  });
+});
+
+describe("the Kubernetes target, as it registers its resources", () => {
+  const RELEASE = "k8s-k8s-openmetadata";
+
+  /** The recorded stack with the OpenMetadata release's values changed. */
+  function withValues(change: (values: Record<string, unknown>) => void): PolicyInput[] {
+    return changed(providers.kubernetes, RELEASE, (r) => {
+      const values = r.inputs.values as Record<string, unknown>;
+      change(values);
+      return { inputs: { ...r.inputs, values } };
+    });
+  }
+
+  it("refuses several replicas once the ingress loses its cookie affinity", async () => {
+    const resources = withValues((values) =>
+      setPath(values, "ingress.annotations", { "cert-manager.io/cluster-issuer": "letsencrypt" }),
+    );
+    await expectViolations("sticky-sessions", resources, [
+      mandatory(
+        "sticky-sessions",
+        RELEASE,
+        `values replicaCount is 3 with OpenMetadata 1.13.1, but the chart's ingress has no cookie affinity, so logins fail with "Missing state parameter". Enable values ingress with the annotation nginx.ingress.kubernetes.io/affinity: cookie, or run one replica.`,
+      ),
+    ]);
+  });
+
+  it("refuses the shipped fernet key and a client secret as a value in the release", async () => {
+    const resources = withValues((values) => {
+      setPath(values, "openmetadata.config.fernetkey", { value: SHIPPED.fernetKey });
+      values.extraEnvs = [
+        ...(values.extraEnvs as unknown[]),
+        { name: "OIDC_CLIENT_SECRET", value: "x" },
+      ];
+    });
+    await expectViolations("no-shipped-keys", resources, [
+      mandatory(
+        "no-shipped-keys",
+        RELEASE,
+        "values.openmetadata.config.fernetkey.value holds OpenMetadata's shipped fernet key. Use a generated fernet key: anyone can decrypt what the shipped one encrypts.",
+      ),
+    ]);
+    await expectViolations("client-secret-from-secret", resources, [
+      mandatory(
+        "client-secret-from-secret",
+        RELEASE,
+        "values extraEnvs[7] sets OIDC_CLIENT_SECRET as a value. Remove it: the chart reads the secret from openmetadata.config.authentication.oidcConfiguration.clientSecret (secretRef, secretKey).",
+      ),
+    ]);
+  });
+
+  it("refuses the key Secret and the namespace without protection", async () => {
+    let resources = changed(providers.kubernetes, "k8s-k8s-jwt-private-key", () => ({
+      protect: false,
+    }));
+    resources = changed(resources, "k8s-k8s-namespace", () => ({ protect: false }));
+    const detail = (kind: string) =>
+      `protect is off, so pulumi destroy or a replacement would delete this ${kind}. Set the resource option protect: true (the OpenMetadataSso component does in production).`;
+    await expectViolations("data-protected", resources, [
+      mandatory(
+        "data-protected",
+        "k8s-k8s-namespace",
+        detail("namespace and every volume claim and Secret in it"),
+      ),
+      mandatory(
+        "data-protected",
+        "k8s-k8s-jwt-private-key",
+        detail("Secret with OpenMetadata's signing key"),
+      ),
     ]);
   });
 });
