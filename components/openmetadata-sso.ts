@@ -226,9 +226,11 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by Kubernetes stacks (issue 9)
     const { KubernetesDeployment } = require("./kubernetes") as typeof import("./kubernetes");
     const identity = createIdentityApp(name, settings, this);
+    // The server's pods wait for the preflight check of the identity provider.
+    const gate = preflightGate(identity, settings.identity.provider, { parent: this });
     const deployment = new KubernetesDeployment(
       `${name}-k8s`,
-      { settings, identity, keys },
+      { settings, identity, keys, gate },
       { parent: this },
     );
     return { identity, env: deployment.env };
