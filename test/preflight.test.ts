@@ -613,6 +613,29 @@ describe("OpenMetadataSso on Docker", () => {
     });
   });
 
+  it("on Kubernetes, puts the preflight's gate into the server pods' annotations", async () => {
+    const before = idp.requests.length;
+    const { resources } = await record(() => {
+      delete process.env[OFFLINE_ENV];
+      return new OpenMetadataSso("k8s", {
+        environment: "local",
+        publicUrl: "http://localhost:8585",
+        target: "kubernetes",
+        admins: ["admin@example.com"],
+        identity: {
+          provider: "oidc",
+          oidc: { issuer: idp.issuer, clientId: "om-client", clientSecret: "s3cr3t" },
+        },
+      });
+    });
+    // Only the preflight reads the JWKS before deployment.
+    expect(idp.requests.slice(before)).toContain("GET /oidc/jwks");
+    const values = plain(
+      one(resources, "kubernetes:helm.sh/v3:Release", "k8s-k8s-openmetadata").inputs.values,
+    ) as { podAnnotations: Record<string, string> };
+    expect(values.podAnnotations["openmetadata-sso/preflight"]).toBe(PREFLIGHT_PASSED);
+  });
+
   it("skips the local Keycloak, which the same deployment creates", async () => {
     const { resources } = await record(
       () =>
