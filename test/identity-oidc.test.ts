@@ -46,9 +46,11 @@ afterAll(async () => {
 });
 
 /** Runs `fn` with the offline flag set, as the render does. */
-async function offline<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` with the offline switch set (`"1"`) or cleared (`undefined`), then restores it. */
+async function withOffline<T>(value: "1" | undefined, fn: () => Promise<T>): Promise<T> {
   const before = process.env[OFFLINE_ENV];
-  process.env[OFFLINE_ENV] = "1";
+  if (value === undefined) delete process.env[OFFLINE_ENV];
+  else process.env[OFFLINE_ENV] = value;
   try {
     return await fn();
   } finally {
@@ -56,6 +58,9 @@ async function offline<T>(fn: () => Promise<T>): Promise<T> {
     else process.env[OFFLINE_ENV] = before;
   }
 }
+const offline = <T>(fn: () => Promise<T>) => withOffline("1", fn);
+/** The test harness runs offline; these tests talk to a discovery server on 127.0.0.1. */
+const online = <T>(fn: () => Promise<T>) => withOffline(undefined, fn);
 
 describe("registrationMetadata", () => {
   it("registers both callbacks, the logout page, code flow with refresh tokens and the auth method", () => {
@@ -196,24 +201,27 @@ describe("OidcClient with an existing client", () => {
   });
 
   it("reads jwks_uri from the discovery document at the given discovery URL, never from input", async () => {
-    const { result } = await record(
-      () =>
-        new OidcClient("net", {
-          publicUrl: PUBLIC_URL,
-          appName: "OpenMetadata",
-          issuer: ISSUER,
-          discoveryUrl: `${discoveryBase}/.well-known/openid-configuration`,
-          clientId: "openmetadata",
-          clientSecret: pulumi.secret("s"),
-          tokenEndpointAuthMethod: "client_secret_basic",
-        }),
-    );
-    expect(await valueOf(result.app.discoveryUrl)).toBe(
-      `${discoveryBase}/.well-known/openid-configuration`,
-    );
-    expect(await valueOf(result.app.jwksUrl)).toBe(`${discoveryBase}/keys/from-discovery`);
-    expect(result.app.tokenEndpointAuthMethod).toBe("client_secret_basic");
-    expect(result.app.providerName).toBe("SSO");
+    // The whole test runs online: the discovery request happens when the output resolves.
+    await online(async () => {
+      const { result } = await record(
+        () =>
+          new OidcClient("net", {
+            publicUrl: PUBLIC_URL,
+            appName: "OpenMetadata",
+            issuer: ISSUER,
+            discoveryUrl: `${discoveryBase}/.well-known/openid-configuration`,
+            clientId: "openmetadata",
+            clientSecret: pulumi.secret("s"),
+            tokenEndpointAuthMethod: "client_secret_basic",
+          }),
+      );
+      expect(await valueOf(result.app.discoveryUrl)).toBe(
+        `${discoveryBase}/.well-known/openid-configuration`,
+      );
+      expect(await valueOf(result.app.jwksUrl)).toBe(`${discoveryBase}/keys/from-discovery`);
+      expect(result.app.tokenEndpointAuthMethod).toBe("client_secret_basic");
+      expect(result.app.providerName).toBe("SSO");
+    });
   });
 
   it("takes a public client without a secret", async () => {
