@@ -12,9 +12,11 @@ let recorded: RecordedResource[] | undefined;
 
 /** Installs the mock runtime once per test file and returns the live list of registrations. */
 export function useMocks(options: { project?: string; stack?: string } = {}): RecordedResource[] {
-  // Component tests run offline: no preflight or discovery request leaves the machine.
+  if (recorded) return recorded;
+  // Component tests run offline unless a test says otherwise: no preflight or discovery request
+  // leaves the machine.
   process.env.OPENMETADATA_SSO_OFFLINE = "1";
-  recorded ??= installMocks({
+  recorded = installMocks({
     realKeys: false,
     project: options.project ?? "openmetadata-sso",
     stack: options.stack ?? "test",
