@@ -266,6 +266,12 @@ interface RegisterRequest {
 }
 
 let constructionOrder: Map<string, number> | undefined;
+let activeRecording: RecordedResource[] | undefined;
+
+/** The list the most recent {@link installMocks} records into. */
+export function currentRecording(): RecordedResource[] | undefined {
+  return activeRecording;
+}
 let observing = false;
 
 /**
@@ -381,6 +387,7 @@ export function installMocks(
     supportsInvokeDependsOn: false,
   });
   constructionOrder = constructed;
+  activeRecording = recorded;
   observeConstruction();
   return recorded;
 }

@@ -9,7 +9,7 @@
  * `http://openmetadata-local-keycloak:8080` (the server's); the test rewrites both origins to the
  * local server's and keeps every path. OpenMetadata's own URLs are not rewritten.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { evaluate, readStackFile, SecretValue, type Evaluation } from "../../scripts/offline";
 import { parseFlowList } from "../../components/settings";
 import {
@@ -31,6 +31,8 @@ let env: Record<string, string>;
 let idp: TestProvider;
 
 beforeAll(async () => {
+  // Test files may share a worker: evaluate the program afresh.
+  vi.resetModules();
   evaluation = await evaluate(readStackFile("local"), "local", {
     realKeys: false,
     load: () => import("../../index.js"),

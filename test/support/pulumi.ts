@@ -4,7 +4,13 @@
  * assert exact types, names, inputs and options of every registered resource.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, SecretValue, settle, type RecordedResource } from "../../scripts/offline";
+import {
+  currentRecording,
+  installMocks,
+  SecretValue,
+  settle,
+  type RecordedResource,
+} from "../../scripts/offline";
 
 export { SecretValue, type RecordedResource };
 
@@ -12,7 +18,8 @@ let recorded: RecordedResource[] | undefined;
 
 /** Installs the mock runtime once per test file and returns the live list of registrations. */
 export function useMocks(options: { project?: string; stack?: string } = {}): RecordedResource[] {
-  if (recorded) return recorded;
+  // Test files may share a worker: reuse the recording only while its mocks are still installed.
+  if (recorded && recorded === currentRecording()) return recorded;
   // Component tests run offline unless a test says otherwise: no preflight or discovery request
   // leaves the machine.
   process.env.OPENMETADATA_SSO_OFFLINE = "1";
