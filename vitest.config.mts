@@ -1,6 +1,14 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // Programs in examples/ import the package by name, as consumers do; here the name resolves
+    // to the sources, as in tsconfig.json `paths` (a consumer gets dist/ through node_modules).
+    alias: {
+      "openmetadata-sso": fileURLToPath(new URL("./components/index.ts", import.meta.url)),
+    },
+  },
   test: {
     include: ["test/**/*.test.ts", "policy/**/*.test.ts"],
     pool: "forks",
