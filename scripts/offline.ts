@@ -521,7 +521,10 @@ export async function evaluate(
   return { resources, outputs };
 }
 
-/** Evaluates the program (`index.ts`) for a stack file under `stacks/`. Once per process. */
+/**
+ * Evaluates the program (`index.ts`) for a stack file under `stacks/`. The program and the
+ * components load afresh each time, so one process can evaluate one stack after another.
+ */
 export async function evaluateStack(
   stack: string,
   options: MockOptions & { root?: string },
@@ -529,7 +532,14 @@ export async function evaluateStack(
   const root = options.root ?? PROJECT_ROOT;
   return evaluate(readStackFile(stack, root), stack, {
     ...options,
-    load: () => import(path.join(root, "index.ts")) as Promise<Record<string, unknown>>,
+    load: async () => {
+      const fresh = [path.join(root, "index.ts"), path.join(root, "components") + path.sep];
+      for (const file of Object.keys(require.cache)) {
+        if (fresh.some((prefix) => file === prefix || file.startsWith(prefix)))
+          delete require.cache[file];
+      }
+      return require(path.join(root, "index.ts")) as Record<string, unknown>;
+    },
   });
 }
 

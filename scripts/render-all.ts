@@ -1,19 +1,22 @@
 /**
- * Renders every stack under stacks/ with `npm run render`, one fresh process each (the Pulumi
- * runtime holds one program per process). Fails on the first stack that does not render.
+ * `npm run render:all [-- <dir>]`: renders every stack under stacks/ into `<dir>` (default
+ * `rendered`), in one process: the program loads afresh for each stack, so the render of all
+ * stacks pays for starting Node and loading Pulumi once. Stops at the first stack that fails.
  */
-import { execFileSync } from "node:child_process";
-import * as path from "node:path";
-import { PROJECT_ROOT, stackNames } from "./offline";
+import { renderStack, summary } from "./render";
+import { stackNames } from "./offline";
 
-const out = process.argv[2] ?? "rendered";
-for (const stack of stackNames()) {
-  execFileSync(
-    process.execPath,
-    ["--import", "tsx", path.join(PROJECT_ROOT, "scripts", "render.ts"), stack, "--out", out],
-    {
-      stdio: "inherit",
-      cwd: PROJECT_ROOT,
-    },
-  );
+async function main(): Promise<void> {
+  const out = process.argv[2] ?? "rendered";
+  for (const stack of stackNames()) {
+    try {
+      process.stdout.write(summary(stack, await renderStack(stack, { out, showSecrets: false })));
+    } catch (error) {
+      process.stderr.write(`render of stack "${stack}" failed:\n${(error as Error).message}\n`);
+      process.exit(1);
+    }
+  }
+  process.exit(0);
 }
+
+void main();

@@ -43,27 +43,47 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
-  let evaluation;
-  try {
-    evaluation = await evaluateStack(options.stack, { realKeys: true });
-  } catch (error) {
-    fail(`render of stack "${options.stack}" failed:\n${(error as Error).message}`, 1);
-  }
+/** What one render wrote. */
+export interface Rendered {
+  resources: number;
+  files: number;
+  dir: string;
+}
+
+/**
+ * Renders one stack into `<out>/<stack>/`, replacing what was there. Throws, writing nothing, when
+ * the program fails (bad config).
+ */
+export async function renderStack(
+  stack: string,
+  options: { out: string; showSecrets: boolean },
+): Promise<Rendered> {
+  const evaluation = await evaluateStack(stack, { realKeys: true });
   const files = renderFiles(evaluation.resources, { showSecrets: options.showSecrets });
-  const dir = path.resolve(options.out, options.stack);
+  const dir = path.resolve(options.out, stack);
   fs.rmSync(dir, { recursive: true, force: true });
   for (const [relative, content] of Object.entries(files)) {
     const file = path.join(dir, relative);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
   }
-  process.stdout.write(
-    `rendered ${options.stack}: ${evaluation.resources.length} resources, ${Object.keys(files).length} files in ${path.relative(process.cwd(), dir) || "."}\n`,
-  );
+  return { resources: evaluation.resources.length, files: Object.keys(files).length, dir };
+}
+
+/** The line each render prints. */
+export function summary(stack: string, rendered: Rendered): string {
+  return `rendered ${stack}: ${rendered.resources} resources, ${rendered.files} files in ${path.relative(process.cwd(), rendered.dir) || "."}\n`;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  try {
+    process.stdout.write(summary(options.stack, await renderStack(options.stack, options)));
+  } catch (error) {
+    fail(`render of stack "${options.stack}" failed:\n${(error as Error).message}`, 1);
+  }
   // The mock runtime keeps handles open; the render is complete.
   process.exit(0);
 }
 
-void main();
+if (require.main === module) void main();
