@@ -54,6 +54,31 @@ function timeCommand(command: string, args: string[]): number {
   return elapsed;
 }
 
+/**
+ * Why a stack that misses the target misses it, and what would close the gap. Written into
+ * BENCHMARKS.md only for the stacks that miss in this run.
+ */
+const GAPS: Record<string, { reason: string; plan: string }> = {
+  onelogin: {
+    reason:
+      "OneLogin has no Pulumi provider, so its app is a dynamic resource. Pulumi serializes a dynamic provider's closure into the resource's inputs at every evaluation, through a V8 inspector session: about 0.3 s, almost all of it the session's fixed cost, so a smaller closure would not help. Stacks with RFC 7591 registration (`identity.oidc.registration`) pay the same.",
+    plan: "Serialize the provider once at build time (`npm run build`) and register the dynamic resource with that text as its `__provider` input, falling back to live serialization when the program runs from sources.",
+  },
+};
+
+function gapNotes(missed: string[]): string[] {
+  const notes = missed.filter((stack) => GAPS[stack]);
+  if (notes.length === 0) return [];
+  return [
+    "### Gaps",
+    "",
+    ...notes.flatMap((stack) => [
+      `- **${stack}**: ${GAPS[stack].reason} Plan: ${GAPS[stack].plan}`,
+    ]),
+    "",
+  ];
+}
+
 function main(): void {
   process.stdout.write("building dist/ and the harness...\n");
   sh("npx", ["tsc", "-p", "tsconfig.build.json"]);
@@ -125,8 +150,9 @@ function main(): void {
     "| what | wall time | target |",
     "|---|---:|---|",
     `| \`npm test\` (all tests, end-to-end included) | ${(testMs / 1000).toFixed(1)} s | ≤ 60 s: ${testMs <= 60_000 ? "met" : "**missed**"} |`,
-    `| render every stack (${stacks.length}, one process each) | ${(renderMs / 1000).toFixed(1)} s | ≤ 10 s: ${renderMs <= 10_000 ? "met" : "**missed**"} |`,
+    `| render every stack (${stacks.length}, \`npm run render:all\`, one process) | ${(renderMs / 1000).toFixed(1)} s | ≤ 10 s: ${renderMs <= 10_000 ? "met" : "**missed**"} |`,
     "",
+    ...gapNotes(rows.filter((r) => r.ratio > TARGET_RATIO).map((r) => r.stack)),
     "## Modules each stack loads",
     "",
     "Project modules and `@pulumi/*` SDK packages (with the SDK's first-level directories) loaded while",
@@ -139,8 +165,8 @@ function main(): void {
       `### ${stack}`,
       "",
       `- project: ${loaded.project
-        .filter((m) => !m.startsWith("scripts/"))
-        .map((m) => `\`${m}\``)
+        .filter((m) => !m.startsWith(".bench/") && !m.startsWith("scripts/"))
+        .map((m) => `\`${m.replace(/^dist\//, "").replace(/\.js$/, ".ts")}\``)
         .join(", ")}`,
       `- SDK packages: ${packages.map((p) => `\`${p}\``).join(", ")}`,
       "",
