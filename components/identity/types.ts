@@ -37,20 +37,13 @@ export interface IdentityApp {
   tenant?: pulumi.Output<string>;
 }
 
-/** Plain values of an {@link IdentityApp}, as the pure settings functions take them. */
-export interface IdentityFacts {
-  clientId: string;
-  issuer: string;
-  discoveryUrl: string;
-  jwksUrl: string;
-  openMetadataProvider: OpenMetadataProvider;
-  providerName: string;
-  clientType: ClientType;
-  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
-  pkce: boolean;
-  redirectUris: string[];
-  tenant?: string;
-}
+/**
+ * Plain values of an {@link IdentityApp} without its secret, as the pure settings functions take
+ * them: every output resolved.
+ */
+export type IdentityFacts = {
+  [K in keyof Omit<IdentityApp, "clientSecret">]: pulumi.Unwrap<IdentityApp[K]>;
+};
 
 /**
  * The OAuth settings every client gets: the authorization code flow, plus refresh tokens where the
