@@ -228,6 +228,10 @@ export class DockerDeployment extends pulumi.ComponentResource {
   public readonly env: pulumi.Output<ServerEnv>;
   /** CA certificate to trust, when the TLS certificate is generated. */
   public readonly caCertificate?: pulumi.Output<string>;
+  /** `"succeeded"` once the verification found the deployed auth settings and key id. */
+  public readonly verification: pulumi.Output<string>;
+  /** `"succeeded"` once the bot tokens were regenerated after a key rotation. */
+  public readonly botTokens?: pulumi.Output<string>;
 
   constructor(name: string, args: DockerDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openmetadata-sso:index:DockerDeployment", name, {}, opts);
@@ -390,15 +394,12 @@ export class DockerDeployment extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: [database, search] },
     );
-    const migrated = pulumi.all([migrate.exitCode, migrate.containerLogs]).apply(([code, logs]) => {
-      if (code !== undefined && code !== 0) {
-        throw new pulumi.RunError(
-          `The OpenMetadata migration failed with exit code ${code}; the server was not started. ` +
-            `Read the whole log with: docker logs ${names.migrate}\n${tail(logs)}`,
-        );
-      }
-      return "succeeded";
-    });
+    const migrated = oneShotGate(
+      migrate,
+      (code) =>
+        `The OpenMetadata migration failed with exit code ${code}; the server was not started. ` +
+        `Read the whole log with: docker logs ${names.migrate}`,
+    );
 
     // Ingestion (Airflow), with the password the server uses and its own database.
     if (settings.openmetadata.ingestion) {
@@ -523,14 +524,12 @@ export class DockerDeployment extends pulumi.ComponentResource {
         },
         { ...parent, dependsOn: [server], ignoreChanges: REGENERATION_FROZEN },
       );
-      pulumi.all([regenerate.exitCode, regenerate.containerLogs]).apply(([code, logs]) => {
-        if (code !== undefined && code !== 0) {
-          throw new pulumi.RunError(
-            `Regenerating the bot tokens after the key rotation failed with exit code ${code}; bots and ingestion get 401 until it succeeds. ` +
-              `Read: docker logs ${names.regenerate}-${rotation}. To run it again, set keys.rotation to a new label.\n${tail(logs)}`,
-          );
-        }
-      });
+      this.botTokens = oneShotGate(
+        regenerate,
+        (code) =>
+          `Regenerating the bot tokens after the key rotation failed with exit code ${code}; bots and ingestion get 401 until it succeeds. ` +
+          `Read: docker logs ${names.regenerate}-${rotation}. To run it again, set keys.rotation to a new label.`,
+      );
     }
 
     // Verification, from inside the network, after every change of the server.
@@ -554,18 +553,19 @@ export class DockerDeployment extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: dependsForVerify },
     );
-    verify.exitCode.apply((code) => {
-      if (code !== undefined && code !== 0) {
-        return verify.containerLogs.apply((logs) => {
-          throw new pulumi.RunError(
-            `OpenMetadata does not serve the auth settings that were deployed. Read: docker logs ${names.verify}\n${tail(logs)}`,
-          );
-        });
-      }
-      return code;
-    });
+    this.verification = oneShotGate(
+      verify,
+      () =>
+        `OpenMetadata does not serve the auth settings that were deployed. Read: docker logs ${names.verify}`,
+    );
 
-    this.registerOutputs({ env: this.env, caCertificate: this.caCertificate });
+    // Registering the gates makes their failures fail this component's update.
+    this.registerOutputs({
+      env: this.env,
+      caCertificate: this.caCertificate,
+      verification: this.verification,
+      botTokens: this.botTokens,
+    });
   }
 
   /** The proxy's certificate: provided in config, or signed by a private CA generated here. */
@@ -623,6 +623,34 @@ export class DockerDeployment extends pulumi.ComponentResource {
       caCertificate: ca.certPem,
     };
   }
+}
+
+/**
+ * Why a one-shot container failed, or `undefined` when it exited 0 (or has not run: preview): the
+ * message, then the last lines of its log.
+ */
+export function oneShotFailure(
+  code: number | undefined,
+  logs: string | undefined,
+  failure: (code: number) => string,
+): string | undefined {
+  return code !== undefined && code !== 0 ? `${failure(code)}\n${tail(logs)}` : undefined;
+}
+
+/**
+ * Waits for a one-shot container (attached, so Pulumi waits for it to exit) and fails the update
+ * unless it exited 0. The result is an output: whatever consumes it (the server's label, the
+ * component's registered outputs) fails with it.
+ */
+function oneShotGate(
+  container: docker.Container,
+  failure: (code: number) => string,
+): pulumi.Output<string> {
+  return pulumi.all([container.exitCode, container.containerLogs]).apply(([code, logs]) => {
+    const message = oneShotFailure(code, logs, failure);
+    if (message) throw new pulumi.RunError(message);
+    return "succeeded";
+  });
 }
 
 /** The last lines of a container log, for an error message. */

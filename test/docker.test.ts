@@ -4,6 +4,7 @@ import {
   containerNames,
   databaseInitSql,
   dockerImages,
+  oneShotFailure,
   PINNED_IMAGES,
   proxyConfig,
 } from "../components/docker";
@@ -322,6 +323,25 @@ describe("DockerDeployment options", () => {
     expect(ingestion.DB_PASSWORD.secret).toBe(true);
     expect(server.SEARCH_TYPE.value).toBe("opensearch");
     expect(server.ELASTICSEARCH_USER).toBeUndefined();
+  });
+});
+
+describe("oneShotFailure", () => {
+  const failure = (code: number) => `step failed with exit code ${code}`;
+
+  it("lets a container that exited 0, or has not run yet (preview), pass", () => {
+    expect(oneShotFailure(0, "fine", failure)).toBeUndefined();
+    expect(oneShotFailure(undefined, undefined, failure)).toBeUndefined();
+  });
+
+  it("fails with the message and the last 20 lines of the log otherwise", () => {
+    const logs = Array.from({ length: 25 }, (_, i) => `line ${i + 1}`).join("\n");
+    expect(oneShotFailure(3, logs, failure)).toBe(
+      [
+        "step failed with exit code 3",
+        ...Array.from({ length: 20 }, (_, i) => `line ${i + 6}`),
+      ].join("\n"),
+    );
   });
 });
 
