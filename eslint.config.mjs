@@ -41,6 +41,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts.
+    files: ["scripts/**/*.mjs"],
+    languageOptions: { globals: { console: "readonly", process: "readonly" } },
+  },
+  {
     // Scripts and tests reach into SDK internals through require on purpose.
     files: ["scripts/**/*.ts", "test/**/*.ts"],
     rules: { "@typescript-eslint/no-require-imports": "off" },

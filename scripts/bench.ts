@@ -81,7 +81,7 @@ function gapNotes(missed: string[]): string[] {
 
 function main(): void {
   process.stdout.write("building dist/ and the harness...\n");
-  sh("npx", ["tsc", "-p", "tsconfig.build.json"]);
+  sh("npm", ["run", "build", "--silent"]);
   sh("npx", ["tsc", "-p", "tsconfig.bench.json"]);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "om-bench-"));
   const keyFile = path.join(work, "key.json");

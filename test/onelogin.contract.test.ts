@@ -7,7 +7,9 @@
  */
 import * as http from "node:http";
 import { once } from "node:events";
-import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { serializedProviderFile, serializeProvider } from "../components/identity/dynamic";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { oneLoginProvider } from "../components/identity/onelogin";
 import {
@@ -361,39 +363,51 @@ describe("OneLogin provider against the API v2 contract (local server, not OneLo
   });
 });
 
-describe("the serialized provider, as the Pulumi engine runs it from the state", () => {
-  it("creates, diffs, updates and deletes, and keeps error messages intact", async () => {
-    const serialized = await pulumi.runtime.serializeFunction(() => oneLoginProvider, {
-      allowSecrets: true,
-    });
-    // The dynamic provider host loads the text exactly like this.
-    const requireFromString = require("require-from-string") as (code: string) => {
-      handler: () => typeof oneLoginProvider;
-    };
-    const provider = requireFromString(serialized.text).handler();
+/** The text `npm run build` serialized, when dist/ holds a build. */
+const BUILT = serializedProviderFile(
+  "onelogin",
+  path.join(__dirname, "..", "dist", "components", "identity"),
+);
 
-    const created = await provider.create(inputs);
-    expect(created.id).toBe("1000");
-    const outs = created.outs as OneLoginAppOutputs;
-    expect(outs.clientSecret).toBe("secret-1000");
-    expect(await provider.diff!(created.id, outs, { ...inputs, name: "y" })).toEqual({
-      changes: true,
-      replaces: [],
-      deleteBeforeReplace: false,
-    });
-    expect(await provider.diff!(created.id, outs, { ...inputs, subdomain: "other" })).toEqual({
-      changes: true,
-      replaces: ["subdomain"],
-      deleteBeforeReplace: false,
-    });
-    await provider.update!(created.id, outs, { ...inputs, name: "y" });
-    expect(server.apps.get(1000)!.name).toBe("y");
-    await provider.delete!(created.id, outs);
-    expect(server.apps.size).toBe(0);
-    // 404 on delete is recognised inside the serialized closure too.
-    await expect(provider.delete!(created.id, outs)).resolves.toBeUndefined();
-    await expect(provider.create({ ...inputs, connectorId: 42 })).rejects.toThrow(
-      "OneLogin API POST /api/2/apps answered HTTP 422: Validation failed: connector 42 does not exist",
-    );
-  });
+describe.each([
+  { source: "serialized now, as from the sources", built: false },
+  { source: "serialized by npm run build (skipped without dist/)", built: true },
+])("the provider $source, as the Pulumi engine runs it from the state", ({ built }) => {
+  it.skipIf(built && !fs.existsSync(BUILT))(
+    "creates, diffs, updates and deletes, and keeps error messages intact",
+    async () => {
+      const serialized = built
+        ? (JSON.parse(fs.readFileSync(BUILT, "utf8")) as { text: string })
+        : await serializeProvider(oneLoginProvider);
+      // The dynamic provider host loads the text exactly like this.
+      const requireFromString = require("require-from-string") as (code: string) => {
+        handler: () => typeof oneLoginProvider;
+      };
+      const provider = requireFromString(serialized.text).handler();
+
+      const created = await provider.create(inputs);
+      expect(created.id).toBe("1000");
+      const outs = created.outs as OneLoginAppOutputs;
+      expect(outs.clientSecret).toBe("secret-1000");
+      expect(await provider.diff!(created.id, outs, { ...inputs, name: "y" })).toEqual({
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+      expect(await provider.diff!(created.id, outs, { ...inputs, subdomain: "other" })).toEqual({
+        changes: true,
+        replaces: ["subdomain"],
+        deleteBeforeReplace: false,
+      });
+      await provider.update!(created.id, outs, { ...inputs, name: "y" });
+      expect(server.apps.get(1000)!.name).toBe("y");
+      await provider.delete!(created.id, outs);
+      expect(server.apps.size).toBe(0);
+      // 404 on delete is recognised inside the serialized closure too.
+      await expect(provider.delete!(created.id, outs)).resolves.toBeUndefined();
+      await expect(provider.create({ ...inputs, connectorId: 42 })).rejects.toThrow(
+        "OneLogin API POST /api/2/apps answered HTTP 422: Validation failed: connector 42 does not exist",
+      );
+    },
+  );
 });

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { OneLoginArgs } from "../types";
 import { loginUrl, logoutRedirectUris, redirectUris } from "../urls";
 import type { IdentityAppArgs } from "./common";
+import { dynamicType, providerSource } from "./dynamic";
 import * as api from "./onelogin-api";
 import { clientAuth, type IdentityApp } from "./types";
 
@@ -30,7 +31,7 @@ export type OneLoginOidcAppArgs = {
  * `pulumi-nodejs:dynamic/openmetadata-sso:OneLoginOidcApp`. The client secret exists only in the
  * answer to the create call, so it is kept in the state, as a secret.
  */
-export class OneLoginOidcApp extends pulumi.dynamic.Resource {
+export class OneLoginOidcApp extends pulumi.CustomResource {
   /** OneLogin's app id. */
   declare public readonly appId: pulumi.Output<number>;
   /** OAuth client id. */
@@ -39,13 +40,18 @@ export class OneLoginOidcApp extends pulumi.dynamic.Resource {
   declare public readonly clientSecret: pulumi.Output<string>;
 
   constructor(name: string, args: OneLoginOidcAppArgs, opts?: pulumi.CustomResourceOptions) {
+    // What `pulumi.dynamic.Resource` registers, with the provider serialized at build time.
     super(
-      oneLoginProvider,
+      dynamicType("OneLoginOidcApp"),
       name,
-      { ...args, appId: undefined, clientId: undefined, clientSecret: undefined },
+      {
+        ...args,
+        __provider: providerSource({ name: "onelogin", provider: oneLoginProvider }),
+        appId: undefined,
+        clientId: undefined,
+        clientSecret: undefined,
+      },
       { ...opts, additionalSecretOutputs: ["clientSecret", "apiClientSecret", "subdomain"] },
-      "openmetadata-sso",
-      "OneLoginOidcApp",
     );
   }
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicType, providerSource } from "./dynamic";
 import * as api from "./registration-api";
 
 /**
@@ -32,7 +33,7 @@ export interface RegisteredClientArgs {
  * token is `pulumi-nodejs:dynamic/openmetadata-sso:RegisteredClient`. The client secret, the
  * configuration endpoint and the registration access token are kept in the state as secrets.
  */
-export class RegisteredClient extends pulumi.dynamic.Resource {
+export class RegisteredClient extends pulumi.CustomResource {
   /** Client id the provider assigned. */
   declare public readonly clientId: pulumi.Output<string>;
   /** Client secret (secret); empty for a client without one. */
@@ -43,10 +44,12 @@ export class RegisteredClient extends pulumi.dynamic.Resource {
   declare public readonly registrationAccessToken: pulumi.Output<string>;
 
   constructor(name: string, args: RegisteredClientArgs, opts?: pulumi.CustomResourceOptions) {
+    // What `pulumi.dynamic.Resource` registers, with the provider serialized at build time.
     super(
-      registrationProvider,
+      dynamicType("RegisteredClient"),
       name,
       {
+        __provider: providerSource({ name: "registration", provider: registrationProvider }),
         discoveryUrl: args.discoveryUrl,
         initialAccessToken:
           args.initialAccessToken === undefined
@@ -69,8 +72,6 @@ export class RegisteredClient extends pulumi.dynamic.Resource {
           "initialAccessToken",
         ],
       },
-      "openmetadata-sso",
-      "RegisteredClient",
     );
   }
 }
