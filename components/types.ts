@@ -1,6 +1,6 @@
 /**
  * Public vocabulary of the package: string enums and the configuration-shaped argument interfaces
- * shared by the stack config (`config.ts`) and the `OpenMetadataSso` component.
+ * shared by the stack config (`config/`) and the `OpenMetadataSso` component.
  *
  * Every enum is an `as const` object plus a type alias, and every interface is a plain interface
  * without unions or functions, so Pulumi's schema inference can expose them to Python, Go, .NET

@@ -1,0 +1,441 @@
+/**
+ * Stack configuration and component arguments, validated in one place.
+ *
+ * Stack config is read once, parsed against the typed zod schema (`schema.ts`) and checked by the
+ * cross-field rules (`rules.ts`) before any resource is registered. Every problem is collected and reported together, each
+ * naming the full key, the bad value and the fix. The `OpenMetadataSso` component runs the same
+ * rules over its arguments, so programs that use it as a library get the same guarantees.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { type z } from "zod";
+import type { OpenMetadataSsoArgs } from "../openmetadata-sso";
+import { closest } from "../suggest";
+import { type IdentityProviderKind } from "../types";
+import { hostOf, isHttps, portOf } from "../urls";
+import {
+  NAMESPACE,
+  OFFLINE_ENV,
+  OFFLINE_PLACEHOLDER_PREFIX,
+  PROVIDER_VALUES,
+  type ResolvedDocker,
+  type ResolvedSettings,
+  SECRET_KEYS,
+  TOP_LEVEL_KEYS,
+  type TopLevelKey,
+  argSchemas,
+  configSchemas,
+  dockerSchema,
+  kubernetesSchema,
+  localKeycloakSchema,
+} from "./schema";
+import {
+  type AnySchema,
+  ConfigValidationError,
+  IssueCollector,
+  argsNamer,
+  configNamer,
+  unknownKey,
+  unwrap,
+  zodIssues,
+} from "./messages";
+import { EMAIL, IDENTITY_BLOCKS, type Parsed, crossFieldRules } from "./rules";
+export {
+  configSchemas,
+  DEFAULT_OPENMETADATA_VERSION,
+  NAMESPACE,
+  OFFLINE_ENV,
+  OFFLINE_PLACEHOLDER_PREFIX,
+  PROVIDER_VALUES,
+  SECRET_KEYS,
+  SUPPORTED_VERSIONS,
+  type ResolvedDocker,
+  type ResolvedSettings,
+} from "./schema";
+export { ConfigValidationError, type ConfigIssue } from "./messages";
+
+// ---------------------------------------------------------------------------------------------
+// Resolution of derived defaults.
+// ---------------------------------------------------------------------------------------------
+
+function resolve(v: z.output<z.ZodObject<typeof argSchemas>>): ResolvedSettings {
+  const principalDomain = (v.principalDomain ?? EMAIL.exec(v.admins[0])![1]).toLowerCase();
+  const https = isHttps(v.publicUrl);
+  const docker: ResolvedDocker | undefined = v.docker && {
+    ...v.docker,
+    httpPort: v.docker.httpPort ?? (https ? 8585 : portOf(v.publicUrl)),
+    tls: {
+      ...v.docker.tls,
+      mode: v.docker.tls.mode ?? (https ? "generated" : "off"),
+      httpsPort: v.docker.tls.httpsPort ?? portOf(v.publicUrl),
+    },
+  };
+  return {
+    ...v,
+    principalDomain,
+    keys: { ...v.keys, issuer: v.keys.issuer ?? hostOf(v.publicUrl) },
+    protect: v.protect ?? v.environment === "production",
+    identity: {
+      ...v.identity,
+      localKeycloak:
+        v.identity.provider === "local-keycloak"
+          ? localKeycloakSchema.parse(v.identity.localKeycloak ?? {})
+          : v.identity.localKeycloak,
+    },
+    docker: v.target === "docker" ? (docker ?? resolveDockerDefaults(v.publicUrl)) : undefined,
+    kubernetes:
+      v.target === "kubernetes" ? (v.kubernetes ?? kubernetesSchema.parse({})) : undefined,
+  };
+}
+
+function resolveDockerDefaults(publicUrl: string): ResolvedDocker {
+  const parsed = dockerSchema.parse({});
+  const https = isHttps(publicUrl);
+  return {
+    ...parsed,
+    httpPort: https ? 8585 : portOf(publicUrl),
+    tls: { ...parsed.tls, mode: https ? "generated" : "off", httpsPort: portOf(publicUrl) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points.
+// ---------------------------------------------------------------------------------------------
+
+function parseAll(
+  input: Record<string, unknown>,
+  schemas: Record<TopLevelKey, AnySchema>,
+  out: IssueCollector,
+): Parsed {
+  const parsed: Record<string, unknown> = {};
+  for (const key of TOP_LEVEL_KEYS) {
+    const result = schemas[key].safeParse(input[key]);
+    if (result.success) parsed[key] = result.data;
+    else zodIssues(key, schemas[key], input[key], result.error.issues, out);
+  }
+  return parsed as Parsed;
+}
+
+/**
+ * Validates component arguments and applies every default. Throws a {@link ConfigValidationError}
+ * that lists every problem.
+ */
+export function validateArgs(args: OpenMetadataSsoArgs): ResolvedSettings {
+  return validateWith(
+    args as unknown as Record<string, unknown>,
+    new IssueCollector(argsNamer),
+    true,
+  );
+}
+
+function validateWith(
+  input: Record<string, unknown>,
+  out: IssueCollector,
+  checkUnknown: boolean,
+): ResolvedSettings {
+  if (checkUnknown) {
+    for (const key of Object.keys(input)) {
+      if (!(TOP_LEVEL_KEYS as string[]).includes(key) && input[key] !== undefined) {
+        unknownKey(out, [], key, TOP_LEVEL_KEYS);
+      }
+    }
+  }
+  const parsed = parseAll(input, argSchemas, out);
+  crossFieldRules(parsed, out);
+  if (out.issues.length > 0) throw new ConfigValidationError(out.issues, out.namer.source);
+  return resolve(parsed as z.output<z.ZodObject<typeof argSchemas>>);
+}
+
+/** Where raw stack config comes from: the Pulumi runtime, or a test's map. */
+export interface RawConfig {
+  /** Every config value, keyed `namespace:key`, as the CLI passes it (objects as JSON text). */
+  values: Record<string, string>;
+  /** Keys whose value is a secret. */
+  secretKeys: ReadonlySet<string>;
+  /** Reads a secret key as a secret output. @default - `pulumi.secret` of the raw value */
+  readSecret?: (fullKey: string) => pulumi.Output<string>;
+}
+
+/** Reads the raw config of the running program. */
+export function runtimeConfig(): RawConfig {
+  const values = pulumi.runtime.allConfig();
+  // The runtime tracks secretness per top-level key; its reader is internal to the SDK.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const internal = require("@pulumi/pulumi/runtime/config") as {
+    isConfigSecret(key: string): boolean;
+  };
+  return {
+    values,
+    secretKeys: new Set(Object.keys(values).filter((key) => internal.isConfigSecret(key))),
+    readSecret: (fullKey) => {
+      const [namespace, key] = splitKey(fullKey);
+      return new pulumi.Config(namespace).requireSecret(key);
+    },
+  };
+}
+
+/** How {@link readStackConfig} treats credentials. */
+export interface ReadOptions {
+  /**
+   * Offline render: no credentials are available, so missing secrets get a marked placeholder
+   * and provider credentials are not required.
+   */
+  offline?: boolean;
+  /** Environment variables consulted for provider credentials. */
+  env?: Record<string, string | undefined>;
+}
+
+/** The component arguments read from stack config, plus what the offline render substituted. */
+export interface StackConfig {
+  args: OpenMetadataSsoArgs;
+  /** Secret keys that were missing and got an offline placeholder. */
+  placeholders: string[];
+}
+
+const SENSITIVE_PROVIDER_KEYS = [
+  "okta:apiToken",
+  "okta:privateKey",
+  "okta:accessToken",
+  "auth0:clientSecret",
+  "auth0:apiToken",
+  "keycloak:clientSecret",
+  "keycloak:password",
+  "azuread:clientSecret",
+  "azuread:clientCertificatePassword",
+];
+
+/**
+ * Reads and validates the stack configuration. Every problem is collected and thrown together as a
+ * {@link ConfigValidationError} before anything is registered.
+ */
+export function readStackConfig(
+  raw: RawConfig = runtimeConfig(),
+  options: ReadOptions = {},
+): StackConfig {
+  const env = options.env ?? process.env;
+  const offline = options.offline ?? env[OFFLINE_ENV] === "1";
+  const out = new IssueCollector(configNamer);
+  const input: Record<string, unknown> = {};
+
+  // Keys of our own namespaces: unknown ones are typos that would pass silently.
+  const ownSecretKeys = SECRET_KEYS.filter((entry) => entry.key.startsWith(`${NAMESPACE}:`)).map(
+    (e) => e.key.slice(NAMESPACE.length + 1),
+  );
+  const knownOwn = [...TOP_LEVEL_KEYS, ...ownSecretKeys];
+  const knownOneLogin = ["clientId", "clientSecret", "subdomain"];
+  for (const fullKey of Object.keys(raw.values).sort()) {
+    const [namespace, key] = splitKey(fullKey);
+    if (namespace === NAMESPACE && !knownOwn.includes(key)) {
+      const hint = closest(key, knownOwn);
+      out.addKey(
+        fullKey,
+        `is not a known setting, so it would be ignored.${hint ? ` Did you mean ${NAMESPACE}:${hint}?` : ` Known keys: ${knownOwn.join(", ")}.`}`,
+      );
+    } else if (namespace === "onelogin" && !knownOneLogin.includes(key)) {
+      const hint = closest(key, knownOneLogin);
+      out.addKey(
+        fullKey,
+        `is not a known setting, so it would be ignored.${hint ? ` Did you mean onelogin:${hint}?` : ""}`,
+      );
+    } else if (namespace === NAMESPACE && (TOP_LEVEL_KEYS as string[]).includes(key)) {
+      input[key] = decode(raw.values[fullKey], configSchemas[key as TopLevelKey]);
+    }
+  }
+
+  // Secrets: plain text is an error that shows the command to run instead.
+  for (const fullKey of [...SECRET_KEYS.map((entry) => entry.key), ...SENSITIVE_PROVIDER_KEYS]) {
+    if (raw.values[fullKey] !== undefined && !raw.secretKeys.has(fullKey)) {
+      out.addKey(
+        fullKey,
+        `is stored in plain text (value hidden); it must be a secret. Run: pulumi config set --secret ${fullKey} <value>`,
+      );
+    }
+  }
+
+  // Parse the config-shaped schema first: its messages name config keys.
+  const parsed = parseAll(input, configSchemas, out);
+  const args = toArgs(parsed, raw, env, offline, out);
+  crossFieldRules(args.parsed, out);
+  if (!offline && parsed.identity) credentialRules(parsed.identity.provider, raw, env, out);
+  if (out.issues.length > 0) throw new ConfigValidationError(out.issues, "stack config");
+  // The component validates again with argument names; it cannot fail where this passed.
+  return { args: args.args, placeholders: args.placeholders };
+}
+
+function splitKey(fullKey: string): [string, string] {
+  const at = fullKey.indexOf(":");
+  return [fullKey.slice(0, at), fullKey.slice(at + 1).replace(/^config:/, "")];
+}
+
+/** Decodes a raw config string the way its schema expects: JSON for everything but strings. */
+function decode(value: string, schema: AnySchema): unknown {
+  const kind = (unwrap(schema).def as { type: string }).type;
+  if (kind === "string" || kind === "enum") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Moves secret keys and provider values into the argument shape. */
+function toArgs(
+  parsed: Parsed,
+  raw: RawConfig,
+  env: Record<string, string | undefined>,
+  offline: boolean,
+  out: IssueCollector,
+): { args: OpenMetadataSsoArgs; parsed: Parsed; placeholders: string[] } {
+  const placeholders: string[] = [];
+  const args = structuredClone(parsed) as Record<string, unknown>;
+  const provider = parsed.identity?.provider;
+
+  const secretFor = (fullKey: string, required: boolean): pulumi.Output<string> | undefined => {
+    if (raw.values[fullKey] !== undefined) {
+      return raw.readSecret ? raw.readSecret(fullKey) : pulumi.secret(raw.values[fullKey]);
+    }
+    if (required && offline) {
+      placeholders.push(fullKey);
+      return pulumi.secret(`${OFFLINE_PLACEHOLDER_PREFIX}${fullKey}`);
+    }
+    return undefined;
+  };
+  const place = (path: string, value: unknown) => {
+    if (value === undefined) return;
+    const parts = path.split(".");
+    let node = args;
+    for (const part of parts.slice(0, -1)) {
+      node[part] ??= {};
+      node = node[part] as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]] = value;
+  };
+
+  const identity = parsed.identity;
+  const confidential = identity?.clientType !== "public";
+  const oidc = identity?.oidc;
+  if (provider === "oidc") {
+    place(
+      "identity.oidc.clientSecret",
+      secretFor(`${NAMESPACE}:clientSecret`, confidential && !oidc?.registration),
+    );
+    place("identity.oidc.initialAccessToken", secretFor(`${NAMESPACE}:initialAccessToken`, false));
+  } else if (provider !== undefined) {
+    for (const key of ["clientSecret", "initialAccessToken"]) {
+      if (raw.values[`${NAMESPACE}:${key}`] !== undefined) {
+        out.addKey(
+          `${NAMESPACE}:${key}`,
+          `is only used with identity.provider oidc (an existing client or a registration); got provider ${provider}, which creates its own client. Remove it: pulumi config rm ${NAMESPACE}:${key}`,
+        );
+      }
+    }
+  }
+  place(
+    "docker.tls.privateKey",
+    secretFor(`${NAMESPACE}:tlsPrivateKey`, parsed.docker?.tls.mode === "provided"),
+  );
+  const external = parsed.kubernetes?.dependencies === "external";
+  place(
+    "kubernetes.database.password",
+    secretFor(
+      `${NAMESPACE}:databasePassword`,
+      external && parsed.kubernetes?.database !== undefined,
+    ),
+  );
+  place(
+    "kubernetes.search.password",
+    secretFor(
+      `${NAMESPACE}:searchPassword`,
+      external && parsed.kubernetes?.search?.user !== undefined,
+    ),
+  );
+
+  if (provider === "onelogin") {
+    for (const [key, path] of [
+      ["onelogin:clientId", "identity.onelogin.apiClientId"],
+      ["onelogin:clientSecret", "identity.onelogin.apiClientSecret"],
+      ["onelogin:subdomain", "identity.onelogin.subdomain"],
+    ] as const) {
+      const value = secretFor(key, true);
+      if (value) place(path, value);
+      else
+        out.addKey(
+          key,
+          `is required for the OneLogin API and must be a secret. Run: pulumi config set --secret ${key} <value>`,
+        );
+    }
+  }
+  for (const entry of PROVIDER_VALUES) {
+    const [block] = entry.path.split(".").slice(1);
+    if (IDENTITY_BLOCKS[block] !== provider) continue;
+    const value = raw.values[entry.key] || env[entry.env] || undefined;
+    if (value === undefined) {
+      out.addKey(
+        entry.key,
+        `is required by identity.provider ${provider}. Run: pulumi config set ${entry.key} ${entry.example} (or export ${entry.env})`,
+      );
+    } else {
+      place(entry.path, value);
+    }
+  }
+  return { args: args as unknown as OpenMetadataSsoArgs, parsed: args as Parsed, placeholders };
+}
+
+/** Each provider needs a credential to create the app; a missing one fails before anything runs. */
+function credentialRules(
+  provider: IdentityProviderKind,
+  raw: RawConfig,
+  env: Record<string, string | undefined>,
+  out: IssueCollector,
+): void {
+  // An empty variable is unset, as the providers treat it.
+  const has = (key: string, envName?: string) =>
+    Boolean(raw.values[key]) || (envName !== undefined && Boolean(env[envName]));
+  switch (provider) {
+    case "okta":
+      if (!has("okta:orgName", "OKTA_ORG_NAME")) {
+        out.addKey(
+          "okta:orgName",
+          `is required by identity.provider okta. Run: pulumi config set okta:orgName <org> (or export OKTA_ORG_NAME)`,
+        );
+      }
+      if (
+        !has("okta:apiToken", "OKTA_API_TOKEN") &&
+        !has("okta:privateKey", "OKTA_API_PRIVATE_KEY") &&
+        !has("okta:accessToken", "OKTA_ACCESS_TOKEN")
+      ) {
+        out.addKey(
+          "okta:apiToken",
+          `is required by identity.provider okta (or okta:privateKey with okta:clientId). Run: pulumi config set --secret okta:apiToken <token> (or export OKTA_API_TOKEN)`,
+        );
+      }
+      break;
+    case "auth0":
+      if (
+        !has("auth0:apiToken", "AUTH0_API_TOKEN") &&
+        !(
+          has("auth0:clientId", "AUTH0_CLIENT_ID") &&
+          has("auth0:clientSecret", "AUTH0_CLIENT_SECRET")
+        )
+      ) {
+        out.addKey(
+          "auth0:clientSecret",
+          `is required by identity.provider auth0, with auth0:clientId (or auth0:apiToken). Run: pulumi config set auth0:clientId <id> && pulumi config set --secret auth0:clientSecret <secret>`,
+        );
+      }
+      break;
+    case "keycloak":
+      if (!(
+        has("keycloak:clientId", "KEYCLOAK_CLIENT_ID") &&
+        (has("keycloak:clientSecret", "KEYCLOAK_CLIENT_SECRET") ||
+          has("keycloak:password", "KEYCLOAK_PASSWORD"))
+      )) {
+        out.addKey(
+          "keycloak:clientSecret",
+          `is required by identity.provider keycloak, with keycloak:clientId (or keycloak:username and keycloak:password). Run: pulumi config set keycloak:clientId <id> && pulumi config set --secret keycloak:clientSecret <secret>`,
+        );
+      }
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,458 @@
+/**
+ * Cross-field rules. They run on every top-level setting that parsed, so one bad key never hides
+ * another problem, and each names the key, the value and the fix.
+ */
+import { type z } from "zod";
+import { closest, show } from "../suggest";
+import { type IdentityProviderKind } from "../types";
+import { isHttps, portOf, urlProblem } from "../urls";
+import {
+  DEFAULT_OPENMETADATA_VERSION,
+  type Path,
+  SUPPORTED_VERSIONS,
+  type argSchemas,
+} from "./schema";
+import { type IssueCollector } from "./messages";
+
+export type Parsed = Partial<z.output<z.ZodObject<typeof argSchemas>>>;
+
+export const KEY_SIZES = [2048, 3072, 4096];
+export const SIGN_IN_AUDIENCES = [
+  "AzureADMyOrg",
+  "AzureADMultipleOrgs",
+  "AzureADandPersonalMicrosoftAccount",
+];
+
+export const EMAIL = /^[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/;
+export const DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+export const HEAP = /^(\d+)([MG])$/;
+
+/** Providers OpenMetadata runs as `custom-oidc`; its UI sends them through the implicit flow when public. */
+export const CUSTOM_OIDC_PROVIDERS: IdentityProviderKind[] = [
+  "local-keycloak",
+  "keycloak",
+  "onelogin",
+  "oidc",
+];
+
+export const IDENTITY_BLOCKS: Record<string, IdentityProviderKind> = {
+  okta: "okta",
+  auth0: "auth0",
+  keycloak: "keycloak",
+  localKeycloak: "local-keycloak",
+  onelogin: "onelogin",
+  entra: "entra",
+  oidc: "oidc",
+};
+
+export function crossFieldRules(v: Parsed, out: IssueCollector): void {
+  const local = v.environment === "local";
+  const production = v.environment === "production";
+  const urlRules = (allowPath: boolean) => ({
+    requireHttps: v.environment !== undefined && !local,
+    allowPath,
+  });
+
+  if (v.publicUrl !== undefined) {
+    const problem = urlProblem(v.publicUrl, urlRules(false));
+    if (problem) out.add(["publicUrl"], problem);
+  }
+  const publicUrl =
+    v.publicUrl !== undefined && !urlProblem(v.publicUrl, urlRules(false))
+      ? v.publicUrl
+      : undefined;
+
+  // Admins and the principal domain (user pain P21).
+  let principalDomain = v.principalDomain;
+  if (principalDomain !== undefined && !DOMAIN.test(principalDomain)) {
+    out.add(
+      ["principalDomain"],
+      `must be a domain like "example.com"; got ${show(principalDomain)}`,
+    );
+    principalDomain = undefined;
+  }
+  if (v.admins) {
+    const seen = new Set<string>();
+    v.admins.forEach((email, i) => {
+      const match = EMAIL.exec(email);
+      if (!match) {
+        out.add(["admins", i], `must be an email address; got ${show(email)}`);
+        return;
+      }
+      if (seen.has(email.toLowerCase())) out.add(["admins", i], `lists ${show(email)} twice`);
+      seen.add(email.toLowerCase());
+      const domain = match[1].toLowerCase();
+      const expectedDomain = (principalDomain ?? EMAIL.exec(v.admins![0])?.[1])?.toLowerCase();
+      if (expectedDomain && domain !== expectedDomain) {
+        const origin = principalDomain ? "principalDomain" : "the first admin";
+        out.add(
+          ["admins", i],
+          `must be in the principal domain "${expectedDomain}" (from ${origin}); got ${show(email)}. OpenMetadata admits one principal domain, so this admin could never log in (user pain P21)`,
+        );
+      }
+    });
+  }
+
+  // Exactly the target's block.
+  if (v.target) {
+    for (const block of ["docker", "kubernetes"] as const) {
+      if (v[block] !== undefined && block !== v.target) {
+        out.add(
+          [block],
+          `is only allowed with target ${block}; got target ${v.target}. Remove it: ${out.namer.remove([block])}`,
+        );
+      }
+    }
+  }
+
+  if (v.identity) identityRules(v, urlRules(true), out);
+
+  if (v.keys && !KEY_SIZES.includes(v.keys.bits)) {
+    out.add(["keys", "bits"], `must be one of ${KEY_SIZES.join(", ")}; got ${show(v.keys.bits)}`);
+  }
+  if (
+    v.keys &&
+    v.keys.rotation !== "initial" &&
+    v.openmetadata &&
+    /^1\.12\./.test(v.openmetadata.version)
+  ) {
+    out.add(
+      ["keys", "rotation"],
+      `needs OpenMetadata 1.13 or later, whose openmetadata-ops regenerates the bot tokens a rotation invalidates (user pain P18); got version ${show(v.openmetadata.version)}. Upgrade openmetadata.version before rotating`,
+    );
+  }
+  if (v.keys?.issuer !== undefined && /\s/.test(v.keys.issuer)) {
+    out.add(["keys", "issuer"], `must not contain spaces; got ${show(v.keys.issuer)}`);
+  }
+
+  if (v.openmetadata) {
+    const om = v.openmetadata;
+    if (!SUPPORTED_VERSIONS.test(om.version)) {
+      out.add(
+        ["openmetadata", "version"],
+        `must be a supported OpenMetadata release (1.12.x or 1.13.x); got ${show(om.version)}. Use "${DEFAULT_OPENMETADATA_VERSION}"`,
+      );
+    }
+    const heap = HEAP.exec(om.heapSize);
+    const megabytes = heap ? Number(heap[1]) * (heap[2] === "G" ? 1024 : 1) : NaN;
+    if (!(megabytes >= 512 && megabytes <= 65536)) {
+      out.add(
+        ["openmetadata", "heapSize"],
+        `must be a JVM heap from 512M to 64G, like "1G" or "1536M"; got ${show(om.heapSize)}`,
+      );
+    }
+    if (!["email", "upn"].includes(om.principalClaims[0])) {
+      out.add(
+        ["openmetadata", "principalClaims", 0],
+        `must be "email" or "upn": OpenMetadata takes the user's domain from the first claim present, and a claim without "@" fails the principal-domain check; got ${show(om.principalClaims[0])}`,
+      );
+    }
+    if (om.replicas > 1 && v.target === "docker") {
+      out.add(
+        ["openmetadata", "replicas"],
+        `must be 1 on a single Docker host; got ${om.replicas}. Use target kubernetes for more replicas`,
+      );
+    }
+    // Without a kubernetes block its defaults apply: no sticky sessions.
+    if (om.replicas > 1 && v.target === "kubernetes" && !v.kubernetes?.ingress.stickySessions) {
+      out.add(
+        ["openmetadata", "replicas"],
+        `must be 1 unless the ingress has sticky sessions; got ${om.replicas}. Before OpenMetadata 2.0 each replica keeps its own login sessions, so logins fail with "Missing state parameter" (user pains P19, P20). Run: ${out.namer.set(["kubernetes", "ingress", "stickySessions"], "true")}`,
+      );
+    }
+  }
+
+  if (v.docker && v.target === "docker") dockerRules(v, publicUrl, out);
+  if (v.kubernetes && v.target === "kubernetes") kubernetesRules(v, out);
+
+  if (v.dataRetention === "delete" && production) {
+    out.add(
+      ["dataRetention"],
+      `must be "retain" in a production stack; got "delete". Production data and signing keys are never deleted with the stack`,
+    );
+  }
+}
+
+export function identityRules(
+  v: Parsed,
+  rules: { requireHttps: boolean; allowPath: boolean },
+  out: IssueCollector,
+): void {
+  const identity = v.identity!;
+  for (const [block, provider] of Object.entries(IDENTITY_BLOCKS)) {
+    if (
+      (identity as Record<string, unknown>)[block] !== undefined &&
+      identity.provider !== provider
+    ) {
+      out.add(
+        ["identity", block],
+        `is only allowed with identity.provider ${provider}; got provider ${identity.provider}. Remove it: ${out.namer.remove(["identity", block])}`,
+      );
+    }
+  }
+  const isPublic = identity.clientType === "public";
+  if (isPublic && CUSTOM_OIDC_PROVIDERS.includes(identity.provider)) {
+    out.add(
+      ["identity", "clientType"],
+      `must be "confidential" with identity.provider ${identity.provider}; got "public". OpenMetadata 1.12 and 1.13 run public custom-oidc clients through the implicit flow (response_type=id_token), which this package never enables. Public clients work with okta, auth0 and entra`,
+    );
+  }
+
+  switch (identity.provider) {
+    case "local-keycloak":
+      if (v.target !== undefined && v.target !== "docker") {
+        out.add(
+          ["identity", "provider"],
+          `"local-keycloak" runs a Keycloak container on the Docker host, so it needs target docker; got target ${v.target}`,
+        );
+      }
+      break;
+    case "auth0":
+      if (identity.auth0?.domain !== undefined && !DOMAIN.test(identity.auth0.domain)) {
+        out.add(
+          ["identity", "auth0", "domain"],
+          `must be a host name like "acme.eu.auth0.com"; got ${show(identity.auth0.domain)}`,
+        );
+      }
+      break;
+    case "keycloak":
+      if (identity.keycloak?.realm === undefined) {
+        out.add(
+          ["identity", "keycloak", "realm"],
+          `is required. Set it: ${out.namer.set(["identity", "keycloak", "realm"], "openmetadata")}`,
+        );
+      }
+      if (identity.keycloak?.url !== undefined) {
+        const problem = urlProblem(identity.keycloak.url, rules);
+        if (problem) out.add(["identity", "keycloak", "url"], problem);
+      }
+      break;
+    case "entra":
+      if (
+        identity.entra?.signInAudience !== undefined &&
+        !SIGN_IN_AUDIENCES.includes(identity.entra.signInAudience)
+      ) {
+        const hint = closest(identity.entra.signInAudience, SIGN_IN_AUDIENCES);
+        out.add(
+          ["identity", "entra", "signInAudience"],
+          `must be one of ${SIGN_IN_AUDIENCES.join(", ")}; got ${show(identity.entra.signInAudience)}${hint ? `. Did you mean "${hint}"?` : ""}`,
+        );
+      }
+      if (
+        identity.entra &&
+        !/^[0-9a-f-]{36}$/i.test(identity.entra.tenantId) &&
+        !DOMAIN.test(identity.entra.tenantId)
+      ) {
+        out.add(
+          ["identity", "entra", "tenantId"],
+          `must be a directory id (a GUID) or a verified domain; got ${show(identity.entra.tenantId)}`,
+        );
+      }
+      break;
+    case "oidc":
+      oidcRules(identity, isPublic, rules, out);
+      break;
+    default:
+      break;
+  }
+
+  if (isPublic && identity.oidc?.clientSecret !== undefined) {
+    out.add(
+      ["identity", "oidc", "clientSecret"],
+      `must not be set for a public client: a public client has no secret, and OpenMetadata would be configured inconsistently. Remove it: ${out.namer.remove(["identity", "oidc", "clientSecret"])}, or set identity.clientType to "confidential"`,
+    );
+  }
+}
+
+export function oidcRules(
+  identity: NonNullable<Parsed["identity"]>,
+  isPublic: boolean,
+  rules: { requireHttps: boolean; allowPath: boolean },
+  out: IssueCollector,
+): void {
+  const oidc = identity.oidc;
+  if (!oidc) {
+    out.add(
+      ["identity", "oidc", "issuer"],
+      `is required with identity.provider oidc. Set it: ${out.namer.set(["identity", "oidc", "issuer"], "https://idp.example.com")}`,
+    );
+    return;
+  }
+  const issuerProblem = urlProblem(oidc.issuer, rules);
+  if (issuerProblem) out.add(["identity", "oidc", "issuer"], issuerProblem);
+  if (oidc.discoveryUrl !== undefined) {
+    const problem = urlProblem(oidc.discoveryUrl, rules);
+    if (problem) out.add(["identity", "oidc", "discoveryUrl"], problem);
+    else if (!oidc.discoveryUrl.endsWith("/.well-known/openid-configuration")) {
+      out.add(
+        ["identity", "oidc", "discoveryUrl"],
+        `must end with "/.well-known/openid-configuration"; got ${show(oidc.discoveryUrl)}`,
+      );
+    }
+  }
+  if (oidc.registration) {
+    if (oidc.clientId !== undefined) {
+      out.add(
+        ["identity", "oidc", "clientId"],
+        `must not be set with registration: true, because the provider assigns the id; got ${show(oidc.clientId)}. Remove it: ${out.namer.remove(["identity", "oidc", "clientId"])}`,
+      );
+    }
+    if (oidc.clientSecret !== undefined && !isPublic) {
+      out.add(
+        ["identity", "oidc", "clientSecret"],
+        `must not be set with registration: true, because the provider issues the secret. Remove it: ${out.namer.remove(["identity", "oidc", "clientSecret"])}`,
+      );
+    }
+  } else {
+    if (oidc.clientId === undefined) {
+      out.add(
+        ["identity", "oidc", "clientId"],
+        `is required for an existing client (or set registration: true). Set it: ${out.namer.set(["identity", "oidc", "clientId"], "openmetadata")}`,
+      );
+    }
+    if (!isPublic && oidc.clientSecret === undefined) {
+      out.add(
+        ["identity", "oidc", "clientSecret"],
+        `is required for an existing confidential client. Set it: ${out.namer.setSecret(["identity", "oidc", "clientSecret"])}`,
+      );
+    }
+    if (oidc.initialAccessToken !== undefined) {
+      out.add(
+        ["identity", "oidc", "initialAccessToken"],
+        `is only used with registration: true. Remove it: ${out.namer.remove(["identity", "oidc", "initialAccessToken"])}`,
+      );
+    }
+  }
+  if (isPublic && oidc.tokenEndpointAuthMethod !== "client_secret_post") {
+    out.add(
+      ["identity", "oidc", "tokenEndpointAuthMethod"],
+      `does not apply to a public client, which always uses "none" with PKCE; got ${show(oidc.tokenEndpointAuthMethod)}. Remove it`,
+    );
+  }
+  if (!isPublic && oidc.tokenEndpointAuthMethod === "none") {
+    out.add(
+      ["identity", "oidc", "tokenEndpointAuthMethod"],
+      `must be client_secret_post or client_secret_basic for a confidential client; got "none". Set identity.clientType to "public" for a client without a secret`,
+    );
+  }
+}
+
+export function dockerRules(v: Parsed, publicUrl: string | undefined, out: IssueCollector): void {
+  const docker = v.docker!;
+  const https = publicUrl !== undefined && isHttps(publicUrl);
+  const mode = docker.tls.mode;
+  if (publicUrl !== undefined && mode === "off" && https) {
+    out.add(
+      ["docker", "tls", "mode"],
+      `must be "generated" or "provided" for an https publicUrl; got "off". Nothing would serve ${publicUrl}`,
+    );
+  }
+  if (publicUrl !== undefined && mode !== undefined && mode !== "off" && !https) {
+    out.add(
+      ["docker", "tls", "mode"],
+      `must be "off" for an http publicUrl; got ${show(mode)}. Use an https publicUrl to serve TLS`,
+    );
+  }
+  if (mode === "provided") {
+    if (docker.tls.certificate === undefined) {
+      out.add(
+        ["docker", "tls", "certificate"],
+        `is required with tls.mode "provided". Set it to the PEM certificate chain`,
+      );
+    } else if (!docker.tls.certificate.includes("-----BEGIN CERTIFICATE-----")) {
+      out.add(
+        ["docker", "tls", "certificate"],
+        `must be a PEM certificate chain; got ${show(docker.tls.certificate)}`,
+      );
+    }
+    if (docker.tls.privateKey === undefined) {
+      out.add(
+        ["docker", "tls", "privateKey"],
+        `is required with tls.mode "provided". Set it: ${out.namer.setSecret(["docker", "tls", "privateKey"])}`,
+      );
+    }
+  } else {
+    if (docker.tls.certificate !== undefined) {
+      out.add(["docker", "tls", "certificate"], `is only used with tls.mode "provided". Remove it`);
+    }
+    if (docker.tls.privateKey !== undefined) {
+      out.add(
+        ["docker", "tls", "privateKey"],
+        `is only used with tls.mode "provided". Remove it: ${out.namer.remove(["docker", "tls", "privateKey"])}`,
+      );
+    }
+  }
+  // Every published host port must be distinct.
+  const ports: [Path, number | undefined][] = [
+    [["docker", "httpPort"], docker.httpPort ?? (publicUrl && !https ? portOf(publicUrl) : 8585)],
+    [["docker", "adminPort"], docker.adminPort],
+  ];
+  if (https)
+    ports.push([
+      ["docker", "tls", "httpsPort"],
+      docker.tls.httpsPort ?? (publicUrl ? portOf(publicUrl) : 443),
+    ]);
+  if (v.identity?.provider === "local-keycloak") {
+    ports.push([["identity", "localKeycloak", "port"], v.identity.localKeycloak?.port ?? 8081]);
+  }
+  const taken = new Map<number, Path>();
+  for (const [path, value] of ports) {
+    if (value === undefined) continue;
+    const other = taken.get(value);
+    if (other) out.add(path, `must differ from ${out.namer.name(other)}; both are ${value}`);
+    else taken.set(value, path);
+  }
+}
+
+export function kubernetesRules(v: Parsed, out: IssueCollector): void {
+  const k8s = v.kubernetes!;
+  if (k8s.dependencies === "external") {
+    if (!k8s.database) {
+      out.add(
+        ["kubernetes", "database", "host"],
+        `is required with dependencies "external". Set it: ${out.namer.set(["kubernetes", "database", "host"], "mysql.example.internal")}`,
+      );
+    } else if (k8s.database.password === undefined) {
+      out.add(
+        ["kubernetes", "database", "password"],
+        `is required with dependencies "external". Set it: ${out.namer.setSecret(["kubernetes", "database", "password"])}`,
+      );
+    }
+    if (!k8s.search) {
+      out.add(
+        ["kubernetes", "search", "host"],
+        `is required with dependencies "external". Set it: ${out.namer.set(["kubernetes", "search", "host"], "opensearch.example.internal")}`,
+      );
+    } else if ((k8s.search.user === undefined) !== (k8s.search.password === undefined)) {
+      const missing: Path =
+        k8s.search.user === undefined
+          ? ["kubernetes", "search", "user"]
+          : ["kubernetes", "search", "password"];
+      out.add(
+        missing,
+        `is required together with ${out.namer.name(k8s.search.user === undefined ? ["kubernetes", "search", "password"] : ["kubernetes", "search", "user"])}`,
+      );
+    }
+  } else {
+    for (const block of ["database", "search"] as const) {
+      if (k8s[block] !== undefined) {
+        out.add(
+          ["kubernetes", block],
+          `is only used with dependencies "external"; got dependencies "chart". Remove it: ${out.namer.remove(["kubernetes", block])}`,
+        );
+      }
+    }
+  }
+  if (k8s.dependencies === "external" && v.openmetadata?.ingestion) {
+    out.add(
+      ["openmetadata", "ingestion"],
+      `must be false with kubernetes.dependencies "external"; got true. Ingestion runs in the Airflow of the dependencies chart: set kubernetes.dependencies to "chart", or openmetadata.ingestion to false`,
+    );
+  }
+  if (k8s.ingress.tls === "secret" && k8s.ingress.tlsSecretName === undefined) {
+    out.add(
+      ["kubernetes", "ingress", "tlsSecretName"],
+      `is required with ingress.tls "secret". Set it: ${out.namer.set(["kubernetes", "ingress", "tlsSecretName"], "openmetadata-tls")}`,
+    );
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * The configuration schema: every setting, its type, bounds and static default (zod), the secret
+ * keys and provider values, and the types of validated settings.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { OpenMetadataSsoArgs } from "../openmetadata-sso";
+import {
+  ClientType,
+  DataRetention,
+  HttpScheme,
+  DatabaseEngine,
+  DockerTlsMode,
+  Environment,
+  IdentityProviderKind,
+  IngressTlsSource,
+  KubernetesDependencies,
+  SearchEngine,
+  Target,
+  TokenEndpointAuthMethod,
+} from "../types";
+
+/** The project's config namespace: keys are `openmetadata-sso:<key>`. */
+export const NAMESPACE = "openmetadata-sso";
+
+/** OpenMetadata release used when `openmetadata.version` is not set. */
+export const DEFAULT_OPENMETADATA_VERSION = "1.13.1";
+
+/** OpenMetadata releases this package is tested against: 1.12.x and 1.13.x. */
+export const SUPPORTED_VERSIONS = /^1\.1[23]\.\d+$/;
+
+/** Marks the values the offline render puts in place of secrets it cannot read. */
+export const OFFLINE_PLACEHOLDER_PREFIX = "offline-placeholder:";
+
+/** Set by the offline render, the benchmark and tests: no credentials, no network. */
+export const OFFLINE_ENV = "OPENMETADATA_SSO_OFFLINE";
+
+export type Path = (string | number)[];
+
+// ---------------------------------------------------------------------------------------------
+// Schema. Config-shaped objects first; argument objects extend them with the secret inputs the
+// stack program fills from separate secret keys, and the values it takes from provider config.
+// ---------------------------------------------------------------------------------------------
+
+export const text = z.string().min(1);
+export const port = z.number().int().min(1).max(65535);
+export const secretInput = z.custom<pulumi.Input<string>>(
+  (value) => value !== undefined && value !== null && value !== "",
+);
+
+export const oktaSchema = z.strictObject({
+  authorizationServer: text.default("default"),
+  groupIds: z.array(text).default([]),
+});
+export const auth0ConfigSchema = z.strictObject({ connections: z.array(text).default([]) });
+export const auth0Schema = auth0ConfigSchema.extend({ domain: text });
+export const keycloakConfigSchema = z.strictObject({
+  realm: text,
+  clientId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+    .optional(),
+  createRealm: z.boolean().default(false),
+});
+export const keycloakSchema = keycloakConfigSchema.extend({ url: text });
+export const localKeycloakSchema = z.strictObject({
+  port: port.default(8081),
+  version: text.default("26.4.5"),
+  realm: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/)
+    .default("openmetadata"),
+  demoUser: z
+    .string()
+    .regex(/^[a-z][a-z0-9._-]{0,62}$/)
+    .default("demo"),
+});
+export const oneLoginConfigSchema = z.strictObject({});
+export const oneLoginSchema = z.strictObject({
+  subdomain: secretInput,
+  apiClientId: secretInput,
+  apiClientSecret: secretInput,
+});
+export const entraConfigSchema = z.strictObject({
+  signInAudience: text.default("AzureADMyOrg"),
+});
+export const entraSchema = entraConfigSchema.extend({ tenantId: text });
+export const oidcConfigSchema = z.strictObject({
+  issuer: text,
+  clientId: text.optional(),
+  registration: z.boolean().default(false),
+  discoveryUrl: text.optional(),
+  tokenEndpointAuthMethod: z.enum(TokenEndpointAuthMethod).default("client_secret_post"),
+  providerName: text.max(40).default("SSO"),
+});
+export const oidcSchema = oidcConfigSchema.extend({
+  clientSecret: secretInput.optional(),
+  initialAccessToken: secretInput.optional(),
+});
+
+export const identityShape = {
+  provider: z.enum(IdentityProviderKind),
+  clientType: z.enum(ClientType).default("confidential"),
+  appName: text.max(100).optional(),
+  okta: oktaSchema.optional(),
+  localKeycloak: localKeycloakSchema.optional(),
+};
+export const identityConfigSchema = z.strictObject({
+  ...identityShape,
+  auth0: auth0ConfigSchema.optional(),
+  keycloak: keycloakConfigSchema.optional(),
+  onelogin: oneLoginConfigSchema.optional(),
+  entra: entraConfigSchema.optional(),
+  oidc: oidcConfigSchema.optional(),
+});
+export const identitySchema = z.strictObject({
+  ...identityShape,
+  auth0: auth0Schema.optional(),
+  keycloak: keycloakSchema.optional(),
+  onelogin: oneLoginSchema.optional(),
+  entra: entraSchema.optional(),
+  oidc: oidcSchema.optional(),
+});
+
+export const keysSchema = z
+  .strictObject({
+    bits: z.number().int().min(1).max(16384).default(2048),
+    rotation: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/)
+      .default("initial"),
+    issuer: text.optional(),
+  })
+  .prefault({});
+
+export const openMetadataSchema = z
+  .strictObject({
+    version: text.default(DEFAULT_OPENMETADATA_VERSION),
+    replicas: z.number().int().min(1).max(20).default(1),
+    heapSize: text.default("1G"),
+    clusterName: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,62}$/)
+      .default("openmetadata"),
+    enableSelfSignup: z.boolean().default(true),
+    principalClaims: z
+      .array(z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/))
+      .min(1)
+      .default(["email", "preferred_username", "sub"]),
+    ingestion: z.boolean().default(false),
+  })
+  .prefault({});
+
+export const dockerTlsShape = {
+  mode: z.enum(DockerTlsMode).optional(),
+  certificate: text.optional(),
+  httpsPort: port.optional(),
+};
+export const dockerImagesSchema = z
+  .strictObject({
+    database: text.optional(),
+    search: text.optional(),
+    proxy: text.optional(),
+    verifier: text.optional(),
+  })
+  .prefault({});
+export const dockerShape = {
+  database: z.enum(DatabaseEngine).default("mysql"),
+  search: z.enum(SearchEngine).default("elasticsearch"),
+  httpPort: port.optional(),
+  adminPort: port.default(8586),
+  images: dockerImagesSchema,
+};
+export const dockerConfigSchema = z.strictObject({
+  ...dockerShape,
+  tls: z.strictObject(dockerTlsShape).prefault({}),
+});
+export const dockerSchema = z.strictObject({
+  ...dockerShape,
+  tls: z.strictObject({ ...dockerTlsShape, privateKey: secretInput.optional() }).prefault({}),
+});
+
+export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+export const externalDatabaseShape = {
+  engine: z.enum(DatabaseEngine).default("mysql"),
+  host: text,
+  port: port.optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/)
+    .default("openmetadata_db"),
+  user: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default("openmetadata_user"),
+};
+export const externalSearchShape = {
+  engine: z.enum(SearchEngine).default("opensearch"),
+  host: text,
+  port: port.default(9200),
+  scheme: z.enum(HttpScheme).default("http"),
+  user: text.optional(),
+};
+export const ingressSchema = z
+  .strictObject({
+    className: text.default("nginx"),
+    tls: z.enum(IngressTlsSource).default("cert-manager"),
+    tlsSecretName: dnsLabel.optional(),
+    clusterIssuer: text.default("letsencrypt"),
+    stickySessions: z.boolean().default(false),
+  })
+  .prefault({});
+export const kubernetesShape = {
+  context: text.optional(),
+  kubeconfig: text.optional(),
+  namespace: dnsLabel.default("openmetadata"),
+  createNamespace: z.boolean().default(true),
+  dependencies: z.enum(KubernetesDependencies).default("chart"),
+  ingress: ingressSchema,
+  storageClass: text.optional(),
+};
+export const kubernetesConfigSchema = z.strictObject({
+  ...kubernetesShape,
+  database: z.strictObject(externalDatabaseShape).optional(),
+  search: z.strictObject(externalSearchShape).optional(),
+});
+export const kubernetesSchema = z.strictObject({
+  ...kubernetesShape,
+  database: z
+    .strictObject({ ...externalDatabaseShape, password: secretInput.optional() })
+    .optional(),
+  search: z.strictObject({ ...externalSearchShape, password: secretInput.optional() }).optional(),
+});
+
+/** The argument schema, one entry per top-level setting. */
+export const argSchemas = {
+  environment: z.enum(Environment).default("production"),
+  publicUrl: text,
+  target: z.enum(Target),
+  admins: z.array(text).min(1),
+  principalDomain: text.optional(),
+  identity: identitySchema,
+  keys: keysSchema,
+  openmetadata: openMetadataSchema,
+  docker: dockerSchema.optional(),
+  kubernetes: kubernetesSchema.optional(),
+  dataRetention: z.enum(DataRetention).default("retain"),
+  protect: z.boolean().optional(),
+};
+
+/** The stack config schema: the arguments minus what comes from secret keys or provider config. */
+export const configSchemas = {
+  ...argSchemas,
+  identity: identityConfigSchema,
+  docker: dockerConfigSchema.optional(),
+  kubernetes: kubernetesConfigSchema.optional(),
+};
+
+export type TopLevelKey = keyof typeof argSchemas;
+export const TOP_LEVEL_KEYS = Object.keys(argSchemas) as TopLevelKey[];
+
+/** Secret settings: each is a config key of its own, read with `requireSecret`. */
+export const SECRET_KEYS = [
+  { key: `${NAMESPACE}:clientSecret`, path: "identity.oidc.clientSecret" },
+  { key: `${NAMESPACE}:initialAccessToken`, path: "identity.oidc.initialAccessToken" },
+  { key: `${NAMESPACE}:tlsPrivateKey`, path: "docker.tls.privateKey" },
+  { key: `${NAMESPACE}:databasePassword`, path: "kubernetes.database.password" },
+  { key: `${NAMESPACE}:searchPassword`, path: "kubernetes.search.password" },
+  { key: "onelogin:clientId", path: "identity.onelogin.apiClientId" },
+  { key: "onelogin:clientSecret", path: "identity.onelogin.apiClientSecret" },
+  { key: "onelogin:subdomain", path: "identity.onelogin.subdomain" },
+] as const;
+
+/** Settings the stack program takes from the identity provider's own config, never typed twice. */
+export const PROVIDER_VALUES = [
+  {
+    key: "auth0:domain",
+    env: "AUTH0_DOMAIN",
+    path: "identity.auth0.domain",
+    example: "acme.eu.auth0.com",
+  },
+  {
+    key: "keycloak:url",
+    env: "KEYCLOAK_URL",
+    path: "identity.keycloak.url",
+    example: "https://keycloak.example.com",
+  },
+  {
+    key: "azuread:tenantId",
+    env: "ARM_TENANT_ID",
+    path: "identity.entra.tenantId",
+    example: "00000000-0000-0000-0000-000000000000",
+  },
+] as const;
+
+/** Arguments with every default applied; what the components consume. */
+export type ResolvedSettings = Omit<
+  z.output<z.ZodObject<typeof argSchemas>>,
+  "principalDomain" | "keys" | "protect" | "docker" | "identity"
+> & {
+  principalDomain: string;
+  keys: z.output<typeof keysSchema> & { issuer: string };
+  protect: boolean;
+  identity: z.output<typeof identitySchema> & {
+    localKeycloak?: z.output<typeof localKeycloakSchema>;
+  };
+  docker?: ResolvedDocker;
+};
+
+/** Docker settings with the defaults that depend on `publicUrl` resolved. */
+export type ResolvedDocker = z.output<typeof dockerSchema> & {
+  httpPort: number;
+  tls: z.output<typeof dockerSchema>["tls"] & { mode: DockerTlsMode; httpsPort: number };
+};
+
+/** Compile-time proof that the hand-written argument interfaces and the schema agree. */
+export type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const argsMatchSchema: Mutual<
+  Required<OpenMetadataSsoArgs>,
+  Required<z.input<z.ZodObject<typeof argSchemas>>>
+> = true;
+void argsMatchSchema;
