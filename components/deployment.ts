@@ -1,6 +1,6 @@
 /**
  * Wiring shared by the Docker and Kubernetes targets: it turns the identity app, the keys and the
- * validated settings into the plain inputs of `settings.ts`, and tells each target which secret
+ * validated settings into the plain inputs of `settings/`, and tells each target which secret
  * output fills which {@link SecretRef}.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -34,7 +34,7 @@ export function identityFacts(app: IdentityApp): pulumi.Output<IdentityFacts> {
     }));
 }
 
-/** Everything `settings.ts` needs, as one non-secret output. */
+/** Everything `settings/` needs, as one non-secret output. */
 export function securityInput(
   settings: ResolvedSettings,
   app: IdentityApp,

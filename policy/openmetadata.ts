@@ -8,7 +8,7 @@
  */
 import { at, list, record, strings } from "./props";
 
-/** OpenMetadata's shipped key id, fernet key and key paths (`components/settings.ts`). */
+/** OpenMetadata's shipped key id, fernet key and key paths (`components/settings/env.ts`). */
 export const SHIPPED = {
   keyId: "Gb389a-9f76-gdjs-a92j-0242bk94356",
   fernetKey: "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=",
