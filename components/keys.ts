@@ -27,8 +27,9 @@ export function pemToDerBase64(pem: string, expected: "PRIVATE KEY" | "PUBLIC KE
 /** Arguments of {@link SigningKeys}. */
 export interface SigningKeysArgs {
   /**
-   * RSA modulus size: 2048, 3072 or 4096. A change takes effect at the next rotation, so that
-   * nothing but `rotation` ever replaces the key.
+   * RSA modulus size: 2048, 3072 or 4096, fixed when the key is first created. Later changes are
+   * ignored so that nothing but `rotation` replaces the key, and Pulumi carries an ignored input
+   * over into a replacement, so a rotation keeps the size too.
    * @default 2048
    */
   bits?: number;
@@ -43,10 +44,16 @@ export interface SigningKeysArgs {
    */
   issuer: string;
   /**
-   * Protect the key material from `pulumi destroy` (production).
+   * Protect the fernet key and the passwords from deletion (production).
    * @default false
    */
   protect?: boolean;
+  /**
+   * Protect the key pair and the key id. Pulumi refuses to replace a protected resource, so a
+   * rotation needs this off for the update that changes `rotation`.
+   * @default - the value of `protect`
+   */
+  protectKeyPair?: boolean;
   /**
    * Keep the key material out of deletion plans when the stack is destroyed.
    * @default true
@@ -84,16 +91,17 @@ export class SigningKeys extends pulumi.ComponentResource {
     super("openmetadata-sso:index:SigningKeys", name, {}, opts);
     const rotation = args.rotation ?? "initial";
     const keep = { protect: args.protect ?? false, retainOnDelete: args.retainOnDelete ?? true };
+    const keepPair = { ...keep, protect: args.protectKeyPair ?? keep.protect };
 
     const key = new tls.PrivateKey(
       `${name}-signing-key`,
       { algorithm: "RSA", rsaBits: args.bits ?? 2048 },
-      { parent: this, ...keep, replacementTrigger: rotation, ignoreChanges: ["rsaBits"] },
+      { parent: this, ...keepPair, replacementTrigger: rotation, ignoreChanges: ["rsaBits"] },
     );
     const keyId = new random.RandomUuid(
       `${name}-key-id`,
       { keepers: { rotation } },
-      { parent: this, ...keep },
+      { parent: this, ...keepPair },
     );
     const fernet = new random.RandomBytes(
       `${name}-fernet-key`,

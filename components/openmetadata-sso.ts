@@ -125,9 +125,15 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
         admins: settings.admins,
         principalDomain: settings.principalDomain,
         version: settings.openmetadata.version,
+        // Present only when `keys.protect` departs from `protect`: a rotation's explicit opt-out.
+        keyPairProtected:
+          settings.keys.protect === settings.protect ? undefined : settings.keys.protect,
       },
       opts,
     );
+
+    const warning = keyProtectionWarning(settings);
+    if (warning) pulumi.log.warn(warning, this);
 
     const keep = retention(settings);
     const keys = new SigningKeys(
@@ -137,6 +143,7 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
         rotation: settings.keys.rotation,
         issuer: settings.keys.issuer,
         ...keep,
+        protectKeyPair: settings.keys.protect,
       },
       { parent: this },
     );
@@ -310,4 +317,13 @@ function createIdentityApp(
       throw new Error("local-keycloak is created by the Docker target.");
   }
   /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
+ * The warning for a stack whose data is protected but whose key pair is not: the state a rotation
+ * needs for one update, and that should not outlast it.
+ */
+export function keyProtectionWarning(settings: ResolvedSettings): string | undefined {
+  if (!settings.protect || settings.keys.protect) return undefined;
+  return "keys.protect is false while the rest of this stack is protected, so the signing key pair and key id can be replaced or deleted. Once the rotation is deployed, remove keys.protect to protect them again.";
 }

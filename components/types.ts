@@ -330,7 +330,9 @@ export interface IdentityArgs {
 /** OpenMetadata's own JWT signing keys. */
 export interface KeysArgs {
   /**
-   * RSA modulus size of the signing key: 2048, 3072 or 4096.
+   * RSA modulus size of the signing key: 2048, 3072 or 4096. It is fixed when the stack first
+   * creates its key: a later change is ignored, rotations included, because Pulumi carries an
+   * ignored input over into a replacement.
    * @default 2048
    */
   bits?: number;
@@ -345,6 +347,13 @@ export interface KeysArgs {
    * @default - the host of `publicUrl`
    */
   issuer?: string;
+  /**
+   * Protect the key pair and the key id from deletion and replacement. Pulumi refuses to replace
+   * a protected resource, so a protected stack sets this to `false` for the update that changes
+   * `rotation`, and removes it afterwards. The fernet key and the passwords follow `protect`.
+   * @default - the value of `protect`
+   */
+  protect?: boolean;
 }
 
 /** The OpenMetadata server. */

@@ -194,9 +194,19 @@ export function containerConfig(props: Record<string, unknown>): ServerConfig | 
 
 /** Whether a Helm chart reference names OpenMetadata's own chart (not its dependencies chart). */
 export function isOpenMetadataChart(chart: unknown): boolean {
-  if (typeof chart !== "string") return false;
+  return chartName(chart) === "openmetadata";
+}
+
+/** Whether a Helm chart reference names OpenMetadata's dependencies chart (database, search). */
+export function isDependenciesChart(chart: unknown): boolean {
+  return chartName(chart) === "openmetadata-dependencies";
+}
+
+/** The bare name of a chart reference: no repository prefix, version or `.tgz`. */
+function chartName(chart: unknown): string | undefined {
+  if (typeof chart !== "string") return undefined;
   const base = chart.replace(/\.tgz$/, "").replace(/-\d+\.\d+\.\d+.*$/, "");
-  return base.slice(base.lastIndexOf("/") + 1) === "openmetadata";
+  return base.slice(base.lastIndexOf("/") + 1);
 }
 
 /** An `extraEnvs` item: `{ name, value }` or `{ name, valueFrom }`. */

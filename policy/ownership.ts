@@ -30,6 +30,8 @@ export interface ComponentFacts {
   principalDomain?: string;
   target?: string;
   version?: string;
+  /** `false` when the stack config turned the key pair's protection off (`keys.protect`). */
+  keyPairProtected?: boolean;
 }
 
 /** The part of a policy's arguments ownership needs. */
@@ -71,6 +73,8 @@ export class Ownership {
       principalDomain: text("principalDomain"),
       target: text("target"),
       version: text("version"),
+      keyPairProtected:
+        ifKnown(() => resource.props.keyPairProtected) === false ? false : undefined,
     });
   }
 

@@ -847,6 +847,41 @@ describe("data-protected", () => {
     ]);
   });
 
+  it("lets a rotation's keys.protect: false unprotect the key pair and key id, and nothing else", async () => {
+    const rotating = fromRecorded(
+      await evaluate("om-rot", { ...OKTA_PRODUCTION_ARGS, keys: { protect: false } }),
+    );
+    expect(
+      rotating
+        .filter((r) => !r.protect && r.name.startsWith("om-rot-keys-"))
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["om-rot-keys-key-id", "om-rot-keys-signing-key"]);
+    await expectViolations(rule, rotating, []);
+
+    const fernet = changed(rotating, "om-rot-keys-fernet-key", () => ({ protect: false }));
+    await expectViolations(rule, fernet, [
+      mandatory(
+        rule,
+        "om-rot-keys-fernet-key",
+        DETAIL("part of OpenMetadata's signing keys, fernet key and passwords"),
+      ),
+    ]);
+  });
+
+  it("refuses an unprotected dependencies release, whose claims hold the data", async () => {
+    const resources = changed(providers.kubernetes, "k8s-k8s-dependencies", () => ({
+      protect: false,
+    }));
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "k8s-k8s-dependencies",
+        DETAIL("release of the database and search engine, whose volume claims hold the data"),
+      ),
+    ]);
+  });
+
   it("refuses unprotected claims, the key Secret and the namespace on Kubernetes", async () => {
     const resources = kubernetesStack((top) => [
       childInput(top, "kubernetes:core/v1:Namespace", "om-k8s-namespace", {

@@ -10,6 +10,7 @@ import type { ResourceValidationArgs } from "@pulumi/policy";
 import { identityApp } from "./identity-apps";
 import {
   containerConfig,
+  isDependenciesChart,
   isOpenMetadataChart,
   parseList,
   releaseConfig,
@@ -360,6 +361,9 @@ export const adminsInPrincipalDomain: Rule = {
 /** Components whose every resource holds OpenMetadata's keys or passwords. */
 const KEY_COMPONENT = "openmetadata-sso:index:SigningKeys";
 
+/** The resources a key rotation replaces: the key pair and the key id. */
+const KEY_PAIR_TYPES = ["tls:index/privateKey:PrivateKey", "random:index/randomUuid:RandomUuid"];
+
 /** What a resource holds that must survive `pulumi destroy`, or `undefined`. */
 function protectedKind(
   args: ResourceValidationArgs,
@@ -368,6 +372,11 @@ function protectedKind(
   switch (args.type) {
     case "docker:index/volume:Volume":
       return "Docker volume and the data on it";
+    case "kubernetes:helm.sh/v3:Release":
+    case "kubernetes:helm.sh/v4:Chart":
+      return isDependenciesChart(ifKnown(() => args.props.chart))
+        ? "release of the database and search engine, whose volume claims hold the data"
+        : undefined;
     case "kubernetes:core/v1:PersistentVolumeClaim":
       return "persistent volume claim and the data on it";
     case SECRET: {
@@ -383,9 +392,13 @@ function protectedKind(
       return component ? "namespace and every volume claim and Secret in it" : undefined;
     default:
       if (args.type.startsWith("openmetadata-sso:index:")) return undefined;
-      return typeChain(args.urn).includes(KEY_COMPONENT)
-        ? "part of OpenMetadata's signing keys, fernet key and passwords"
-        : undefined;
+      if (!typeChain(args.urn).includes(KEY_COMPONENT)) return undefined;
+      // A rotation replaces the key pair and key id, which Pulumi refuses while they are
+      // protected; `keys.protect: false` is the stack's explicit opt-out for that update.
+      if (KEY_PAIR_TYPES.includes(args.type) && component?.keyPairProtected === false) {
+        return undefined;
+      }
+      return "part of OpenMetadata's signing keys, fernet key and passwords";
   }
 }
 

@@ -462,7 +462,7 @@ describe("validateArgs", () => {
         okta: undefined,
         localKeycloak: undefined,
       },
-      keys: { bits: 2048, rotation: "initial", issuer: "om.example.com" },
+      keys: { bits: 2048, rotation: "initial", issuer: "om.example.com", protect: true },
       openmetadata: {
         version: "1.13.1",
         replicas: 1,

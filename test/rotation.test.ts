@@ -5,7 +5,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { REGENERATION_FROZEN } from "../components/docker";
 import { botTokenEnv } from "../components/settings";
-import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
+import { validateArgs } from "../components/config";
+import {
+  keyProtectionWarning,
+  OpenMetadataSso,
+  type OpenMetadataSsoArgs,
+} from "../components/openmetadata-sso";
 import type { ServerEnv } from "../components/settings";
 import { one, plain, record, useMocks, type RecordedResource } from "./support/pulumi";
 
@@ -62,12 +67,66 @@ describe("keys.rotation", () => {
     );
     expect(unrelated).toEqual(initial);
 
-    // A new key size is the one input that differs; it waits for the next rotation.
+    // A new key size is the one input that differs, and it is ignored: the engine keeps the
+    // created size, and carries it over into the replacement a rotation makes.
     const bigger = keyIdentity(await evaluate({ ...base, keys: { bits: 4096 } }));
     expect(bigger.keyInputs).toEqual({ algorithm: "RSA", rsaBits: 4096 });
     expect(bigger.keyIgnores).toEqual(["rsaBits"]);
     expect(bigger.keyTrigger).toBe(initial.keyTrigger);
     expect(bigger.keyIdInputs).toEqual(initial.keyIdInputs);
+  });
+
+  it("in a protected stack, is possible only with keys.protect: false, which frees the key pair alone", async () => {
+    // Pulumi refuses to replace a resource that is protected before and after the update, so a
+    // rotation of a production stack needs the key pair and key id unprotected for that update.
+    const production: OpenMetadataSsoArgs = {
+      ...base,
+      environment: "production",
+      publicUrl: "https://om.example.com",
+      identity: { provider: "okta" },
+    };
+    const protectedNames = (resources: RecordedResource[]) =>
+      resources
+        .filter((r) => r.name.startsWith("om-keys-") && r.options.protect)
+        .map((r) => r.name)
+        .sort();
+    const passwordsAndFernet = [
+      "om-keys-admin-password",
+      "om-keys-airflow-database-password",
+      "om-keys-airflow-password",
+      "om-keys-database-password",
+      "om-keys-fernet-key",
+      "om-keys-search-password",
+    ];
+    expect(protectedNames(await evaluate(production))).toEqual(
+      [...passwordsAndFernet, "om-keys-key-id", "om-keys-signing-key"].sort(),
+    );
+    const rotating = await evaluate({
+      ...production,
+      keys: { rotation: "2026-11", protect: false },
+    });
+    expect(protectedNames(rotating)).toEqual(passwordsAndFernet);
+    expect(one(rotating, KEY, "om-keys-signing-key").options.retainOnDelete).toBe(true);
+    expect(one(rotating, "openmetadata-sso:index:OpenMetadataSso", "om").inputs).toMatchObject({
+      keyPairProtected: false,
+    });
+  });
+
+  it("warns while a protected stack leaves its key pair unprotected, and only then", () => {
+    const settings = (extra: Partial<OpenMetadataSsoArgs>) =>
+      validateArgs({
+        ...base,
+        environment: "production",
+        publicUrl: "https://om.example.com",
+        identity: { provider: "okta" },
+        ...extra,
+      });
+    expect(keyProtectionWarning(settings({ keys: { protect: false } }))).toBe(
+      "keys.protect is false while the rest of this stack is protected, so the signing key pair and key id can be replaced or deleted. Once the rotation is deployed, remove keys.protect to protect them again.",
+    );
+    expect(keyProtectionWarning(settings({}))).toBeUndefined();
+    expect(keyProtectionWarning(settings({ protect: false }))).toBeUndefined();
+    expect(keyProtectionWarning(validateArgs(base))).toBeUndefined();
   });
 
   it("never regenerates bot tokens on a stack that has not rotated", async () => {

@@ -60,6 +60,8 @@ export { ConfigValidationError, type ConfigIssue } from "./messages";
 function resolve(v: z.output<z.ZodObject<typeof argSchemas>>): ResolvedSettings {
   const principalDomain = (v.principalDomain ?? EMAIL.exec(v.admins[0])![1]).toLowerCase();
   const https = isHttps(v.publicUrl);
+  const protect = v.protect ?? v.environment === "production";
+  const keyProtect = v.keys.protect ?? protect;
   const docker: ResolvedDocker | undefined = v.docker && {
     ...v.docker,
     httpPort: v.docker.httpPort ?? (https ? 8585 : portOf(v.publicUrl)),
@@ -72,8 +74,8 @@ function resolve(v: z.output<z.ZodObject<typeof argSchemas>>): ResolvedSettings 
   return {
     ...v,
     principalDomain,
-    keys: { ...v.keys, issuer: v.keys.issuer ?? hostOf(v.publicUrl) },
-    protect: v.protect ?? v.environment === "production",
+    keys: { ...v.keys, issuer: v.keys.issuer ?? hostOf(v.publicUrl), protect: keyProtect },
+    protect,
     identity: {
       ...v.identity,
       localKeycloak:

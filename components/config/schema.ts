@@ -130,6 +130,7 @@ export const keysSchema = z
       .regex(/^[A-Za-z0-9._-]{1,64}$/)
       .default("initial"),
     issuer: text.optional(),
+    protect: z.boolean().optional(),
   })
   .prefault({});
 
@@ -299,7 +300,7 @@ export type ResolvedSettings = Omit<
   "principalDomain" | "keys" | "protect" | "docker" | "identity"
 > & {
   principalDomain: string;
-  keys: z.output<typeof keysSchema> & { issuer: string };
+  keys: z.output<typeof keysSchema> & { issuer: string; protect: boolean };
   protect: boolean;
   identity: z.output<typeof identitySchema> & {
     localKeycloak?: z.output<typeof localKeycloakSchema>;
