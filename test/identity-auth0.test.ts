@@ -1,6 +1,22 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Auth0App, auth0RefreshToken, auth0Urls } from "../components/identity/auth0";
-import { isSecret, one, plain, record, useMocks, valueOf } from "./support/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import {
+  Auth0App,
+  auth0RefreshToken,
+  auth0Urls,
+  requireClientSecret,
+} from "../components/identity/auth0";
+import {
+  isSecret,
+  one,
+  outcome,
+  plain,
+  record,
+  recordWithOutputs,
+  useMocks,
+  valueOf,
+} from "./support/pulumi";
 import type { RecordedResource } from "./support/pulumi";
 
 beforeAll(() => {
@@ -26,6 +42,33 @@ describe("auth0Urls", () => {
 });
 
 describe("Auth0App", () => {
+  it("makes whatever uses the client id wait for its connections, through which users sign in", async () => {
+    const { resources } = await record(() => {
+      const auth0App = new Auth0App("om-auth0", {
+        publicUrl: PUBLIC_URL,
+        appName: "OpenMetadata",
+        domain: "acme.eu.auth0.com",
+        connections: ["Username-Password-Authentication"],
+      });
+      return new random.RandomId("consumer", {
+        byteLength: 4,
+        keepers: { clientId: auth0App.app.clientId },
+      });
+    });
+    const urn = (type: string, name: string) => one(resources, type, name).urn;
+    expect(
+      [...one(resources, "random:index/randomId:RandomId", "consumer").options.dependencies].sort(),
+    ).toEqual(
+      [
+        urn("auth0:index/client:Client", "om-auth0-client"),
+        urn(
+          "auth0:index/connectionClient:ConnectionClient",
+          "om-auth0-connection-Username-Password-Authentication",
+        ),
+      ].sort(),
+    );
+  });
+
   it("registers a regular_web client, client_secret_post credentials and one enabled connection per name", async () => {
     const { resources, result } = await record(
       () =>
@@ -170,5 +213,74 @@ describe("Auth0App", () => {
       infiniteIdleTokenLifetime: false,
     });
     expect(auth0RefreshToken("confidential")).toBeUndefined();
+  });
+});
+
+describe("an empty client secret from Auth0", () => {
+  const EMPTY_SECRET =
+    'Auth0 returned an empty client secret for "OpenMetadata (staging)": the Auth0 Management API application that Pulumi signs in with (auth0:clientId) lacks the read:client_keys scope. Grant it in the Auth0 dashboard under Applications > APIs > Auth0 Management API > Machine To Machine Applications (or issue auth0:apiToken with that scope), then run pulumi up again.';
+
+  it("is refused with the missing scope and where to grant it", async () => {
+    const failure = outcome(requireClientSecret(pulumi.output(""), "OpenMetadata (staging)"));
+    await expect(failure).rejects.toBeInstanceOf(pulumi.RunError);
+    await expect(failure).rejects.toThrow(EMPTY_SECRET);
+  });
+
+  it("passes a secret through as a Pulumi secret", async () => {
+    const secret = requireClientSecret(pulumi.output("s3cret"), "OpenMetadata (staging)");
+    expect(await isSecret(secret)).toBe(true);
+    expect(await outcome(secret)).toBe("s3cret");
+  });
+
+  it("is not checked while the value is unknown, as in a preview", async () => {
+    const secret = requireClientSecret(
+      pulumi.output(pulumi.unknown) as pulumi.Output<string>,
+      "OpenMetadata (staging)",
+    );
+    // Output.isKnown is internal to the SDK; it is what the engine receives.
+    expect(await (secret as unknown as { isKnown: Promise<boolean> }).isKnown).toBe(false);
+    expect(await outcome(secret)).toBeUndefined();
+  });
+
+  it("fails a confidential client's secret output when ClientCredentials returns an empty string", async () => {
+    const { resources, result } = await recordWithOutputs(
+      ({ type }) =>
+        type === "auth0:index/clientCredentials:ClientCredentials"
+          ? { clientSecret: "" }
+          : undefined,
+      () =>
+        new Auth0App("empty", {
+          publicUrl: PUBLIC_URL,
+          appName: "OpenMetadata (staging)",
+          domain: "acme.eu.auth0.com",
+        }),
+    );
+    const credentials = one(
+      resources,
+      "auth0:index/clientCredentials:ClientCredentials",
+      "empty-credentials",
+    );
+    // The provider answered with an empty secret, as Auth0 does without read:client_keys.
+    expect(credentials.outputs?.clientSecret).toBe("");
+    const failure = outcome(result.app.clientSecret!);
+    await expect(failure).rejects.toBeInstanceOf(pulumi.RunError);
+    await expect(failure).rejects.toThrow(EMPTY_SECRET);
+  });
+
+  it("leaves the other outputs and later registrations alone", async () => {
+    const { resources, result } = await record(
+      () =>
+        new Auth0App("after", {
+          publicUrl: PUBLIC_URL,
+          appName: "OpenMetadata (staging)",
+          domain: "acme.eu.auth0.com",
+        }),
+    );
+    expect(await isSecret(result.app.clientSecret!)).toBe(true);
+    expect(await outcome(result.app.clientSecret!)).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      one(resources, "auth0:index/clientCredentials:ClientCredentials", "after-credentials").outputs
+        ?.clientSecret,
+    ).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -65,7 +65,7 @@ function plainStrings(
 const SECRET_NAMED = /(password|secret|token|privatekey|fernet|_pw$)/i;
 /** Names that match the pattern above but hold no secret value. */
 const NOT_SECRET =
-  /(secretRef|secretKey|secretName|SecretName|WoVersion|tokenEndpointAuthMethod|authenticationMethod|existingSecret|FilePath)$/;
+  /(secretRef|secretKey|secretName|SecretName|WoVersion|tokenEndpointAuthMethod|refreshTokenRotation|authenticationMethod|existingSecret|FilePath)$/;
 
 async function evaluateStack(stack: string) {
   vi.resetModules();

@@ -2,7 +2,7 @@ import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
 import type { Auth0Args, ClientType } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import type { IdentityAppArgs } from "./common";
+import { readyAfter, type IdentityAppArgs } from "./common";
 import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
 /** Arguments of {@link Auth0App}. */
@@ -46,6 +46,24 @@ export function auth0RefreshToken(
 }
 
 /**
+ * A confidential client's secret as Auth0 returned it, as a Pulumi secret that fails when it is
+ * empty. Auth0 leaves `ClientCredentials.clientSecret` empty unless the management API application
+ * the provider signs in with may read client keys, and OpenMetadata would then fail every login.
+ * The check runs once the value is known, so a preview, where it is unknown, never fails on it.
+ */
+export function requireClientSecret(
+  secret: pulumi.Output<string>,
+  clientName: string,
+): pulumi.Output<string> {
+  return pulumi.secret(secret).apply((value) => {
+    if (value !== "") return value;
+    throw new pulumi.RunError(
+      `Auth0 returned an empty client secret for "${clientName}": the Auth0 Management API application that Pulumi signs in with (auth0:clientId) lacks the read:client_keys scope. Grant it in the Auth0 dashboard under Applications > APIs > Auth0 Management API > Machine To Machine Applications (or issue auth0:apiToken with that scope), then run pulumi up again.`,
+    );
+  });
+}
+
+/**
  * A dedicated OpenMetadata application at Auth0: a `regular_web` application for a confidential
  * client or a `spa` for a public one, authorization code flow only, ID tokens signed with RS256.
  * How the client authenticates at the token endpoint is set by `auth0.ClientCredentials`, which
@@ -81,22 +99,26 @@ export class Auth0App extends pulumi.ComponentResource {
       { clientId: client.clientId, authenticationMethod: auth.tokenEndpointAuthMethod },
       { parent: this, additionalSecretOutputs: ["clientSecret"] },
     );
-    for (const connection of args.connections ?? []) {
+    const links = (args.connections ?? []).map((connection) => {
       const found = auth0.getConnectionOutput(
         { name: connection, skipEnabledClients: true },
         { parent: this },
       );
-      new auth0.ConnectionClient(
+      return new auth0.ConnectionClient(
         `${name}-connection-${connection}`,
         { connectionId: found.id, clientId: client.clientId },
         { parent: this },
       );
-    }
+    });
 
     const urls = auth0Urls(args.domain);
     this.app = {
-      clientId: client.clientId,
-      clientSecret: clientType === "public" ? undefined : pulumi.secret(credentials.clientSecret),
+      // Users sign in through the connections: whatever uses the client id waits for them.
+      clientId: readyAfter(client.clientId, links),
+      clientSecret:
+        clientType === "public"
+          ? undefined
+          : requireClientSecret(credentials.clientSecret, args.appName),
       issuer: pulumi.output(urls.issuer),
       discoveryUrl: pulumi.output(urls.discoveryUrl),
       jwksUrl: pulumi.output(urls.jwksUrl),

@@ -1,4 +1,18 @@
+import * as pulumi from "@pulumi/pulumi";
 import type { ClientType } from "../types";
+
+/**
+ * `value`, carrying `resources` as dependencies: whatever takes it as an input waits until they
+ * exist. Their URNs are known in preview, so the value stays as known as it was.
+ */
+export function readyAfter<T>(
+  value: pulumi.Output<T>,
+  resources: readonly pulumi.CustomResource[],
+): pulumi.Output<T> {
+  if (resources.length === 0) return value;
+  const urns: pulumi.Output<unknown>[] = resources.map((resource) => resource.urn);
+  return pulumi.all([value as pulumi.Output<unknown>, ...urns]).apply(([v]) => v as T);
+}
 
 /** Arguments every identity provider component takes. */
 export interface IdentityAppArgs {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ClientType } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
+import { readyAfter } from "./common";
 import { clientAuth, type IdentityApp } from "./types";
 
 /** OpenMetadata's client id in the generated realm. */
@@ -167,7 +168,7 @@ export class LocalKeycloak extends pulumi.ComponentResource {
       { name: `quay.io/keycloak/keycloak:${args.version ?? "26.4.5"}`, keepLocally: true },
       parent,
     );
-    new docker.Container(
+    const container = new docker.Container(
       `${name}-container`,
       {
         name: containerName,
@@ -209,7 +210,9 @@ export class LocalKeycloak extends pulumi.ComponentResource {
     this.url = pulumi.output(browserUrl);
     this.demoUser = pulumi.output(username);
     this.app = {
-      clientId: pulumi.output(LOCAL_CLIENT_ID),
+      // The container waits until Keycloak is ready with the realm imported; whatever uses the
+      // client id (the server, its migration, the verification) waits for that.
+      clientId: readyAfter(pulumi.output(LOCAL_CLIENT_ID), [container]),
       clientSecret,
       issuer: pulumi.output(`${browserUrl}/realms/${realm}`),
       discoveryUrl: pulumi.output(

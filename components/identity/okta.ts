@@ -2,7 +2,7 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import type { OktaArgs } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import type { IdentityAppArgs } from "./common";
+import { readyAfter, type IdentityAppArgs } from "./common";
 import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
 /** Arguments of {@link OktaApp}. */
@@ -34,16 +34,24 @@ export class OktaApp extends pulumi.ComponentResource {
         postLogoutRedirectUris: logoutRedirectUris(args.publicUrl),
         tokenEndpointAuthMethod: auth.tokenEndpointAuthMethod,
         pkceRequired: auth.pkce,
+        // Okta wants a rotation mode with the refresh_token grant, and rotation for browser apps,
+        // whose refresh tokens live in the browser.
+        ...(clientType === "public"
+          ? { refreshTokenRotation: "ROTATE", refreshTokenLeeway: 30 }
+          : { refreshTokenRotation: "STATIC" }),
       },
       { parent: this },
     );
-    for (const groupId of args.groupIds ?? []) {
-      new okta.app.GroupAssignment(
-        `${name}-group-${groupId}`,
-        { appId: oauth.id, groupId },
-        { parent: this },
-      );
-    }
+    const unassigned = unassignedWarning(args.groupIds);
+    if (unassigned) pulumi.log.warn(unassigned, this);
+    const assignments = (args.groupIds ?? []).map(
+      (groupId) =>
+        new okta.app.GroupAssignment(
+          `${name}-group-${groupId}`,
+          { appId: oauth.id, groupId },
+          { parent: this },
+        ),
+    );
     const server = okta.auth.getServerOutput(
       { name: args.authorizationServer ?? "default" },
       { parent: this },
@@ -51,7 +59,8 @@ export class OktaApp extends pulumi.ComponentResource {
     const issuer = server.issuer;
 
     this.app = {
-      clientId: oauth.clientId,
+      // Only assigned users may sign in: whatever uses the client id waits for the assignments.
+      clientId: readyAfter(oauth.clientId, assignments),
       clientSecret: clientType === "public" ? undefined : pulumi.secret(oauth.clientSecret),
       issuer,
       discoveryUrl: pulumi.interpolate`${issuer}/.well-known/openid-configuration`,
@@ -64,4 +73,13 @@ export class OktaApp extends pulumi.ComponentResource {
     };
     this.registerOutputs({ clientId: this.app.clientId, issuer });
   }
+}
+
+/**
+ * The warning for an app without groups: Okta lets only assigned users sign in to an app, so
+ * until someone assigns users in Okta's console every login fails.
+ */
+export function unassignedWarning(groupIds: readonly string[] | undefined): string | undefined {
+  if (groupIds && groupIds.length > 0) return undefined;
+  return 'identity.okta.groupIds is empty, so nobody is assigned to the OpenMetadata app and Okta refuses every sign-in ("User is not assigned to the client application") until users or groups are assigned to it in Okta. List the groups that may sign in in identity.okta.groupIds.';
 }

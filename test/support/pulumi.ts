@@ -45,6 +45,117 @@ export async function record<T>(
   return { resources: [...resources], result };
 }
 
+/** Outputs to put over what the mock provider returns for one registration, or undefined. */
+export type OutputOverride = (resource: {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}) => Record<string, unknown> | undefined;
+
+/** Runs `run` with the installed mock provider changed by `change`, then restores it. */
+async function withMocks<T>(
+  change: (mocks: pulumi.runtime.Mocks) => pulumi.runtime.Mocks,
+  run: () => Promise<T>,
+): Promise<T> {
+  useMocks();
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    getMonitor(): { mocks: pulumi.runtime.Mocks };
+  };
+  const monitor = settings.getMonitor();
+  const mocks = monitor.mocks;
+  monitor.mocks = change(mocks);
+  try {
+    return await run();
+  } finally {
+    monitor.mocks = mocks;
+  }
+}
+
+/**
+ * Like {@link record}, with some mock provider outputs replaced while `create` registers: for a
+ * provider answer the default mocks never give. Every other registration, and every later test,
+ * gets the default outputs.
+ */
+export function recordWithOutputs<T>(
+  override: OutputOverride,
+  create: () => T,
+): Promise<{ resources: RecordedResource[]; result: T }> {
+  return withMocks(
+    (mocks) => ({
+      ...mocks,
+      newResource: async (args) => {
+        const result = await mocks.newResource(args);
+        // In place: the recording keeps this object as the registration's outputs.
+        Object.assign(result.state, override(args));
+        return result;
+      },
+    }),
+    () => record(create),
+  );
+}
+
+/** A provider function call (invoke) as the mock provider received it. */
+export interface RecordedInvoke {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+/** Like {@link record}, and also returns every provider function call `create` made, in order. */
+export function recordWithInvokes<T>(
+  create: () => T,
+): Promise<{ resources: RecordedResource[]; result: T; invokes: RecordedInvoke[] }> {
+  const invokes: RecordedInvoke[] = [];
+  return withMocks(
+    (mocks) => ({
+      ...mocks,
+      call: (args) => {
+        invokes.push({ token: args.token, inputs: args.inputs });
+        return mocks.call(args);
+      },
+    }),
+    async () => ({ ...(await record(create)), invokes }),
+  );
+}
+
+/**
+ * How an output settles: its value, or the error it fails with (which {@link valueOf} would wait
+ * for forever).
+ */
+export function outcome<T>(output: pulumi.Output<T>): Promise<T> {
+  // Output.promise, isKnown and isSecret are internal to the SDK; the engine awaits all three when
+  // it serializes an input. A failed output rejects each of them: handle the two not returned, as
+  // the engine would, so that they do not surface as unhandled rejections.
+  const internal = output as unknown as {
+    promise(): Promise<T>;
+    isKnown: Promise<boolean>;
+    isSecret: Promise<boolean>;
+  };
+  internal.isKnown.catch(() => undefined);
+  internal.isSecret.catch(() => undefined);
+  return internal.promise();
+}
+
+/**
+ * Sets stack config keys on top of the current config, secret keys kept, and returns a function
+ * that puts back exactly the config there was. Test files share workers and the runtime's config,
+ * so a file that sets config restores it when it is done.
+ */
+export function overlayConfig(values: Record<string, string>): () => void {
+  // The runtime keeps config as JSON text under these two keys of its store.
+  const { config } = (
+    require("@pulumi/pulumi/runtime/state") as {
+      getStore(): { config: Record<string, string | undefined> };
+    }
+  ).getStore();
+  const saved = {
+    PULUMI_CONFIG: config.PULUMI_CONFIG,
+    PULUMI_CONFIG_SECRET_KEYS: config.PULUMI_CONFIG_SECRET_KEYS,
+  };
+  const secretKeys = JSON.parse(saved.PULUMI_CONFIG_SECRET_KEYS || "[]") as string[];
+  pulumi.runtime.setAllConfig({ ...pulumi.runtime.allConfig(), ...values }, secretKeys);
+  return () => Object.assign(config, saved);
+}
+
 /** The value of an output. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
