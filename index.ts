@@ -35,7 +35,13 @@ export const workflowConfig = openmetadata.workflowConfig;
 export const keycloakUrl = openmetadata.keycloakUrl;
 export const demoUser = openmetadata.demoUser;
 export const demoPassword = openmetadata.demoPassword;
+// `npm run up:local` keeps the local stack's state in a backend of its own, which a bare
+// `pulumi stack output` would not find; its wrapper reads the password from there.
 export const demoPasswordCommand = openmetadata.demoPassword
-  ? pulumi.output("pulumi stack output --show-secrets demoPassword")
+  ? pulumi.output(
+      pulumi.getStack() === "local"
+        ? "npm run password:local"
+        : "pulumi stack output --show-secrets demoPassword",
+    )
   : undefined;
 export const caCertificate = openmetadata.caCertificate;

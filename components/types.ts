@@ -562,6 +562,12 @@ export interface IngressArgs {
    */
   clusterIssuer?: string;
   /**
+   * cert-manager Issuer in the release's namespace, with `tls: cert-manager`; used instead of
+   * `clusterIssuer` when set.
+   * @default - none: `clusterIssuer` issues the certificate
+   */
+  issuer?: string;
+  /**
    * Cookie affinity at the ingress (ingress-nginx annotations), required for more than one
    * replica before OpenMetadata 2.0.
    * @default false

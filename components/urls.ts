@@ -12,8 +12,8 @@ export interface UrlRules {
 }
 
 /**
- * Checks a configured URL. Returns `undefined` when it is acceptable, otherwise the problem and
- * the corrected value where one exists, phrased to follow "must be ...; got ...".
+ * Checks a configured URL. Returns `undefined` when it is acceptable, otherwise every problem and
+ * one value that corrects them all, phrased to follow "must be ...; got ...".
  */
 export function urlProblem(value: string, rules: UrlRules): string | undefined {
   const kind = rules.allowPath ? "an absolute http(s) URL" : "an absolute http(s) origin";
@@ -23,38 +23,53 @@ export function urlProblem(value: string, rules: UrlRules): string | undefined {
   } catch {
     return `must be ${kind}, e.g. "https://openmetadata.example.com"; got ${JSON.stringify(value)}`;
   }
-  const got = `got ${JSON.stringify(value)}`;
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return `must be ${kind}; ${got}`;
+    return `must be ${kind}; got ${JSON.stringify(value)}`;
   }
+  // Each rule that fails adds its requirement and corrects `fixed`, so the suggested value
+  // passes every rule at once.
+  const problems: string[] = [];
+  let fixed = value;
+  let https = false;
   if (rules.requireHttps && url.protocol !== "https:") {
-    return `must use https outside a local stack; ${got}. Use ${JSON.stringify(value.replace(/^http:/, "https:"))}, or set environment to "local"`;
+    problems.push("must use https outside a local stack");
+    fixed = fixed.replace(/^http:/, "https:");
+    https = true;
   }
   if (url.username || url.password) {
-    return `must not contain credentials; ${got}`;
+    problems.push("must not contain credentials");
+    fixed = fixed.replace(/^(https?:\/\/)[^@/]*@/, "$1");
   }
   if (url.search || value.includes("?")) {
-    return `must not have a query string; ${got}. Use ${JSON.stringify(value.split("?")[0])}`;
+    problems.push("must not have a query string");
+    fixed = fixed.split("?")[0];
   }
   if (url.hash || value.includes("#")) {
-    return `must not have a fragment; ${got}. Use ${JSON.stringify(value.split("#")[0])}`;
+    problems.push("must not have a fragment");
+    fixed = fixed.split("#")[0];
   }
-  const afterScheme = value.slice(value.indexOf("//") + 2);
-  if (afterScheme.includes("//")) {
-    return `must not contain a double slash; ${got}. Use ${JSON.stringify(collapseSlashes(value))}`;
+  if (fixed.slice(fixed.indexOf("//") + 2).includes("//")) {
+    problems.push("must not contain a double slash");
+    fixed = collapseSlashes(fixed);
   }
-  if (value.endsWith("/")) {
-    return `must not end with a slash; ${got}. Use ${JSON.stringify(value.replace(/\/+$/, ""))}`;
+  if (fixed.endsWith("/")) {
+    problems.push("must not end with a slash");
+    fixed = fixed.replace(/\/+$/, "");
   }
-  if (!rules.allowPath && url.pathname !== "/") {
-    return `must be an origin without a path (OpenMetadata is served at the domain root, user pain P6); ${got}. Use ${JSON.stringify(url.origin)}`;
+  if (!rules.allowPath && new URL(fixed).pathname !== "/") {
+    problems.push(
+      "must be an origin without a path (OpenMetadata is served at the domain root, user pain P6)",
+    );
+    fixed = new URL(fixed).origin;
   }
-  return undefined;
+  if (problems.length === 0) return undefined;
+  const local = https ? ', or set environment to "local"' : "";
+  return `${problems.join(", and ")}; got ${JSON.stringify(value)}. Use ${JSON.stringify(fixed)}${local}`;
 }
 
 function collapseSlashes(value: string): string {
   const at = value.indexOf("//") + 2;
-  return (value.slice(0, at) + value.slice(at).replace(/\/{2,}/g, "/")).replace(/\/+$/, "");
+  return value.slice(0, at) + value.slice(at).replace(/\/{2,}/g, "/");
 }
 
 /** Host name of a URL (no port). */

@@ -497,14 +497,27 @@ describe("urlProblem", () => {
     ],
     [
       "https://user:pw@idp.example.com",
-      'must not contain credentials; got "https://user:pw@idp.example.com"',
+      'must not contain credentials; got "https://user:pw@idp.example.com". Use "https://idp.example.com"',
     ],
     [
       "https://idp.example.com/#x",
-      'must not have a fragment; got "https://idp.example.com/#x". Use "https://idp.example.com/"',
+      'must not have a fragment, and must not end with a slash; got "https://idp.example.com/#x". Use "https://idp.example.com"',
+    ],
+    [
+      "http://idp.example.com//realms/x/?a=1",
+      'must use https outside a local stack, and must not have a query string, and must not contain a double slash, and must not end with a slash; got "http://idp.example.com//realms/x/?a=1". Use "https://idp.example.com/realms/x", or set environment to "local"',
     ],
   ])("checks %s", (url, expected) => {
     expect(urlProblem(url, rules)).toBe(expected);
+  });
+
+  it("suggests an origin that passes every rule for publicUrl", () => {
+    const origin = { requireHttps: true, allowPath: false };
+    const problem = urlProblem("http://om.example.com/app/", origin);
+    expect(problem).toBe(
+      'must use https outside a local stack, and must not end with a slash, and must be an origin without a path (OpenMetadata is served at the domain root, user pain P6); got "http://om.example.com/app/". Use "https://om.example.com", or set environment to "local"',
+    );
+    expect(urlProblem("https://om.example.com", origin)).toBeUndefined();
   });
 });
 

@@ -516,7 +516,7 @@ describe("preflightGate", () => {
     const failure = gateValue(EXPECTED, { dryRun: false, run: async () => UNREACHABLE });
     await expect(failure).rejects.toBeInstanceOf(pulumi.RunError);
     await expect(failure).rejects.toThrow(
-      "Preflight check of the keycloak identity provider failed (1 problem); nothing was deployed:\n  - Cannot reach the discovery document at x: fetch failed. Fix: check the URL.",
+      "Preflight check of the keycloak identity provider failed (1 problem); the OpenMetadata server was not deployed:\n  - Cannot reach the discovery document at x: fetch failed. Fix: check the URL.",
     );
   });
 
@@ -524,7 +524,7 @@ describe("preflightGate", () => {
     const run = async () => ({ reachable: true, problems: ["First.", "Second."] });
     for (const dryRun of [true, false]) {
       await expect(gateValue(EXPECTED, { dryRun, run })).rejects.toThrow(
-        "Preflight check of the keycloak identity provider failed (2 problems); nothing was deployed:\n  - First.\n  - Second.",
+        "Preflight check of the keycloak identity provider failed (2 problems); the OpenMetadata server was not deployed:\n  - First.\n  - Second.",
       );
     }
   });
@@ -540,7 +540,7 @@ describe("DockerDeployment with a gate", () => {
       environment: "local",
       publicUrl: "http://localhost:8585",
       target: "docker",
-      admins: ["admin@example.com"],
+      admins: ["demo@example.com"],
       identity: { provider: "local-keycloak" },
     });
     const { resources, result: gate } = await record(() => {

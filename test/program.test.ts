@@ -14,9 +14,9 @@ import {
 } from "../scripts/offline";
 
 /** Evaluates index.ts afresh for a config. */
-function evaluateConfig(config: StackFileConfig) {
+function evaluateConfig(config: StackFileConfig, stack = "test") {
   vi.resetModules();
-  return evaluate(config, "test", { realKeys: false, load: () => import("../index.js") });
+  return evaluate(config, stack, { realKeys: false, load: () => import("../index.js") });
 }
 
 function withConfig(values: Record<string, unknown>): StackFileConfig {
@@ -84,6 +84,9 @@ describe("the stack program", () => {
     expect(outputs.keycloakUrl).toBe("http://localhost:8081");
     expect(outputs.demoUser).toBe("demo");
     expect(outputs.demoPasswordCommand).toBe("pulumi stack output --show-secrets demoPassword");
+    // `npm run up:local` keeps the local stack in its own backend; its wrapper reads it there.
+    const local = await evaluateConfig(withConfig({}), "local");
+    expect(local.outputs.demoPasswordCommand).toBe("npm run password:local");
     expect(outputs.demoPassword).toBeInstanceOf(SecretValue);
     expect(outputs.workflowConfig).toBeInstanceOf(SecretValue);
     expect(String(outputs.openMetadataYaml)).toContain("secret: ${OIDC_CLIENT_SECRET}");

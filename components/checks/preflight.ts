@@ -268,7 +268,7 @@ export const PREFLIGHT_SKIPPED = "skipped";
 /** The message of a failed preflight. */
 export function preflightFailure(provider: IdentityProviderKind, problems: string[]): string {
   return (
-    `Preflight check of the ${provider} identity provider failed (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
+    `Preflight check of the ${provider} identity provider failed (${problems.length} problem${problems.length === 1 ? "" : "s"}); the OpenMetadata server was not deployed:\n` +
     problems.map((problem) => `  - ${problem}`).join("\n")
   );
 }

@@ -173,6 +173,26 @@ export function crossFieldRules(v: Parsed, out: IssueCollector): void {
   }
 }
 
+/**
+ * The local Keycloak's only user must be an admin: without one, nobody could administer the
+ * OpenMetadata it signs in to.
+ */
+function demoUserIsAdmin(v: Parsed, out: IssueCollector): void {
+  const admins = v.admins?.map((email) => email.toLowerCase());
+  const domain = (v.principalDomain ?? EMAIL.exec(v.admins?.[0] ?? "")?.[1])?.toLowerCase();
+  // Admins outside the domain are reported on their own; this would only repeat it.
+  if (!admins || !domain || admins.some((admin) => !admin.endsWith(`@${domain}`))) return;
+  const user = v.identity!.localKeycloak?.demoUser ?? "demo";
+  const email = `${user}@${domain}`;
+  if (admins.includes(email)) return;
+  const first = admins[0].slice(0, admins[0].indexOf("@"));
+  const fix = `Set it to ${show(first)}, or add ${email} to admins`;
+  out.add(
+    ["identity", "localKeycloak", "demoUser"],
+    `must sign in as one of the admins (${admins.join(", ")}), or the local Keycloak's only user could not administer OpenMetadata; got ${show(user)}, who signs in as ${email}. ${fix}`,
+  );
+}
+
 export function identityRules(
   v: Parsed,
   rules: { requireHttps: boolean; allowPath: boolean },
@@ -205,7 +225,7 @@ export function identityRules(
           ["identity", "provider"],
           `"local-keycloak" runs a Keycloak container on the Docker host, so it needs target docker; got target ${v.target}`,
         );
-      }
+      } else demoUserIsAdmin(v, out);
       break;
     case "auth0":
       if (identity.auth0?.domain !== undefined && !DOMAIN.test(identity.auth0.domain)) {
@@ -404,6 +424,23 @@ export function dockerRules(v: Parsed, publicUrl: string | undefined, out: Issue
   }
 }
 
+/**
+ * Ingress classes of well-known controllers other than ingress-nginx, which ignore its affinity
+ * annotations. Any other class may be an ingress-nginx one under another name, so it passes.
+ */
+const OTHER_INGRESS_CONTROLLERS = new Map([
+  ["traefik", "Traefik"],
+  ["haproxy", "HAProxy"],
+  ["alb", "the AWS Load Balancer Controller"],
+  ["gce", "GKE's load balancer"],
+  ["gce-internal", "GKE's internal load balancer"],
+  ["kong", "Kong"],
+  ["istio", "Istio"],
+  ["contour", "Contour"],
+  ["cilium", "Cilium"],
+  ["azure-application-gateway", "Azure Application Gateway"],
+]);
+
 export function kubernetesRules(v: Parsed, out: IssueCollector): void {
   const k8s = v.kubernetes!;
   if (k8s.dependencies === "external") {
@@ -447,6 +484,19 @@ export function kubernetesRules(v: Parsed, out: IssueCollector): void {
     out.add(
       ["openmetadata", "ingestion"],
       `must be false with kubernetes.dependencies "external"; got true. Ingestion runs in the Airflow of the dependencies chart: set kubernetes.dependencies to "chart", or openmetadata.ingestion to false`,
+    );
+  }
+  if (k8s.ingress.issuer !== undefined && k8s.ingress.tls !== "cert-manager") {
+    out.add(
+      ["kubernetes", "ingress", "issuer"],
+      `is only used with ingress.tls "cert-manager"; got ingress.tls ${show(k8s.ingress.tls)}. Remove it: ${out.namer.remove(["kubernetes", "ingress", "issuer"])}`,
+    );
+  }
+  const controller = OTHER_INGRESS_CONTROLLERS.get(k8s.ingress.className);
+  if (k8s.ingress.stickySessions && controller !== undefined) {
+    out.add(
+      ["kubernetes", "ingress", "stickySessions"],
+      `needs the ingress-nginx controller, whose annotations set the cookie affinity; got ingress.className ${show(k8s.ingress.className)}, which is ${controller} and ignores them, so logins on several replicas would still fail with "Missing state parameter" (user pains P19, P20). Use an ingress-nginx class, or run one replica`,
     );
   }
   if (k8s.ingress.tls === "secret" && k8s.ingress.tlsSecretName === undefined) {

@@ -208,6 +208,7 @@ export const ingressSchema = z
     tls: z.enum(IngressTlsSource).default("cert-manager"),
     tlsSecretName: dnsLabel.optional(),
     clusterIssuer: text.default("letsencrypt"),
+    issuer: text.optional(),
     stickySessions: z.boolean().default(false),
   })
   .prefault({});

@@ -66,6 +66,8 @@ export interface ChartIngressInput {
   /** The TLS Secret: existing (`secret`) or the one cert-manager fills (`cert-manager`). */
   tlsSecretName: string;
   clusterIssuer: string;
+  /** A namespaced cert-manager Issuer, used instead of `clusterIssuer` when set. */
+  issuer?: string;
   stickySessions: boolean;
 }
 
@@ -126,7 +128,8 @@ export function ingressValues(publicUrl: string, ingress: ChartIngressInput): He
   const annotations: Record<string, string> = {};
   let tls: { secretName: string; hosts: string[] }[] = [];
   if (https && ingress.tls === "cert-manager") {
-    annotations["cert-manager.io/cluster-issuer"] = ingress.clusterIssuer;
+    if (ingress.issuer !== undefined) annotations["cert-manager.io/issuer"] = ingress.issuer;
+    else annotations["cert-manager.io/cluster-issuer"] = ingress.clusterIssuer;
   }
   if (https && ingress.tls !== "external") {
     tls = [{ secretName: ingress.tlsSecretName, hosts: [host] }];
