@@ -256,7 +256,7 @@ describe("pull-request.yml", () => {
     });
   });
 
-  it("previews each stack with a diff after npm ci and the build, and comments on the pull request", () => {
+  it("previews each stack with a diff and the policy pack after npm ci and the build, and comments on the pull request", () => {
     const steps = jobs.preview.steps!;
     expect(steps.map((step) => step.run).filter((run) => run?.startsWith("npm"))).toEqual([
       "npm ci --no-audit --no-fund",
@@ -268,6 +268,7 @@ describe("pull-request.yml", () => {
       command: "preview",
       diff: true,
       "comment-on-pr": true,
+      policyPacks: "policy",
     });
     expect(jobs.preview.permissions).toEqual({
       contents: "read",
@@ -300,7 +301,7 @@ describe("deploy.yml", () => {
     );
   });
 
-  it("runs pulumi up per stack behind the GitHub environment named after it", () => {
+  it("runs pulumi up with the policy pack per stack, behind the GitHub environment named after it", () => {
     const up = workflow("up.yml").jobs.up;
     expect(up.environment).toBe("${{ matrix.stack }}");
     expect(up.strategy).toEqual({
@@ -309,7 +310,7 @@ describe("deploy.yml", () => {
     });
     const last = up.steps!.at(-1)!;
     expect(last.uses).toMatch(/^pulumi\/actions@[0-9a-f]{40}$/);
-    expect(last.with).toMatchObject({ command: "up" });
+    expect(last.with).toMatchObject({ command: "up", policyPacks: "policy" });
     expect(up.steps!.map((step) => step.run).filter((run) => run?.startsWith("npm"))).toEqual([
       "npm ci --no-audit --no-fund",
       "npm run build",
