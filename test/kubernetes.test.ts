@@ -418,6 +418,10 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
       callbackUrl: "https://om.example.com/callback",
       clientType: "confidential",
       keyId: await valueOf(deployed.keys.keyId),
+      publicKeyUrls: [
+        "https://example.okta.com/oauth2/default/v1/keys",
+        "http://openmetadata:8585/api/v1/system/config/jwks",
+      ],
     });
     expect(inputs.spec.template.spec.volumes).toEqual([
       { name: "script", configMap: { name: "om-verify" } },

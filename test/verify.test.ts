@@ -30,6 +30,7 @@ const EXPECTED: ExpectedAuth = {
   callbackUrl: "http://localhost:8585/callback",
   clientType: "confidential",
   keyId: "3f1c2b7a-0d4e-4c9a-9b1e-5a6f7c8d9e0f",
+  publicKeyUrls: [],
 };
 
 /** What OpenMetadata's ConfigResource returns: the copied fields, plus schema defaults. */
@@ -79,6 +80,12 @@ beforeAll(async () => {
           e: "AQAB",
         })),
       });
+    } else if (req.url === "/idp/certs") {
+      send({
+        keys: [{ kty: "RSA", kid: "idp-key", alg: "RS256", use: "sig", n: "AQAB", e: "AQAB" }],
+      });
+    } else if (req.url === "/idp/empty") {
+      send({ keys: [] });
     } else {
       res.writeHead(404).end();
     }
@@ -123,6 +130,35 @@ describe("verifyOpenMetadata", () => {
     });
   });
 
+  it("checks that every public key URL serves keys, without the drift remedy", async () => {
+    served = { auth: authResponse(), kids: [EXPECTED.keyId] };
+    const urls = [
+      `${baseUrl}/idp/certs`,
+      `${baseUrl}/api/v1/system/config/jwks`,
+      `${baseUrl}/idp/empty`,
+      `${baseUrl}/idp/moved`,
+      "http://127.0.0.1:1/jwks",
+    ];
+    const result = await verifyOpenMetadata(
+      baseUrl,
+      { ...EXPECTED, publicKeyUrls: urls },
+      DRIFT_REMEDY,
+    );
+    const effect =
+      'The server reads it to validate sign-in and bot tokens, so they would fail with "No key found" (user pains P9, P12)';
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        `publicKeyUrls: ${baseUrl}/idp/empty serves no keys. ${effect}`,
+        `publicKeyUrls: ${baseUrl}/idp/moved answered HTTP 404. ${effect}`,
+        `publicKeyUrls: http://127.0.0.1:1/jwks cannot be read: fetch failed. ${effect}`,
+      ],
+    });
+    expect(
+      await verifyOpenMetadata(baseUrl, { ...EXPECTED, publicKeyUrls: urls.slice(0, 2) }, "x"),
+    ).toEqual({ ok: true, problems: [] });
+  });
+
   it("reports HTTP failures with their status", async () => {
     served = { auth: authResponse(), kids: [EXPECTED.keyId], status: 503 };
     expect(await verifyOpenMetadata(baseUrl, EXPECTED, "remedy")).toEqual({
@@ -146,9 +182,17 @@ describe("expectedAuth", () => {
       AUTHENTICATION_CALLBACK_URL: "http://localhost:8585/callback",
       AUTHENTICATION_CLIENT_TYPE: "confidential",
       JWT_KEY_ID: EXPECTED.keyId,
+      AUTHENTICATION_PUBLIC_KEYS:
+        '["http://keycloak:8080/realms/openmetadata/protocol/openid-connect/certs","http://openmetadata-server:8585/api/v1/system/config/jwks"]',
       OIDC_CLIENT_SECRET: { secret: "oidcClientSecret" },
     };
-    expect(expectedAuth(env)).toEqual(EXPECTED);
+    expect(expectedAuth(env)).toEqual({
+      ...EXPECTED,
+      publicKeyUrls: [
+        "http://keycloak:8080/realms/openmetadata/protocol/openid-connect/certs",
+        "http://openmetadata-server:8585/api/v1/system/config/jwks",
+      ],
+    });
     expect(() => expectedAuth({ ...env, JWT_KEY_ID: { secret: "fernetKey" } })).toThrow(
       "The deployed env has no plain JWT_KEY_ID.",
     );

@@ -7,12 +7,13 @@
  * a Job on Kubernetes. Both run the very same function, shipped as {@link verifierScript}, so there
  * is one implementation to test.
  */
-import { isSecretRef, type ServerEnv } from "../settings";
+import { isSecretRef, parseFlowList, type ServerEnv } from "../settings/env";
 
 /**
  * What the running server must report. `/api/v1/system/config/auth` copies only these fields
  * from its effective config; the rest (`publicKeyUrls`, `responseType`) come back as schema
- * defaults whatever was deployed, so they cannot be compared.
+ * defaults whatever was deployed, so they cannot be compared. The public key URLs are checked
+ * the way the server uses them instead: each must serve keys from inside its network.
  */
 export interface ExpectedAuth {
   provider: string;
@@ -23,6 +24,8 @@ export interface ExpectedAuth {
   clientType: string;
   /** Key id OpenMetadata's own JWKS must serve. */
   keyId: string;
+  /** `AUTHENTICATION_PUBLIC_KEYS`: JWKS URLs the server fetches to validate tokens. */
+  publicKeyUrls: string[];
 }
 
 /** Result of one verification. */
@@ -48,6 +51,7 @@ export function expectedAuth(env: ServerEnv): ExpectedAuth {
     callbackUrl: plain("AUTHENTICATION_CALLBACK_URL"),
     clientType: plain("AUTHENTICATION_CLIENT_TYPE"),
     keyId: plain("JWT_KEY_ID"),
+    publicKeyUrls: parseFlowList(plain("AUTHENTICATION_PUBLIC_KEYS")),
   };
 }
 
@@ -60,8 +64,10 @@ export const DRIFT_REMEDY =
 
 /**
  * Reads `/api/v1/system/config/auth` and `/api/v1/system/config/jwks` from `baseUrl` and compares
- * them with `expected`. Self-contained on purpose: its source is shipped into the verifier
- * container, so it may use only globals (`fetch`, `JSON`).
+ * them with `expected`, then checks that every public key URL serves keys, as the server fetches
+ * them (user pains P9, P12). `remedy` follows only a disagreement of the server with what was
+ * deployed. Self-contained on purpose: its source is shipped into the verifier container, so it
+ * may use only globals (`fetch`, `JSON`).
  */
 export async function verifyOpenMetadata(
   baseUrl: string,
@@ -106,6 +112,24 @@ export async function verifyOpenMetadata(
     problems.push(`jwks: ${(error as Error).message}`);
   }
   if (problems.length > 0) problems.push(remedy);
+  for (const url of expected.publicKeyUrls) {
+    let reason: string | undefined;
+    try {
+      const response = await fetch(url, { headers: { accept: "application/json" } });
+      if (!response.ok) reason = `answered HTTP ${response.status}`;
+      else {
+        const body = (await response.json()) as { keys?: unknown };
+        if (!Array.isArray(body.keys) || body.keys.length === 0) reason = "serves no keys";
+      }
+    } catch (error) {
+      reason = `cannot be read: ${(error as Error).message}`;
+    }
+    if (reason) {
+      problems.push(
+        `publicKeyUrls: ${url} ${reason}. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found" (user pains P9, P12)`,
+      );
+    }
+  }
   return { ok: problems.length === 0, problems };
 }
 
