@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedSettings } from "./config";
 import type { IdentityApp, IdentityFacts } from "./identity/types";
 import type { SigningKeys } from "./keys";
-import { KEY_PATHS, type SecretName, type SecurityInput } from "./settings";
+import { KEY_PATHS, type SecretName, type SecurityInput } from "./settings/env";
 
 /** The non-secret facts of an identity app, resolved together. */
 export function identityFacts(app: IdentityApp): pulumi.Output<IdentityFacts> {

@@ -19,7 +19,7 @@ import {
   serverEnv,
   type ServerEnv,
   type Topology,
-} from "./settings";
+} from "./settings/env";
 import type { DatabaseEngine, SearchEngine } from "./types";
 import { hostOf } from "./urls";
 

@@ -20,19 +20,21 @@ import type { IdentityApp } from "./identity/types";
 import type { SigningKeys } from "./keys";
 import {
   botTokenEnv,
+  isSecretRef,
+  type EnvValue,
+  type ServerEnv,
+  type Topology,
+} from "./settings/env";
+import {
   chartEnv,
   effectiveEnv,
   helmValues,
-  isSecretRef,
   OPENMETADATA_CHART,
   type ChartInput,
   type ChartSecretContents,
   type ChartSecretRefs,
-  type EnvValue,
   type HelmValues,
-  type ServerEnv,
-  type Topology,
-} from "./settings";
+} from "./settings/helm";
 import { isHttps } from "./urls";
 
 /** The verifier's image; the same pin as the Docker target's (a test keeps them equal). */
@@ -459,7 +461,10 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     const databasePassword = chartDependencies
       ? keys.databasePassword
       : pulumi.secret(pulumi.output(target.database!.password!));
-    secret("database-secret", names.databaseSecret, {
+    // What the dependencies chart reads; it waits for these and nothing else, so the database and
+    // search start alongside the IdP app and the signing keys.
+    const forDependencies: pulumi.Resource[] = [...created];
+    const databaseSecret = secret("database-secret", names.databaseSecret, {
       [OBJECT_KEYS.databasePassword]: databasePassword,
       ...(chartDependencies
         ? {
@@ -489,11 +494,12 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
         { length: 64, special: false },
         { parent: this },
       );
-      secret("airflow-secret", names.airflowSecret, {
+      const airflowSecret = secret("airflow-secret", names.airflowSecret, {
         [OBJECT_KEYS.airflowPassword]: keys.airflowPassword,
         [OBJECT_KEYS.airflowConnection]: pulumi.interpolate`mysql://airflow_user:${keys.airflowDatabasePassword}@mysql:3306/airflow_db`,
         [OBJECT_KEYS.airflowWebserverSecretKey]: webserverKey.result,
       });
+      forDependencies.push(airflowSecret);
     }
     let searchPassword: pulumi.Output<string> | undefined;
     if (refs.searchPassword) {
@@ -536,6 +542,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
         inNamespace,
       );
       created.push(mysqlInit);
+      forDependencies.push(databaseSecret, mysqlInit);
       // Kept like the data it owns. Even `helm uninstall` leaves the StatefulSets' PVCs behind
       // (Kubernetes never deletes volumeClaimTemplates' claims with their StatefulSet).
       dependencies = new k8s.helm.v3.Release(
@@ -550,7 +557,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
           timeout: 900,
           maxHistory: 10,
         },
-        { ...child, ...keep, dependsOn: [...created] },
+        { ...child, ...keep, dependsOn: forDependencies },
       );
     }
 
@@ -575,6 +582,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
         tls: ingress.tls,
         tlsSecretName: ingress.tls === "secret" ? ingress.tlsSecretName! : names.tlsSecret,
         clusterIssuer: ingress.clusterIssuer,
+        issuer: ingress.issuer,
         stickySessions: ingress.stickySessions,
       },
       podAnnotations,

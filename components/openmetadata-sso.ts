@@ -4,14 +4,8 @@ import { validateArgs, type ResolvedSettings } from "./config";
 import { retention } from "./deployment";
 import type { IdentityApp } from "./identity/types";
 import { SigningKeys } from "./keys";
-import {
-  envReference,
-  isSecretRef,
-  securityYaml,
-  SECURITY_YAML_KEYS,
-  workflowConfig,
-  type ServerEnv,
-} from "./settings";
+import { isSecretRef, type ServerEnv } from "./settings/env";
+import { envReference, securityYaml, SECURITY_YAML_KEYS, workflowConfig } from "./settings/yaml";
 import type {
   DataRetention,
   DockerArgs,

@@ -8,7 +8,7 @@
  * evaluates the floor: `@pulumi/pulumi` and one empty component under the same mocks. Both load the
  * same harness, so the difference between them is the program's own cost. --key supplies the mock
  * RSA key pair, so no key generation (a provider's work) is counted. --modules writes the project
- * modules and `@pulumi/*` SDK modules the evaluation loaded.
+ * modules, the `@pulumi/*` SDK files and the other packages the evaluation loaded.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,28 +20,36 @@ function arg(name: string): string | undefined {
   return at === -1 ? undefined : process.argv[at + 1];
 }
 
-/** What an evaluation loaded: project modules relative to the root, and SDK modules. */
+/** What an evaluation loaded, each list sorted. */
 export interface LoadedModules {
+  /** Project modules (outside node_modules), relative to the root, with forward slashes. */
   project: string[];
+  /**
+   * Every `@pulumi/*` SDK file, as the package and its path inside it:
+   * `@pulumi/docker/container.js`, `@pulumi/kubernetes/helm/v3/release.js`.
+   */
   sdk: string[];
+  /** Every other package a module was loaded from, by name: `yaml`, `zod`, `@grpc/grpc-js`. */
+  packages: string[];
 }
 
-/** Splits the module cache into project modules and `@pulumi/*` SDK modules. */
+/** Splits the module cache into project modules, `@pulumi/*` SDK files and other packages. */
 export function loadedModules(root: string, cache: string[]): LoadedModules {
   const project: string[] = [];
-  const sdk = new Set<string>();
+  const sdk: string[] = [];
+  const packages = new Set<string>();
   for (const file of cache) {
-    const sdkMatch = /node_modules[\\/](@pulumi[\\/][^\\/]+)[\\/](.*)$/.exec(file);
-    if (sdkMatch) {
-      const pkg = sdkMatch[1].replace(/\\/g, "/");
-      // Name the package and its first directory: @pulumi/kubernetes/helm, @pulumi/docker/container.
-      const first = sdkMatch[2].split(/[\\/]/)[0].replace(/\.js$/, "");
-      sdk.add(`${pkg}/${first}`);
-    } else if (!file.includes("node_modules") && file.startsWith(root)) {
+    // The innermost package a file belongs to: the last node_modules segment of its path.
+    const inPackage = /.*node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](.*)$/.exec(file);
+    if (inPackage) {
+      const name = inPackage[1].replace(/\\/g, "/");
+      if (name.startsWith("@pulumi/")) sdk.push(`${name}/${inPackage[2].replace(/\\/g, "/")}`);
+      else packages.add(name);
+    } else if (file.startsWith(root + path.sep)) {
       project.push(path.relative(root, file).replace(/\\/g, "/"));
     }
   }
-  return { project: project.sort(), sdk: [...sdk].sort() };
+  return { project: project.sort(), sdk: sdk.sort(), packages: [...packages].sort() };
 }
 
 async function main(): Promise<void> {

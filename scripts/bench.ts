@@ -6,7 +6,8 @@
  *    under the mock runtime, in a fresh process, REPEATS times; the median is reported.
  * 2. The floor, measured alternately with the stacks in the same run: a fresh process that loads
  *    `@pulumi/pulumi` and registers one empty component under the same mocks and harness.
- * 3. The project and `@pulumi/*` SDK modules each stack loads.
+ * 3. The modules the floor and each stack load: project modules, the `@pulumi/*` SDK files per
+ *    package and first-level directory, and other packages.
  * 4. The wall time of `npm test` and of rendering every stack.
  * Mock RSA keys are generated once here, not in the measured processes: generating keys is the
  * provider's work, not the program's.
@@ -72,6 +73,65 @@ function missNotes(rows: { stack: string; ms: number; min: number }[], floor: nu
   ];
 }
 
+/** The project modules of an evaluation as their sources, without the harness. */
+function programModules(loaded: LoadedModules): string[] {
+  return loaded.project
+    .filter((m) => !m.startsWith(".bench/") && !m.startsWith("scripts/"))
+    .map((m) => m.replace(/^dist\//, "").replace(/\.js$/, ".ts"))
+    .sort();
+}
+
+/**
+ * The `@pulumi/*` SDK files an evaluation loaded, per package: how many, and the package's
+ * first-level entries they are in (`helm/` with a count of files loaded from that directory, or a
+ * file such as `provider.js`).
+ */
+function sdkSummary(
+  sdk: string[],
+): { name: string; files: number; entries: { entry: string; files: number }[] }[] {
+  const packages = new Map<string, Map<string, number>>();
+  for (const file of sdk) {
+    const [scope, name, first, ...rest] = file.split("/");
+    const pkg = `${scope}/${name}`;
+    const entry = rest.length > 0 ? `${first}/` : first;
+    const entries = packages.get(pkg) ?? new Map<string, number>();
+    entries.set(entry, (entries.get(entry) ?? 0) + 1);
+    packages.set(pkg, entries);
+  }
+  return [...packages.keys()].sort().map((name) => {
+    const entries = [...packages.get(name)!].map(([entry, files]) => ({ entry, files }));
+    // Directories first, then files, each alphabetically.
+    entries.sort(
+      (a, b) =>
+        Number(b.entry.endsWith("/")) - Number(a.entry.endsWith("/")) ||
+        a.entry.localeCompare(b.entry),
+    );
+    return { name, files: entries.reduce((n, e) => n + e.files, 0), entries };
+  });
+}
+
+function moduleLines(title: string, loaded: LoadedModules, floor: LoadedModules): string[] {
+  const project = programModules(loaded);
+  const floorPackages = new Set(floor.packages);
+  const extra = loaded.packages.filter((p) => !floorPackages.has(p));
+  const code = (items: string[]) =>
+    items.length ? items.map((i) => `\`${i}\``).join(", ") : "none";
+  return [
+    `### ${title}`,
+    "",
+    `- project: ${code(project)}`,
+    `- SDK packages:`,
+    ...sdkSummary(loaded.sdk).map(
+      (p) =>
+        `  - \`${p.name}\` (${p.files} files): ${p.entries
+          .map((e) => (e.entry.endsWith("/") ? `\`${e.entry}\` (${e.files})` : `\`${e.entry}\``))
+          .join(", ")}`,
+    ),
+    ...(title === "floor" ? [] : [`- other packages beyond the floor's: ${code(extra)}`]),
+    "",
+  ];
+}
+
 function main(): void {
   process.stdout.write("building dist/ and the harness...\n");
   sh("npm", ["run", "build", "--silent"]);
@@ -95,11 +155,22 @@ function main(): void {
     }
     process.stdout.write(`round ${i + 1}/${REPEATS}\n`);
   }
+  const loadModules = (file: string, args: string[]): LoadedModules => {
+    timeProcess([...base, ...args, "--modules", file]);
+    return JSON.parse(fs.readFileSync(file, "utf8")) as LoadedModules;
+  };
+  const floorModules = loadModules(path.join(work, "floor.json"), ["--floor"]);
   const modules = new Map<string, LoadedModules>();
   for (const stack of stacks) {
-    const file = path.join(work, `${stack}.json`);
-    timeProcess([...base, "--program", "dist/index.js", "--stack", stack, "--modules", file]);
-    modules.set(stack, JSON.parse(fs.readFileSync(file, "utf8")) as LoadedModules);
+    modules.set(
+      stack,
+      loadModules(path.join(work, `${stack}.json`), [
+        "--program",
+        "dist/index.js",
+        "--stack",
+        stack,
+      ]),
+    );
   }
 
   process.stdout.write("timing npm test and rendering every stack...\n");
@@ -149,23 +220,16 @@ function main(): void {
     ...missNotes(rows, floor),
     "## Modules each stack loads",
     "",
-    "Project modules and `@pulumi/*` SDK packages (with the SDK's first-level directories) loaded while",
-    "evaluating each stack. `test/modules.test.ts` asserts the same lists in CI, so a regression fails a test.",
+    "What each evaluation loaded, read from the module cache of its process: the project modules",
+    "(sources of `dist/`, the harness left out), the `@pulumi/*` SDK packages with how many of their",
+    "files were loaded and, per package, the first-level entries those files are in (a directory with",
+    "the number of files loaded from it, or a file), and the other packages loaded beyond the floor's.",
+    "`test/modules.test.ts` asserts the same project lists and SDK packages in CI, and that the floor",
+    "loads no project module and no `@pulumi/*` package but `@pulumi/pulumi`.",
     "",
+    ...moduleLines("floor", floorModules, floorModules),
   ];
-  for (const [stack, loaded] of modules) {
-    const packages = [...new Set(loaded.sdk.map((m) => m.split("/").slice(0, 2).join("/")))];
-    lines.push(
-      `### ${stack}`,
-      "",
-      `- project: ${loaded.project
-        .filter((m) => !m.startsWith(".bench/") && !m.startsWith("scripts/"))
-        .map((m) => `\`${m.replace(/^dist\//, "").replace(/\.js$/, ".ts")}\``)
-        .join(", ")}`,
-      `- SDK packages: ${packages.map((p) => `\`${p}\``).join(", ")}`,
-      "",
-    );
-  }
+  for (const [stack, loaded] of modules) lines.push(...moduleLines(stack, loaded, floorModules));
   fs.writeFileSync(path.join(ROOT, "BENCHMARKS.md"), lines.join("\n"));
   process.stdout.write(`${lines.slice(0, 24).join("\n")}\nwrote BENCHMARKS.md\n`);
 }

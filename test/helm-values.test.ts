@@ -245,6 +245,146 @@ describe("helmValues", () => {
     });
   });
 
+  it("gives the exact values of a confidential Auth0 client with external endpoints and one replica", () => {
+    const auth0: Case = {
+      provider: "auth0",
+      clientType: "confidential",
+      dependencies: "external",
+      replicas: 1,
+    };
+    expect(valuesFor(auth0, { "openmetadata-sso/config-checksum": "abc" })).toEqual({
+      fullnameOverride: "openmetadata",
+      replicaCount: 1,
+      image: { tag: "1.13.1" },
+      podAnnotations: { "openmetadata-sso/config-checksum": "abc" },
+      openmetadata: {
+        config: {
+          clusterName: "openmetadata",
+          authorizer: {
+            enabled: true,
+            className: "org.openmetadata.service.security.DefaultAuthorizer",
+            containerRequestFilter: "org.openmetadata.service.security.JwtFilter",
+            initialAdmins: ["alice", "bob"],
+            principalDomain: "example.com",
+            enforcePrincipalDomain: true,
+            allowedEmailRegistrationDomains: ["example.com"],
+            enableSecureSocketConnection: false,
+          },
+          authentication: {
+            enabled: true,
+            clientType: "confidential",
+            provider: "auth0",
+            publicKeys: [
+              "https://acme.eu.auth0.com/.well-known/jwks.json",
+              "http://openmetadata:8585/api/v1/system/config/jwks",
+            ],
+            // Auth0's issuer, trailing slash included, as its tokens carry it.
+            authority: "https://acme.eu.auth0.com/",
+            clientId: "Zq3kVb8nR2xT6yW0pL4sD7fH9jM1cA5e",
+            callbackUrl: "https://om.example.com/callback",
+            responseType: "code",
+            jwtPrincipalClaims: ["email", "preferred_username", "sub"],
+            enableSelfSignup: true,
+            oidcConfiguration: {
+              enabled: true,
+              oidcType: "auth0",
+              clientId: { secretRef: "om-oidc", secretKey: "openmetadata-oidc-client-id" },
+              clientSecret: { secretRef: "om-oidc", secretKey: "openmetadata-oidc-client-secret" },
+              scope: "openid email profile",
+              discoveryUri: "https://acme.eu.auth0.com/.well-known/openid-configuration",
+              useNonce: true,
+              preferredJwsAlgorithm: "RS256",
+              responseType: "code",
+              promptType: "",
+              disablePkce: false,
+              callbackUrl: "https://om.example.com/callback",
+              serverUrl: "https://om.example.com",
+              clientAuthenticationMethod: "client_secret_post",
+              tenant: "",
+              customParams: "{}",
+              maxAge: "",
+              sessionExpiry: "604800",
+            },
+          },
+          jwtTokenConfiguration: {
+            enabled: true,
+            rsapublicKeyFilePath: "/etc/openmetadata/jwtkeys/public_key.der",
+            rsaprivateKeyFilePath: "/etc/openmetadata/jwtkeys/private_key.der",
+            jwtissuer: "om.example.com",
+            keyId: KEY_ID,
+          },
+          fernetkey: { value: "", secretRef: "om-fernet", secretKey: "openmetadata-fernet-key" },
+          database: {
+            enabled: true,
+            host: "pg.example.internal",
+            port: 5432,
+            driverClass: "org.postgresql.Driver",
+            dbScheme: "postgresql",
+            databaseName: "openmetadata_db",
+            auth: {
+              username: "openmetadata_user",
+              password: { secretRef: "om-database", secretKey: "openmetadata-database-password" },
+            },
+            dbParams: "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC",
+          },
+          elasticsearch: {
+            enabled: true,
+            host: "search.example.internal",
+            searchType: "opensearch",
+            port: 9243,
+            scheme: "https",
+            auth: { enabled: false },
+          },
+          pipelineServiceClientConfig: { enabled: false, airflow: { auth: { enabled: false } } },
+        },
+      },
+      extraEnvs: [
+        { name: "CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME", value: "Auth0" },
+        { name: "AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM", value: "RS256" },
+        { name: "FORCE_SECURE_SESSION_COOKIE", value: "true" },
+        { name: "SERVER_USE_FORWARDED_HEADERS", value: "true" },
+        { name: "OPENMETADATA_HEAP_OPTS", value: "-Xmx1G -Xms1G" },
+        {
+          name: "PIPELINE_SERVICE_CLIENT_CLASS_NAME",
+          value: "org.openmetadata.service.clients.pipeline.noop.NoopClient",
+        },
+        { name: "SERVER_HOST_API_URL", value: "http://openmetadata:8585/api" },
+      ],
+      extraVolumes: [
+        {
+          name: "jwt-keys",
+          projected: {
+            sources: [
+              {
+                secret: {
+                  name: "om-jwt-private-key",
+                  items: [{ key: "private_key.der", path: "private_key.der" }],
+                },
+              },
+              {
+                configMap: {
+                  name: "om-jwt-public-key",
+                  items: [{ key: "public_key.der", path: "public_key.der" }],
+                },
+              },
+            ],
+          },
+        },
+      ],
+      extraVolumeMounts: [
+        { name: "jwt-keys", mountPath: "/etc/openmetadata/jwtkeys", readOnly: true },
+      ],
+      // One replica: no cookie affinity.
+      ingress: {
+        enabled: true,
+        className: "nginx",
+        annotations: { "cert-manager.io/cluster-issuer": "letsencrypt" },
+        hosts: [{ host: "om.example.com", paths: [{ path: "/", pathType: "Prefix" }] }],
+        tls: [{ secretName: "om-tls", hosts: ["om.example.com"] }],
+      },
+    });
+  });
+
   it("enables oidcConfiguration exactly when the client is confidential", () => {
     for (const c of SCHEMA_CASES) {
       const values = valuesFor(c) as {
@@ -332,6 +472,18 @@ describe("ingressValues", () => {
       enabled: true,
       className: "nginx",
       annotations: { "cert-manager.io/cluster-issuer": "letsencrypt-prod" },
+      hosts,
+      tls: [{ secretName: "om-tls", hosts: ["om.example.com"] }],
+    });
+  });
+
+  it("asks a namespaced cert-manager Issuer instead, when one is named", () => {
+    expect(
+      ingressValues("https://om.example.com", { ...base, issuer: "letsencrypt-staging" }),
+    ).toEqual({
+      enabled: true,
+      className: "nginx",
+      annotations: { "cert-manager.io/issuer": "letsencrypt-staging" },
       hosts,
       tls: [{ secretName: "om-tls", hosts: ["om.example.com"] }],
     });

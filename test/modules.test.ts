@@ -1,8 +1,11 @@
 /**
  * Each stack loads only the modules it uses (issue 9): a Docker stack never loads the Kubernetes
- * target, a Kubernetes stack never loads the Docker target, and no stack loads an identity provider
- * it does not use, neither our module nor its Pulumi SDK. Asserted on the module cache of a fresh
- * process per stack, the same child the benchmark runs; no timings here.
+ * target nor its Helm settings, a Kubernetes stack never loads the Docker target, and no stack loads
+ * an identity provider it does not use, neither our module nor its Pulumi SDK. The exact project
+ * modules and SDK packages of every stack are the lists BENCHMARKS.md prints. The floor of the
+ * benchmark loads nothing of the program: no project module, no SDK but `@pulumi/pulumi`, and not
+ * the program's own dependencies. Asserted on the module cache of a fresh process per stack, the
+ * same child the benchmark runs; no timings here.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -27,8 +30,86 @@ const PROVIDERS: Record<string, { modules: RegExp; sdk?: string }> = {
 };
 const TARGETS: Record<string, { modules: RegExp; sdk: string }> = {
   docker: { modules: /^components\/docker\.ts$/, sdk: "@pulumi/docker" },
-  kubernetes: { modules: /^components\/kubernetes\.ts$/, sdk: "@pulumi/kubernetes" },
+  kubernetes: {
+    modules: /^components\/(kubernetes|settings\/helm)\.ts$/,
+    sdk: "@pulumi/kubernetes",
+  },
 };
+
+/** Modules every stack loads, whatever its target and identity provider. */
+const COMMON = [
+  "components/checks/discovery.ts",
+  "components/checks/preflight.ts",
+  "components/checks/verify.ts",
+  "components/config/index.ts",
+  "components/config/messages.ts",
+  "components/config/rules.ts",
+  "components/config/schema.ts",
+  "components/deployment.ts",
+  "components/identity/types.ts",
+  "components/keys.ts",
+  "components/openmetadata-sso.ts",
+  "components/settings/env.ts",
+  "components/settings/yaml.ts",
+  "components/suggest.ts",
+  "components/types.ts",
+  "components/urls.ts",
+  "index.ts",
+];
+const DOCKER = ["components/docker.ts"];
+const KUBERNETES = ["components/kubernetes.ts", "components/settings/helm.ts"];
+
+/** Exactly the program's modules and `@pulumi/*` packages each stack in stacks/ loads. */
+const EXPECTED: Record<string, { project: string[]; sdk: string[] }> = {
+  dev: {
+    project: [...COMMON, ...DOCKER, "components/identity/oidc.ts"],
+    sdk: ["@pulumi/docker", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"],
+  },
+  local: {
+    project: [
+      ...COMMON,
+      ...DOCKER,
+      "components/identity/common.ts",
+      "components/identity/local-keycloak.ts",
+    ],
+    sdk: ["@pulumi/docker", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"],
+  },
+  onelogin: {
+    project: [
+      ...COMMON,
+      ...DOCKER,
+      "components/identity/dynamic.ts",
+      "components/identity/onelogin-api.ts",
+      "components/identity/onelogin.ts",
+    ],
+    sdk: ["@pulumi/docker", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"],
+  },
+  prod: {
+    project: [
+      ...COMMON,
+      ...KUBERNETES,
+      "components/identity/common.ts",
+      "components/identity/okta.ts",
+    ],
+    sdk: ["@pulumi/kubernetes", "@pulumi/okta", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"],
+  },
+  staging: {
+    project: [
+      ...COMMON,
+      ...KUBERNETES,
+      "components/identity/auth0.ts",
+      "components/identity/common.ts",
+    ],
+    sdk: ["@pulumi/auth0", "@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"],
+  },
+};
+
+/** The harness both the floor and every stack run under. */
+const HARNESS = ["scripts/bench-child.ts", "scripts/offline.ts"];
+
+/** `@pulumi/*` package names among the SDK files an evaluation loaded, sorted. */
+const sdkPackages = (modules: LoadedModules) =>
+  [...new Set(modules.sdk.map((m) => m.split("/").slice(0, 2).join("/")))].sort();
 
 const stacks = stackNames().map((stack) => {
   const values = readStackFile(stack).values;
@@ -40,38 +121,75 @@ const stacks = stackNames().map((stack) => {
 });
 
 const loaded = new Map<string, LoadedModules>();
+let floor: LoadedModules;
+
+/** Runs the benchmark's child on the sources and returns what it loaded. */
+async function loadedBy(dir: string, name: string, args: string[]): Promise<LoadedModules> {
+  const out = path.join(dir, `${name}.json`);
+  await run(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "scripts/bench-child.ts",
+      "--root",
+      PROJECT_ROOT,
+      ...args,
+      "--modules",
+      out,
+    ],
+    { cwd: PROJECT_ROOT },
+  );
+  return JSON.parse(fs.readFileSync(out, "utf8")) as LoadedModules;
+}
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modules-"));
-  await Promise.all(
-    stacks.map(async ({ stack }) => {
-      const out = path.join(dir, `${stack}.json`);
-      await run(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          "scripts/bench-child.ts",
-          "--root",
-          PROJECT_ROOT,
-          "--program",
-          "index.ts",
-          "--stack",
-          stack,
-          "--modules",
-          out,
-        ],
-        { cwd: PROJECT_ROOT },
-      );
-      loaded.set(stack, JSON.parse(fs.readFileSync(out, "utf8")) as LoadedModules);
+  await Promise.all([
+    ...stacks.map(async ({ stack }) => {
+      loaded.set(stack, await loadedBy(dir, stack, ["--program", "index.ts", "--stack", stack]));
     }),
-  );
+    loadedBy(dir, "floor", ["--floor"]).then((modules) => {
+      floor = modules;
+    }),
+  ]);
 }, 120_000);
 
+it("has an expected module list for every stack in stacks/, and only for those", () => {
+  expect(Object.keys(EXPECTED).sort()).toEqual(stackNames());
+});
+
+describe("the benchmark's floor", () => {
+  it("loads the harness and no module of the program", () => {
+    expect(floor.project).toEqual(HARNESS);
+  });
+
+  it("loads no @pulumi/* package but @pulumi/pulumi", () => {
+    expect(sdkPackages(floor)).toEqual(["@pulumi/pulumi"]);
+  });
+
+  it("loads none of the program's own dependencies, which the harness loads only for a stack", () => {
+    expect(floor.packages.filter((p) => p === "yaml" || p === "zod")).toEqual([]);
+  });
+});
+
 describe.each(stacks)("stack $stack ($target, $provider)", ({ stack, target, provider }) => {
-  const packages = () =>
-    new Set(loaded.get(stack)!.sdk.map((m) => m.split("/").slice(0, 2).join("/")));
+  const packages = () => new Set(sdkPackages(loaded.get(stack)!));
   const project = () => loaded.get(stack)!.project;
+
+  it("loads exactly its expected project modules and SDK packages", () => {
+    expect(project().filter((m) => !HARNESS.includes(m))).toEqual(
+      [...EXPECTED[stack].project].sort(),
+    );
+    expect(sdkPackages(loaded.get(stack)!)).toEqual(EXPECTED[stack].sdk);
+  });
+
+  it("loads the program's own dependencies, unlike the floor", () => {
+    expect(loaded.get(stack)!.packages.filter((p) => p === "yaml" || p === "zod")).toEqual([
+      "yaml",
+      "zod",
+    ]);
+  });
 
   it("loads its own target and identity provider", () => {
     expect(project().some((m) => TARGETS[target].modules.test(m))).toBe(true);
@@ -98,9 +216,6 @@ describe.each(stacks)("stack $stack ($target, $provider)", ({ stack, target, pro
   });
 
   it("loads no test, policy or script code of ours besides the harness", () => {
-    expect(project().filter((m) => !/^(components\/|index\.ts$)/.test(m))).toEqual([
-      "scripts/bench-child.ts",
-      "scripts/offline.ts",
-    ]);
+    expect(project().filter((m) => !/^(components\/|index\.ts$)/.test(m))).toEqual(HARNESS);
   });
 });

@@ -1,13 +1,16 @@
 /**
  * The rollout's critical path, read from the dependencies the engine would receive (explicit
- * `dependsOn` plus every input that carries another resource's output). Independent work starts
- * in parallel; the server waits only for what it needs; verification runs last.
+ * `dependsOn` plus every input that carries another resource's output), for every stack in
+ * stacks/. The IdP app, the keys, the database and search start independently of each other; the
+ * server waits only for what it needs; verification runs last.
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { evaluate, readStackFile, stackNames, type RecordedResource } from "../scripts/offline";
 
 interface Graph {
   byName: Map<string, RecordedResource>;
+  /** What a resource waits for directly, by name, sorted. */
+  direct(name: string): string[];
   /** Everything a resource waits for, directly or through others. */
   waitsFor(name: string): Set<string>;
 }
@@ -15,25 +18,30 @@ interface Graph {
 function graph(resources: RecordedResource[]): Graph {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const byName = new Map(resources.map((r) => [r.name, r]));
-  const direct = (r: RecordedResource) =>
-    new Set(
-      [...r.options.dependencies, ...Object.values(r.options.propertyDependencies).flat()]
-        .map((urn) => byUrn.get(urn)?.name)
-        .filter((n): n is string => n !== undefined),
-    );
+  const direct = (name: string) =>
+    [
+      ...new Set(
+        [
+          ...byName.get(name)!.options.dependencies,
+          ...Object.values(byName.get(name)!.options.propertyDependencies).flat(),
+        ]
+          .map((urn) => byUrn.get(urn)?.name)
+          .filter((n): n is string => n !== undefined),
+      ),
+    ].sort();
   const cache = new Map<string, Set<string>>();
   const waitsFor = (name: string): Set<string> => {
     const known = cache.get(name);
     if (known) return known;
     const all = new Set<string>();
     cache.set(name, all);
-    for (const dep of direct(byName.get(name)!)) {
+    for (const dep of direct(name)) {
       all.add(dep);
       for (const transitive of waitsFor(dep)) all.add(transitive);
     }
     return all;
   };
-  return { byName, waitsFor };
+  return { byName, direct, waitsFor };
 }
 
 async function load(stack: string): Promise<Graph> {
@@ -45,97 +53,218 @@ async function load(stack: string): Promise<Graph> {
   return graph(resources);
 }
 
-describe("local stack (Docker, local Keycloak)", () => {
-  let g: Graph;
-  beforeAll(async () => {
-    g = await load("local");
-  });
+/**
+ * What each stack creates for the parts that start together, by name without the
+ * `openmetadata-<stack>-` prefix.
+ */
+interface Rollout {
+  target: "docker" | "kubernetes";
+  /** The identity component, whose children are the IdP app. */
+  identity: string;
+  /** Every resource of the IdP app: all children of the identity component. */
+  idp: string[];
+  /** The database's volume and engine, or its Secret and the dependencies chart. */
+  database: string[];
+  /** The search engine's volume and container on Docker; on Kubernetes see `database`. */
+  search: string[];
+  /** The server: the container on Docker, the OpenMetadata release on Kubernetes. */
+  server: string;
+  /** Exactly what the server waits for directly. */
+  serverWaitsFor: string[];
+  verify: string;
+}
 
-  it("starts the IdP, the keys and the database independently", () => {
-    const idp = "openmetadata-local-keycloak-client-secret";
-    const keys = "openmetadata-local-keys-signing-key";
-    const database = "openmetadata-local-docker-db-data";
-    for (const [a, b] of [
-      [idp, keys],
-      [idp, database],
-      [keys, idp],
-      [keys, database],
-      [database, idp],
-      [database, keys],
-    ]) {
-      expect(g.waitsFor(a).has(b), `${a} must not wait for ${b}`).toBe(false);
-    }
-  });
+/**
+ * The signing material. The generated passwords are left out on purpose: the database and search
+ * engines are started with them, so they wait for them by design.
+ */
+const KEYS = ["keys-signing-key", "keys-key-id", "keys-fernet-key"];
 
-  it("lets the server wait for the migration, the keys, the IdP and nothing that runs after it", () => {
-    const server = g.waitsFor("openmetadata-local-docker-server");
-    for (const needed of [
-      "openmetadata-local-docker-migrate",
-      "openmetadata-local-docker-database",
-      "openmetadata-local-docker-search",
-      "openmetadata-local-keys-signing-key",
-      "openmetadata-local-keycloak-client-secret",
-    ]) {
-      expect(server.has(needed), `the server waits for ${needed}`).toBe(true);
-    }
-    expect(server.has("openmetadata-local-docker-verify")).toBe(false);
-    expect(server.has("openmetadata-local-keycloak-container")).toBe(false);
-  });
+const DOCKER_SERVER_KEYS = [
+  "keys-database-password",
+  "keys-fernet-key",
+  "keys-key-id",
+  "keys-signing-key",
+  "network",
+];
 
-  it("verifies last: after the server, and nothing waits for the verification", () => {
-    expect(
-      g.waitsFor("openmetadata-local-docker-verify").has("openmetadata-local-docker-server"),
-    ).toBe(true);
-    for (const name of g.byName.keys()) {
-      expect(
-        g.waitsFor(name).has("openmetadata-local-docker-verify"),
-        `${name} must not wait for the verification`,
-      ).toBe(false);
-    }
-  });
+const ROLLOUTS: Record<string, Rollout> = {
+  dev: {
+    target: "docker",
+    // A client registered beforehand, given by its id and secret: no resource to create.
+    identity: "oidc",
+    idp: [],
+    database: ["docker-db-data", "docker-database"],
+    search: ["docker-search-data", "docker-search"],
+    server: "docker-server",
+    serverWaitsFor: [
+      "docker-image-server-1-13-1",
+      "docker-migrate",
+      ...DOCKER_SERVER_KEYS,
+      "keys-search-password",
+    ],
+    verify: "docker-verify",
+  },
+  local: {
+    target: "docker",
+    identity: "keycloak",
+    idp: [
+      "keycloak-admin-password",
+      "keycloak-client-secret",
+      "keycloak-container",
+      "keycloak-demo-password",
+      "keycloak-image",
+    ],
+    database: ["docker-db-data", "docker-database"],
+    search: ["docker-search-data", "docker-search"],
+    server: "docker-server",
+    serverWaitsFor: [
+      "docker-image-server-1-13-1",
+      "docker-migrate",
+      "keycloak-client-secret",
+      // Started once Keycloak is ready with its realm, so a first login cannot race its import.
+      "keycloak-container",
+      ...DOCKER_SERVER_KEYS,
+      "keys-search-password",
+    ],
+    verify: "docker-verify",
+  },
+  onelogin: {
+    target: "docker",
+    identity: "onelogin",
+    idp: ["onelogin-app"],
+    database: ["docker-db-data", "docker-database"],
+    search: ["docker-search-data", "docker-search"],
+    server: "docker-server",
+    serverWaitsFor: [
+      "docker-image-server-1-13-1",
+      "docker-migrate",
+      "keys-airflow-password",
+      ...DOCKER_SERVER_KEYS,
+      "onelogin-app",
+    ],
+    verify: "docker-verify",
+  },
+  prod: {
+    target: "kubernetes",
+    identity: "okta",
+    idp: ["okta-app"],
+    // MySQL and Elasticsearch both come from the dependencies chart.
+    database: ["k8s-database-secret", "k8s-mysql-init", "k8s-dependencies"],
+    search: [],
+    server: "k8s-openmetadata",
+    serverWaitsFor: [
+      "k8s-database-secret",
+      "k8s-dependencies",
+      "k8s-fernet-secret",
+      "k8s-jwt-private-key",
+      "k8s-jwt-public-key",
+      "k8s-mysql-init",
+      "k8s-namespace",
+      "k8s-oidc-secret",
+      "keys-database-password",
+      "keys-fernet-key",
+      "keys-key-id",
+      "keys-signing-key",
+      "okta-app",
+    ],
+    verify: "k8s-verify",
+  },
+  staging: {
+    target: "kubernetes",
+    identity: "auth0",
+    idp: ["auth0-client", "auth0-connection-Username-Password-Authentication", "auth0-credentials"],
+    // An external database and search engine: only the database password's Secret is created.
+    database: ["k8s-database-secret"],
+    search: [],
+    server: "k8s-openmetadata",
+    serverWaitsFor: [
+      "auth0-client",
+      "auth0-connection-Username-Password-Authentication",
+      "auth0-credentials",
+      "k8s-database-secret",
+      "k8s-fernet-secret",
+      "k8s-jwt-private-key",
+      "k8s-jwt-public-key",
+      "k8s-namespace",
+      "k8s-oidc-secret",
+      "keys-fernet-key",
+      "keys-key-id",
+      "keys-signing-key",
+    ],
+    verify: "k8s-verify",
+  },
+};
+
+it("has a rollout for every stack in stacks/, and only for those", () => {
+  expect(Object.keys(ROLLOUTS).sort()).toEqual(stackNames());
 });
 
-const kubernetesStacks = stackNames().filter(
-  (stack) => readStackFile(stack).values["openmetadata-sso:target"] === "kubernetes",
-);
-
-describe.each(kubernetesStacks)("%s stack (Kubernetes)", (stack) => {
+describe.each(stackNames())("%s stack", (stack) => {
+  const rollout = ROLLOUTS[stack];
+  const full = (suffix: string) => `openmetadata-${stack}-${suffix}`;
+  const fullAll = (suffixes: string[]) => suffixes.map(full).sort();
   let g: Graph;
   beforeAll(async () => {
     g = await load(stack);
   });
 
-  it("starts the IdP app, the keys and the dependencies independently, and verifies last", () => {
-    const names = [...g.byName.keys()];
-    const pick = (pattern: RegExp) => {
-      const found = names.find((n) => pattern.test(n));
-      expect(found, `a resource matching ${pattern}`).toBeDefined();
-      return found!;
-    };
-    const idp = pick(
-      new RegExp(`^openmetadata-${stack}-(okta|auth0|keycloak|onelogin|entra|oidc)-(app|client)$`),
-    );
-    const keys = `openmetadata-${stack}-keys-signing-key`;
-    const database = pick(new RegExp(`^openmetadata-${stack}-k8s-(dependencies|database-secret)$`));
-    for (const [a, b] of [
-      [idp, keys],
-      [idp, database],
-      [keys, idp],
-      [keys, database],
-      [database, idp],
-      [database, keys],
-    ]) {
-      expect(g.waitsFor(a).has(b), `${a} must not wait for ${b}`).toBe(false);
+  it("deploys to its target", () => {
+    expect(readStackFile(stack).values["openmetadata-sso:target"]).toBe(rollout.target);
+  });
+
+  it("creates exactly the listed IdP app: every resource under the identity component", () => {
+    const children = [...g.byName.values()]
+      .filter((r) => r.custom && r.parent === full(rollout.identity))
+      .map((r) => r.name)
+      .sort();
+    expect(children).toEqual(fullAll(rollout.idp));
+  });
+
+  it("creates the keys, the database and search it starts in parallel", () => {
+    for (const name of fullAll([...KEYS, ...rollout.database, ...rollout.search])) {
+      expect(g.byName.get(name)?.custom, name).toBe(true);
     }
-    const verify = [...g.byName.values()].find(
-      (r) => r.type === "kubernetes:batch/v1:Job" && r.name.endsWith("-verify"),
-    );
-    expect(verify?.name).toBe(`openmetadata-${stack}-k8s-verify`);
-    expect(g.waitsFor(verify!.name).has(`openmetadata-${stack}-k8s-openmetadata`)).toBe(true);
-    for (const name of names) {
-      expect(g.waitsFor(name).has(verify!.name), `${name} must not wait for the verification`).toBe(
-        false,
-      );
+  });
+
+  it("starts the IdP app, the keys, the database and search independently", () => {
+    const groups = [rollout.idp, KEYS, rollout.database, rollout.search].map(fullAll);
+    const waits: string[] = [];
+    for (const [i, group] of groups.entries()) {
+      for (const [j, other] of groups.entries()) {
+        if (i === j) continue;
+        for (const a of group) {
+          for (const b of other) if (g.waitsFor(a).has(b)) waits.push(`${a} waits for ${b}`);
+        }
+      }
     }
+    expect(waits).toEqual([]);
+  });
+
+  it("lets the server wait for exactly its recorded dependencies", () => {
+    expect(g.direct(full(rollout.server))).toEqual(fullAll(rollout.serverWaitsFor));
+  });
+
+  it("lets the server wait, through the migration or directly, for the keys, the database and search", () => {
+    const server = g.waitsFor(full(rollout.server));
+    for (const needed of fullAll([...KEYS, ...rollout.database, ...rollout.search])) {
+      expect(server.has(needed), `the server waits for ${needed}`).toBe(true);
+    }
+  });
+
+  if (rollout.target === "docker") {
+    it("runs the migration after the database and search are up", () => {
+      expect(
+        g.direct(full("docker-migrate")).filter((n) => /-docker-(database|search)$/.test(n)),
+      ).toEqual(fullAll(["docker-database", "docker-search"]));
+    });
+  }
+
+  it("verifies last: after the server, and nothing waits for the verification", () => {
+    expect(g.waitsFor(full(rollout.verify)).has(full(rollout.server))).toBe(true);
+    const waiting = [...g.byName.keys()].filter((name) =>
+      g.waitsFor(name).has(full(rollout.verify)),
+    );
+    expect(waiting).toEqual([]);
   });
 });

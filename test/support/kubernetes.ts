@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { validateArgs, type ResolvedSettings } from "../../components/config";
 import type { IdentityFacts } from "../../components/identity/types";
+import type { IdentityArgs } from "../../components/types";
 import {
   chartSecretRefs,
   kubernetesNames,
@@ -32,7 +33,7 @@ export const KEY_ID = "3f1c2b7a-0d4e-4c9a-9b1e-5a6f7c8d9e0f";
 export const PUBLIC_URL = "https://om.example.com";
 
 export interface Case {
-  provider: "okta" | "keycloak";
+  provider: "okta" | "auth0" | "keycloak";
   clientType: "confidential" | "public";
   dependencies: "chart" | "external";
   replicas: number;
@@ -52,14 +53,17 @@ export function caseSettings(c: Case): ResolvedSettings {
     publicUrl: PUBLIC_URL,
     target: "kubernetes",
     admins: ["Alice@example.com", "bob@example.com"],
-    identity:
-      c.provider === "okta"
-        ? { provider: "okta", clientType: c.clientType }
-        : {
-            provider: "keycloak",
-            clientType: c.clientType,
-            keycloak: { url: "https://sso.example.com", realm: "openmetadata" },
-          },
+    identity: (
+      {
+        okta: { provider: "okta", clientType: c.clientType },
+        auth0: { provider: "auth0", clientType: c.clientType, auth0: { domain: AUTH0_DOMAIN } },
+        keycloak: {
+          provider: "keycloak",
+          clientType: c.clientType,
+          keycloak: { url: "https://sso.example.com", realm: "openmetadata" },
+        },
+      } satisfies Record<Case["provider"], IdentityArgs>
+    )[c.provider],
     keys: { bits: 2048 },
     openmetadata: { replicas: c.replicas, ingestion: c.ingestion ?? false },
     kubernetes: {
@@ -87,20 +91,48 @@ export function caseSettings(c: Case): ResolvedSettings {
   });
 }
 
+/** The Auth0 tenant of the Auth0 cases. */
+export const AUTH0_DOMAIN = "acme.eu.auth0.com";
+
+/** What each provider's identity app reports, apart from the client type. */
+const PROVIDER_FACTS = {
+  okta: {
+    clientId: "0oa1234567890abcdef",
+    issuer: "https://example.okta.com/oauth2/default",
+    discoveryUrl: "https://example.okta.com/oauth2/default/.well-known/openid-configuration",
+    jwksUrl: "https://example.okta.com/oauth2/default/v1/keys",
+    openMetadataProvider: "okta",
+    providerName: "Okta",
+  },
+  auth0: {
+    clientId: "Zq3kVb8nR2xT6yW0pL4sD7fH9jM1cA5e",
+    // Auth0's issuer ends with a slash, and its URLs are built on it.
+    issuer: `https://${AUTH0_DOMAIN}/`,
+    discoveryUrl: `https://${AUTH0_DOMAIN}/.well-known/openid-configuration`,
+    jwksUrl: `https://${AUTH0_DOMAIN}/.well-known/jwks.json`,
+    openMetadataProvider: "auth0",
+    providerName: "Auth0",
+  },
+  keycloak: {
+    clientId: "openmetadata",
+    issuer: "https://sso.example.com/realms/openmetadata",
+    discoveryUrl: "https://sso.example.com/realms/openmetadata/.well-known/openid-configuration",
+    jwksUrl: "https://sso.example.com/realms/openmetadata/protocol/openid-connect/certs",
+    openMetadataProvider: "custom-oidc",
+    providerName: "Keycloak",
+  },
+} as const satisfies Record<
+  Case["provider"],
+  Pick<
+    IdentityFacts,
+    "clientId" | "issuer" | "discoveryUrl" | "jwksUrl" | "openMetadataProvider" | "providerName"
+  >
+>;
+
 /** What the identity app of a case reports. */
 export function caseIdentity(c: Case): IdentityFacts {
-  const issuer =
-    c.provider === "okta"
-      ? "https://example.okta.com/oauth2/default"
-      : "https://sso.example.com/realms/openmetadata";
   return {
-    clientId: c.provider === "okta" ? "0oa1234567890abcdef" : "openmetadata",
-    issuer,
-    discoveryUrl: `${issuer}/.well-known/openid-configuration`,
-    jwksUrl:
-      c.provider === "okta" ? `${issuer}/v1/keys` : `${issuer}/protocol/openid-connect/certs`,
-    openMetadataProvider: c.provider === "okta" ? "okta" : "custom-oidc",
-    providerName: c.provider === "okta" ? "Okta" : "Keycloak",
+    ...PROVIDER_FACTS[c.provider],
     clientType: c.clientType,
     tokenEndpointAuthMethod: c.clientType === "public" ? "none" : "client_secret_post",
     pkce: true,
@@ -166,6 +198,8 @@ export const SCHEMA_CASES: Case[] = (
   [
     { provider: "okta", clientType: "confidential" },
     { provider: "okta", clientType: "public" },
+    { provider: "auth0", clientType: "confidential" },
+    { provider: "auth0", clientType: "public" },
     { provider: "keycloak", clientType: "confidential" },
   ] as const
 ).flatMap((identity) =>
