@@ -205,6 +205,24 @@ const SENSITIVE_PROVIDER_KEYS = [
   "azuread:clientCertificatePassword",
 ];
 
+/** Namespaces of the provider SDKs whose configuration the stacks set. */
+const PROVIDER_NAMESPACES = ["okta", "auth0", "keycloak", "azuread", "docker"];
+const providerKeys = new Map<string, string[] | undefined>();
+
+/**
+ * The config keys a provider SDK reads, from its `config/vars` module (one getter per key), or
+ * `undefined` for another namespace. Loaded only for a namespace the stack sets, whose SDK the
+ * stack loads anyway.
+ */
+function providerConfigKeys(namespace: string): string[] | undefined {
+  if (!PROVIDER_NAMESPACES.includes(namespace)) return undefined;
+  if (!providerKeys.has(namespace)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    providerKeys.set(namespace, Object.keys(require(`@pulumi/${namespace}/config/vars`)));
+  }
+  return providerKeys.get(namespace);
+}
+
 /**
  * Reads and validates the stack configuration. Every problem is collected and thrown together as a
  * {@link ConfigValidationError} before anything is registered.
@@ -231,6 +249,12 @@ export function readStackConfig(
       out.addKey(
         fullKey,
         `is not a known setting, so it would be ignored.${hint ? ` Did you mean ${NAMESPACE}:${hint}?` : ` Known keys: ${knownOwn.join(", ")}.`}`,
+      );
+    } else if (providerConfigKeys(namespace)?.includes(key) === false) {
+      const hint = closest(key, providerConfigKeys(namespace)!);
+      out.addKey(
+        fullKey,
+        `is not a setting of the ${namespace} provider, so it would be ignored.${hint ? ` Did you mean ${namespace}:${hint}?` : ""}`,
       );
     } else if (namespace === "onelogin" && !knownOneLogin.includes(key)) {
       const hint = closest(key, knownOneLogin);
