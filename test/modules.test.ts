@@ -5,13 +5,16 @@
  * modules and SDK packages of every stack are the lists BENCHMARKS.md prints. The floor of the
  * benchmark loads nothing of the program: no project module, no SDK but `@pulumi/pulumi`, and not
  * the program's own dependencies. Asserted on the module cache of a fresh process per stack, the
- * same child the benchmark runs; no timings here.
+ * same child the benchmark runs; no timings here. The sources are transpiled once with esbuild
+ * (type-stripping only, module for module), so each child runs plain JavaScript instead of paying
+ * for a TypeScript loader; module names are reported with their `.ts` source names.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { buildSync } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LoadedModules } from "../scripts/bench-child";
 import { PROJECT_ROOT, readStackFile, stackNames } from "../scripts/offline";
@@ -123,31 +126,54 @@ const stacks = stackNames().map((stack) => {
 const loaded = new Map<string, LoadedModules>();
 let floor: LoadedModules;
 
-/** Runs the benchmark's child on the sources and returns what it loaded. */
+/** TypeScript sources of the program and the child, relative to the project root. */
+function sources(): string[] {
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+      const file = path.posix.join(dir, entry.name);
+      if (entry.isDirectory()) return walk(file);
+      return file.endsWith(".ts") && !file.endsWith(".d.ts") ? [file] : [];
+    });
+  return [...walk("components"), "index.ts", "scripts/bench-child.ts", "scripts/offline.ts"];
+}
+
+/**
+ * A copy of the project in `dir`: every source transpiled to `.js` in place, and links to what the
+ * program reads at run time (dependencies, stack files, project file).
+ */
+function transpiledProject(dir: string): void {
+  buildSync({
+    entryPoints: sources().map((file) => path.join(PROJECT_ROOT, file)),
+    outdir: dir,
+    outbase: PROJECT_ROOT,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "error",
+  });
+  for (const link of ["node_modules", "stacks", "Pulumi.yaml"]) {
+    fs.symlinkSync(path.join(PROJECT_ROOT, link), path.join(dir, link));
+  }
+}
+
+/** Runs the benchmark's child on the transpiled project and returns what it loaded. */
 async function loadedBy(dir: string, name: string, args: string[]): Promise<LoadedModules> {
   const out = path.join(dir, `${name}.json`);
   await run(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      "scripts/bench-child.ts",
-      "--root",
-      PROJECT_ROOT,
-      ...args,
-      "--modules",
-      out,
-    ],
-    { cwd: PROJECT_ROOT },
+    [path.join(dir, "scripts/bench-child.js"), "--root", dir, ...args, "--modules", out],
+    { cwd: dir },
   );
-  return JSON.parse(fs.readFileSync(out, "utf8")) as LoadedModules;
+  const modules = JSON.parse(fs.readFileSync(out, "utf8")) as LoadedModules;
+  return { ...modules, project: modules.project.map((m) => m.replace(/\.js$/, ".ts")) };
 }
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modules-"));
+  transpiledProject(dir);
   await Promise.all([
     ...stacks.map(async ({ stack }) => {
-      loaded.set(stack, await loadedBy(dir, stack, ["--program", "index.ts", "--stack", stack]));
+      loaded.set(stack, await loadedBy(dir, stack, ["--program", "index.js", "--stack", stack]));
     }),
     loadedBy(dir, "floor", ["--floor"]).then((modules) => {
       floor = modules;
