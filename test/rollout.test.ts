@@ -148,7 +148,7 @@ const ROLLOUTS: Record<string, Rollout> = {
   prod: {
     target: "kubernetes",
     identity: "okta",
-    idp: ["okta-app"],
+    idp: ["okta-app", "okta-group-00g1openmetadata"],
     // MySQL and Elasticsearch both come from the dependencies chart.
     database: ["k8s-database-secret", "k8s-mysql-init", "k8s-dependencies"],
     search: [],
@@ -167,6 +167,8 @@ const ROLLOUTS: Record<string, Rollout> = {
       "keys-key-id",
       "keys-signing-key",
       "okta-app",
+      // Only assigned users may sign in: the release starts once the group is assigned.
+      "okta-group-00g1openmetadata",
     ],
     verify: "k8s-verify",
   },
