@@ -13,6 +13,7 @@ import {
   releaseConfig,
   SECRET_ENV_NAMES,
   SHIPPED,
+  shippedIn,
   type ServerConfig,
   type SettingKey,
 } from "./openmetadata";
@@ -204,5 +205,67 @@ describe("parseList", () => {
     expect(parseList('["alice","bob"]')).toEqual(["alice", "bob"]);
     expect(parseList("[admin]")).toEqual(["admin"]);
     expect(parseList("[]")).toEqual([]);
+  });
+});
+
+describe("shippedIn", () => {
+  const path = (file: string) => ({
+    key: file.endsWith("private_key.der") ? "privateKeyPath" : "publicKeyPath",
+    what: `shipped key path ${file}`,
+  });
+
+  it("finds a key path however it starts, wherever it sits in the text", () => {
+    const cases: [string, string[]][] = [
+      ["./conf/private_key.der", ["./conf/private_key.der"]],
+      ["conf/private_key.der", ["conf/private_key.der"]],
+      ["/opt/openmetadata/conf/public_key.der", ["/opt/openmetadata/conf/public_key.der"]],
+      ["RSA_PUBLIC_KEY_FILE_PATH=conf/public_key.der", ["conf/public_key.der"]],
+      [
+        "[./conf/public_key.der, https://om.example.com/api/v1/system/config/jwks]",
+        ["./conf/public_key.der"],
+      ],
+      [
+        '{"publicKeyUrls":["file:///opt/openmetadata/conf/public_key.der"]}',
+        ["file:///opt/openmetadata/conf/public_key.der"],
+      ],
+      ['{\\"path\\":\\"conf/private_key.der\\"}', ["conf/private_key.der"]],
+      [
+        "rsaprivateKeyFilePath: ./conf/private_key.der\nrsapublicKeyFilePath: './conf/public_key.der'",
+        ["./conf/private_key.der", "./conf/public_key.der"],
+      ],
+    ];
+    for (const [text, files] of cases) {
+      expect([text, shippedIn(text)]).toEqual([text, files.map(path)]);
+    }
+  });
+
+  it("leaves paths whose last two segments are not conf and the shipped file name", () => {
+    for (const text of [
+      "/etc/openmetadata/jwtkeys/private_key.der",
+      "myconf/private_key.der",
+      ".conf/public_key.der",
+      "conf/private_key.der.bak",
+      "conf/private_key.pem",
+      "private_key.der",
+      "conf/nested/public_key.der",
+    ]) {
+      expect([text, shippedIn(text)]).toEqual([text, []]);
+    }
+  });
+
+  it("finds the key id and the fernet key inside any text, the fernet key in either alphabet", () => {
+    const keyId = { key: "keyId", what: `shipped key id ${SHIPPED.keyId}` };
+    const fernet = { key: "fernetKey", what: "shipped fernet key" };
+    expect(shippedIn(`kid: "${SHIPPED.keyId}"`)).toEqual([keyId]);
+    expect(shippedIn(`FERNET_KEY=${SHIPPED.fernetKey}`)).toEqual([fernet]);
+    expect(shippedIn("key: jJ_9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA")).toEqual([fernet]);
+    expect(shippedIn(`${SHIPPED.keyId} ${SHIPPED.fernetKey} conf/public_key.der`)).toEqual([
+      keyId,
+      fernet,
+      path("conf/public_key.der"),
+    ]);
+    expect(
+      shippedIn("Gb389a-9f76-gdjs-a92j-0242bk94357 jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHB"),
+    ).toEqual([]);
   });
 });

@@ -16,25 +16,69 @@ export const SHIPPED = {
   publicKeyPath: "./conf/public_key.der",
 } as const;
 
-/** The shipped values a deployment must not carry: the setting, the value, the words for it. */
-export const SHIPPED_VALUES: readonly {
-  key: "keyId" | "fernetKey" | "privateKeyPath" | "publicKeyPath";
-  value: string;
-  what: string;
-}[] = [
-  { key: "keyId", value: SHIPPED.keyId, what: `shipped key id ${SHIPPED.keyId}` },
-  { key: "fernetKey", value: SHIPPED.fernetKey, what: "shipped fernet key" },
-  {
-    key: "privateKeyPath",
-    value: SHIPPED.privateKeyPath,
-    what: `shipped key path ${SHIPPED.privateKeyPath}`,
-  },
-  {
-    key: "publicKeyPath",
-    value: SHIPPED.publicKeyPath,
-    what: `shipped key path ${SHIPPED.publicKeyPath}`,
-  },
+/** Which shipped value: the setting it is the default of. */
+export type ShippedKey = keyof typeof SHIPPED;
+
+/** The shipped values a deployment must not carry: the setting, the words for its default. */
+export const SHIPPED_VALUES: readonly { key: ShippedKey; what: string }[] = [
+  { key: "keyId", what: `shipped key id ${SHIPPED.keyId}` },
+  { key: "fernetKey", what: "shipped fernet key" },
+  { key: "privateKeyPath", what: `shipped key path ${SHIPPED.privateKeyPath}` },
+  { key: "publicKeyPath", what: `shipped key path ${SHIPPED.publicKeyPath}` },
 ];
+
+/**
+ * The shipped fernet key without its padding, in the standard and the URL-safe base64 alphabet:
+ * either spelling, padded or not, is the same key.
+ */
+const SHIPPED_FERNET_FORMS = [
+  SHIPPED.fernetKey.replace(/=+$/, ""),
+  SHIPPED.fernetKey.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_"),
+];
+
+/** The key files OpenMetadata ships in its `conf/` directory. */
+const SHIPPED_KEY_FILES: readonly [ShippedKey, string][] = [
+  ["privateKeyPath", "private_key.der"],
+  ["publicKeyPath", "public_key.der"],
+];
+
+/**
+ * What ends a path inside a longer text: whitespace, quotes, brackets, list and assignment
+ * separators, backslashes (JSON escapes). A colon does not, so a URL stays one path.
+ */
+const PATH_DELIMITERS = /[\s"'`,;=()[\]{}<>\\]+/;
+
+/** One shipped value found in a text. */
+export interface ShippedFinding {
+  key: ShippedKey;
+  /** The words for it, as messages quote them: `shipped key path /opt/openmetadata/conf/...`. */
+  what: string;
+}
+
+/**
+ * The shipped values a text holds: the key id and the fernet key (in either base64 alphabet)
+ * anywhere in it, and every path whose last two segments are `conf/private_key.der` or
+ * `conf/public_key.der`, however it starts (`./conf/...`, `conf/...`, `/opt/openmetadata/conf/...`,
+ * an item of a list of key URLs). Each finding once, in this order: key id, fernet key, paths.
+ */
+export function shippedIn(text: string): ShippedFinding[] {
+  const found: ShippedFinding[] = [];
+  if (text.includes(SHIPPED.keyId)) found.push({ key: "keyId", what: SHIPPED_VALUES[0].what });
+  if (SHIPPED_FERNET_FORMS.some((form) => text.includes(form))) {
+    found.push({ key: "fernetKey", what: SHIPPED_VALUES[1].what });
+  }
+  const paths = new Set<string>();
+  for (const token of text.split(PATH_DELIMITERS)) {
+    const segments = token.split("/");
+    if (segments.length < 2 || segments[segments.length - 2] !== "conf") continue;
+    for (const [key, file] of SHIPPED_KEY_FILES) {
+      if (segments[segments.length - 1] !== file || paths.has(token)) continue;
+      paths.add(token);
+      found.push({ key, what: `shipped key path ${token}` });
+    }
+  }
+  return found;
+}
 
 /** Environment entries holding secrets, which must reach a container as Pulumi secrets. */
 export const SECRET_ENV_NAMES = [

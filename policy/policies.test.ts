@@ -136,12 +136,12 @@ describe("the policy pack", () => {
       [
         "no-shipped-keys",
         "mandatory",
-        "OpenMetadata's shipped key id, fernet key and ./conf key files reach no deployed resource.",
+        "OpenMetadata's shipped key id, fernet key and conf/*.der key files reach no deployed resource.",
       ],
       [
         "no-shipped-keys-non-production",
         "advisory",
-        "OpenMetadata's shipped key id, fernet key and ./conf key files reach no deployed resource.",
+        "OpenMetadata's shipped key id, fernet key and conf/*.der key files reach no deployed resource.",
       ],
       [
         "no-basic-auth",
@@ -369,6 +369,103 @@ describe("no-shipped-keys", () => {
         "values.extraEnvs[0].value holds OpenMetadata's shipped key id Gb389a-9f76-gdjs-a92j-0242bk94356. Use a key id unique to this stack.",
       ),
     ]);
+  });
+});
+
+describe("no-shipped-keys, every form of the shipped values", () => {
+  const rule = "no-shipped-keys";
+  const PATH_FIX = "Mount generated keys and point to them with absolute paths.";
+
+  it("refuses key paths under any directory named conf, in env entries and uploaded files", async () => {
+    let resources = env(
+      production,
+      "om-prod-docker-server",
+      "RSA_PRIVATE_KEY_FILE_PATH",
+      "/opt/openmetadata/conf/private_key.der",
+    );
+    resources = env(
+      resources,
+      "om-prod-docker-server",
+      "AUTHENTICATION_PUBLIC_KEYS",
+      "[https://example.okta.com/oauth2/default/v1/keys,conf/public_key.der]",
+    );
+    resources = changed(resources, "om-prod-docker-server", (r) => ({
+      inputs: {
+        ...r.inputs,
+        uploads: [
+          ...(r.inputs.uploads as unknown[]),
+          {
+            file: "/opt/openmetadata/conf/openmetadata.yaml",
+            content: `fernetConfiguration:\n  fernetKey: jJ_9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA\n`,
+          },
+        ],
+      },
+    }));
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        `env RSA_PRIVATE_KEY_FILE_PATH holds OpenMetadata's shipped key path /opt/openmetadata/conf/private_key.der. ${PATH_FIX}`,
+      ),
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        `env AUTHENTICATION_PUBLIC_KEYS holds OpenMetadata's shipped key path conf/public_key.der. ${PATH_FIX}`,
+      ),
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        "upload /opt/openmetadata/conf/openmetadata.yaml holds OpenMetadata's shipped fernet key. Use a generated fernet key: anyone can decrypt what the shipped one encrypts.",
+      ),
+    ]);
+  });
+
+  it("refuses them in Helm values lists, base64 Secret data with line breaks, and Docker secrets", async () => {
+    const values = valuesWith([
+      "openmetadata.config.authentication.publicKeys",
+      ["https://openmetadata.example.com/api/v1/system/config/jwks", "./conf/public_key.der"],
+    ]);
+    const base64 = (text: string) =>
+      Buffer.from(text)
+        .toString("base64")
+        .replace(/(.{16})/g, "$1\n");
+    const resources = kubernetesStack((top) => [
+      childInput(top, "kubernetes:core/v1:Secret", "om-k8s-jwt", {
+        data: new SecretValue({ JWT_KEY_ID: base64(`kid=${SHIPPED.keyId}`) }),
+      }),
+      childInput(top, "docker:index/secret:Secret", "om-swarm-fernet", {
+        name: "fernet",
+        data: new SecretValue(Buffer.from(SHIPPED.fernetKey).toString("base64")),
+      }),
+      ...release(values)(top),
+    ]);
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-k8s-jwt",
+        `data.JWT_KEY_ID holds OpenMetadata's shipped key id ${SHIPPED.keyId}. Use a key id unique to this stack.`,
+      ),
+      mandatory(
+        rule,
+        "om-swarm-fernet",
+        "data holds OpenMetadata's shipped fernet key. Use a generated fernet key: anyone can decrypt what the shipped one encrypts.",
+      ),
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        `values.openmetadata.config.authentication.publicKeys[1] holds OpenMetadata's shipped key path ./conf/public_key.der. ${PATH_FIX}`,
+      ),
+    ]);
+  });
+
+  it("passes generated keys at absolute paths of their own, whatever the directory is called", async () => {
+    const resources = env(
+      production,
+      "om-prod-docker-server",
+      "RSA_PRIVATE_KEY_FILE_PATH",
+      "/opt/openmetadata/myconf/private_key.der",
+    );
+    await expectViolations(rule, resources, []);
   });
 });
 

@@ -15,7 +15,9 @@ import {
   parseList,
   releaseConfig,
   SHIPPED_VALUES,
+  shippedIn,
   type ServerConfig,
+  type ShippedKey,
   type Setting,
   type SettingKey,
 } from "./openmetadata";
@@ -63,21 +65,35 @@ function describe(setting: Setting): string {
   return `${setting.label} is ${JSON.stringify(setting.value)}${setting.defaulted ? " (the default: it is not set)" : ""}`;
 }
 
+/** Base64 text decoded (line breaks allowed), or `undefined` when it is not base64. */
 function decodeBase64(text: string): string | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
-  return Buffer.from(text, "base64").toString("latin1");
+  const compact = text.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  return Buffer.from(compact, "base64").toString("latin1");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Shipped secrets.
 // ---------------------------------------------------------------------------------------------
 
-const SHIPPED_FIX: Record<(typeof SHIPPED_VALUES)[number]["key"], string> = {
+const SHIPPED_FIX: Record<ShippedKey, string> = {
   keyId: "Use a key id unique to this stack.",
   fernetKey: "Use a generated fernet key: anyone can decrypt what the shipped one encrypts.",
   privateKeyPath: "Mount generated keys and point to them with absolute paths.",
   publicKeyPath: "Mount generated keys and point to them with absolute paths.",
 };
+
+const DOCKER_SECRET = "docker:index/secret:Secret";
+const DOCKER_CONFIG = "docker:index/config:Config";
+
+/** Whether the string at `path` of a resource of `type` is stored base64-encoded. */
+function isBase64Field(type: string, path: (string | number)[]): boolean {
+  return (
+    ((type === SECRET || type === DOCKER_SECRET || type === DOCKER_CONFIG) && path[0] === "data") ||
+    (type === CONFIG_MAP && path[0] === "binaryData") ||
+    (type === CONTAINER && path[0] === "uploads" && path[2] === "contentBase64")
+  );
+}
 
 /** Where a string of a deployed resource sits, as a message names it. */
 function placeOf(args: ResourceValidationArgs, path: (string | number)[]): string {
@@ -96,25 +112,20 @@ function placeOf(args: ResourceValidationArgs, path: (string | number)[]): strin
 export const noShippedKeys: Rule = {
   id: "no-shipped-keys",
   description:
-    "OpenMetadata's shipped key id, fernet key and ./conf key files reach no deployed resource.",
+    "OpenMetadata's shipped key id, fernet key and conf/*.der key files reach no deployed resource.",
   check({ args, report }) {
     const { type } = args;
-    if (type !== CONTAINER && !type.startsWith("kubernetes:")) return;
+    if (!type.startsWith("docker:") && !type.startsWith("kubernetes:")) return;
     // Anywhere in the resource: env entries, uploaded files, Helm values, Secret and ConfigMap
-    // data (base64-decoded where the API stores base64).
-    const found = new Set<string>();
+    // data. Base64 fields are read both decoded and as they are.
+    const reported = new Set<string>();
     eachString(args.props, (text, path) => {
-      const encoded =
-        (type === SECRET && path[0] === "data") ||
-        (type === CONFIG_MAP && path[0] === "binaryData") ||
-        (type === CONTAINER && path[0] === "uploads" && path[2] === "contentBase64");
-      const decoded = encoded ? decodeBase64(text) : text;
-      if (decoded === undefined) return;
-      for (const { key, value, what } of SHIPPED_VALUES) {
-        if (!decoded.includes(value)) continue;
+      const decoded = isBase64Field(type, path) ? decodeBase64(text) : undefined;
+      const findings = [...shippedIn(text), ...(decoded === undefined ? [] : shippedIn(decoded))];
+      for (const { key, what } of findings) {
         const message = `${placeOf(args, path)} holds OpenMetadata's ${what}. ${SHIPPED_FIX[key]}`;
-        if (!found.has(message)) report(message);
-        found.add(message);
+        if (!reported.has(message)) report(message);
+        reported.add(message);
       }
     });
     // Settings an OpenMetadata server falls back to when the deployment leaves them unset.
