@@ -10,7 +10,9 @@
  * `@pulumi/policy`; the package is pinned (1.21.0) in package.json.
  *
  * Resources are analyzed in the order given, the engine's registration order, which the pack's
- * component ownership relies on.
+ * component ownership relies on; each one is remediated before it is validated, as the engine
+ * does (pulumi/pulumi `step_generator.go`: "first we perform remediations, and *then* we do
+ * analysis"), which `client-secret-from-secret` relies on.
  */
 import type { Policies } from "@pulumi/policy";
 import * as policyServer from "@pulumi/policy/server";
@@ -18,6 +20,7 @@ import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { SecretValue, UNKNOWN_VALUE, type RecordedResource } from "../scripts/offline";
 import { ownership } from "./ownership";
+import { plaintext } from "./plaintext";
 import { PACK_NAME } from "./policies";
 
 /** A resource as the engine hands it to a policy pack. */
@@ -125,17 +128,26 @@ function invoke<T>(rpc: RpcFunction, req: analyzerproto.AnalyzeRequest): Promise
 
 /**
  * Analyzes each resource with every policy, in order, starting from an empty memory, and returns
- * the violations.
+ * the violations. As the engine does, each resource first goes through the remediations, and the
+ * validations then see the remediated inputs.
  */
 export async function analyze(
   policies: Policies,
   resources: readonly PolicyInput[],
 ): Promise<Violation[]> {
   ownership.reset();
+  plaintext.reset();
+  const remediateRpc = server.makeRemediateRpcFun(PACK_NAME, "0.1.0", "advisory", policies);
   const rpc = server.makeAnalyzeRpcFun(PACK_NAME, "0.1.0", "advisory", policies);
   const violations: Violation[] = [];
   for (const resource of resources) {
-    const response = await invoke<analyzerproto.AnalyzeResponse>(rpc, request(resource));
+    const req = request(resource);
+    const remediated = await invoke<analyzerproto.RemediateResponse>(remediateRpc, req);
+    for (const remediation of remediated.getRemediationsList()) {
+      const properties = remediation.getProperties();
+      if (properties !== undefined) req.setProperties(properties);
+    }
+    const response = await invoke<analyzerproto.AnalyzeResponse>(rpc, req);
     for (const diagnostic of response.getDiagnosticsList()) {
       violations.push({
         policy: diagnostic.getPolicyname(),
@@ -154,6 +166,7 @@ export async function remediate(
   resources: readonly PolicyInput[],
 ): Promise<Remediation[]> {
   ownership.reset();
+  plaintext.reset();
   const rpc = server.makeRemediateRpcFun(PACK_NAME, "0.1.0", "advisory", policies);
   const remediations: Remediation[] = [];
   for (const resource of resources) {

@@ -124,6 +124,8 @@ const byResource = (a: Violation, b: Violation) =>
 
 const HTTPS =
   "Browsers reach OpenMetadata and the identity provider over https: no plain-http public URL, callback or authority.";
+const CLIENT_SECRET =
+  "The OIDC client secret reaches OpenMetadata only as a secret: a Pulumi secret in a Docker container's env, a Secret (secretRef) on Kubernetes.";
 const PROTECTED =
   "Volumes, volume claims, OpenMetadata's signing keys and passwords are protected from deletion.";
 const KEYS_PROTECT = `${PROTECTED}\nprotect is off, so pulumi destroy or a replacement would delete this part of OpenMetadata's signing keys, fernet key and passwords. Set the resource option protect: true (the OpenMetadataSso component does in production).`;
@@ -155,16 +157,8 @@ describe("the policy pack", () => {
       ],
       ["https-only", "mandatory", HTTPS],
       ["https-only-non-production", "advisory", HTTPS],
-      [
-        "client-secret-from-secret",
-        "mandatory",
-        "On Kubernetes, the OIDC client secret reaches OpenMetadata only through a Secret (secretRef), never as a value.",
-      ],
-      [
-        "client-secret-from-secret-non-production",
-        "advisory",
-        "On Kubernetes, the OIDC client secret reaches OpenMetadata only through a Secret (secretRef), never as a value.",
-      ],
+      ["client-secret-from-secret", "mandatory", CLIENT_SECRET],
+      ["client-secret-from-secret-non-production", "advisory", CLIENT_SECRET],
       [
         "no-implicit-or-password-grant",
         "mandatory",
@@ -664,6 +658,63 @@ describe("client-secret-from-secret", () => {
     ]);
   });
 
+  const PLAIN = (container: string) =>
+    mandatory(
+      rule,
+      container,
+      "env OIDC_CLIENT_SECRET arrives in plain text, not as a Pulumi secret. Pass the client secret as a secret: pulumi config set --secret, or pulumi.secret() in a program.",
+    );
+
+  it("passes Docker containers whose client secret is a Pulumi secret", async () => {
+    for (const resources of [production, local]) {
+      const entries = ["docker-migrate", "docker-server"].map((suffix) => {
+        const container = resources.find((r) => r.name.endsWith(`-${suffix}`))!;
+        return (container.inputs.envs as unknown[]).filter((entry) =>
+          String(entry instanceof SecretValue ? entry.value : entry).startsWith(
+            "OIDC_CLIENT_SECRET=",
+          ),
+        );
+      });
+      expect(entries.map((found) => found.map((entry) => entry instanceof SecretValue))).toEqual([
+        [true],
+        [true],
+      ]);
+      await expectViolations(rule, resources, []);
+    }
+  });
+
+  it("refuses a production container's client secret in plain text, which the remediation also encrypts", async () => {
+    const resources = env(production, "om-prod-docker-server", "OIDC_CLIENT_SECRET", "s3cr3t");
+    await expectViolations(rule, resources, [PLAIN("om-prod-docker-server")]);
+    expect((await remediate(policies, resources)).map((r) => [r.policy, r.resource])).toEqual([
+      ["secret-env-encrypted", "om-prod-docker-server"],
+    ]);
+  });
+
+  it("only advises outside production on a plain client secret in a container", async () => {
+    const resources = env(local, "om-local-docker-migrate", "OIDC_CLIENT_SECRET", "s3cr3t");
+    await expectViolations(rule, resources, [
+      advisory(
+        rule,
+        "om-local-docker-migrate",
+        "env OIDC_CLIENT_SECRET arrives in plain text, not as a Pulumi secret. Pass the client secret as a secret: pulumi config set --secret, or pulumi.secret() in a program.",
+      ),
+    ]);
+  });
+
+  it("refuses a container's client secret it cannot judge because the remediation is disabled", async () => {
+    const withoutRemediation = policies.filter((p) => p.name !== "secret-env-encrypted");
+    const violations = (await analyze(withoutRemediation, production)).filter(
+      (v) => v.policy === rule || v.policy === `${rule}-non-production`,
+    );
+    const detail =
+      "env OIDC_CLIENT_SECRET may be plain text: only the remediation secret-env-encrypted can tell a Pulumi secret from a plain value, and it did not run for this container. Leave secret-env-encrypted at its enforcement level remediate.";
+    expect(violations).toEqual([
+      mandatory(rule, "om-prod-docker-migrate", detail),
+      mandatory(rule, "om-prod-docker-server", detail),
+    ]);
+  });
+
   it("advises outside production when a ConfigMap carries the client secret", async () => {
     const resources = kubernetesStack(
       (top) => [
@@ -1087,14 +1138,18 @@ describe("during preview", () => {
       (v) => v.resource === "om-prod-docker-server",
     );
     expect(violations).toEqual(
-      ["no-shipped-keys", "no-basic-auth", "https-only", "admins-in-principal-domain"].map(
-        (policy) => ({
-          policy,
-          level: "advisory",
-          resource: "om-prod-docker-server",
-          message: `can't run policy '${policy}' from policy pack 'openmetadata-sso-guardrails@v0.1.0' during preview: string value at .envs can't be known during preview`,
-        }),
-      ),
+      [
+        "no-shipped-keys",
+        "no-basic-auth",
+        "https-only",
+        "client-secret-from-secret",
+        "admins-in-principal-domain",
+      ].map((policy) => ({
+        policy,
+        level: "advisory",
+        resource: "om-prod-docker-server",
+        message: `can't run policy '${policy}' from policy pack 'openmetadata-sso-guardrails@v0.1.0' during preview: string value at .envs can't be known during preview`,
+      })),
     );
   });
 });

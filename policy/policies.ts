@@ -6,7 +6,8 @@
  *
  * One more policy, `secret-env-encrypted`, remediates instead of judging: a validation cannot tell
  * a secret from a plain value (pulumi/pulumi-policy#241), a remediation can, so it turns any
- * secret-bearing env entry of a Docker container that arrives in plain text into a Pulumi secret.
+ * secret-bearing env entry of a Docker container that arrives in plain text into a Pulumi secret,
+ * and remembers which ones did (`plaintext.ts`) for `client-secret-from-secret` to judge.
  */
 import {
   Secret,
@@ -16,8 +17,9 @@ import {
 } from "@pulumi/policy";
 import { SECRET_ENV_NAMES } from "./openmetadata";
 import { DEFAULT_ENVIRONMENT, ownership } from "./ownership";
+import { plaintext } from "./plaintext";
 import { unproxied } from "./props";
-import { RULES, type Rule } from "./rules";
+import { CONTAINER, RULES, type Rule } from "./rules";
 
 /** Name of the pack, as `pulumi preview` prints it. */
 export const PACK_NAME = "openmetadata-sso-guardrails";
@@ -48,33 +50,50 @@ export function scopedPolicy(rule: Rule, production: boolean): ResourceValidatio
       rule.check({
         args,
         component: ownership.componentOf(args),
+        plainSecretEnvs: plaintext.plainNames(args.urn),
         report: (message) => reportViolation(message),
       });
     },
   };
 }
 
+/** The name of a `NAME=value` env entry when it is one OpenMetadata's secrets travel in. */
+function secretEnvName(entry: string): string | undefined {
+  const name = entry.slice(0, entry.indexOf("="));
+  return (SECRET_ENV_NAMES as readonly string[]).includes(name) ? name : undefined;
+}
+
 /**
- * Makes the secret-bearing entries of a Docker container's `envs` (OpenMetadata's client secret,
- * fernet key and passwords) Pulumi secrets when they arrive in plain text. Returns the changed
- * properties, or `undefined` when nothing needs to change.
+ * The secret-bearing env entries of a Docker container (OpenMetadata's client secret, fernet key
+ * and passwords) that arrive in plain text, by name, in order. Reads the properties as a
+ * remediation receives them, where a secret is a `policy.Secret`: an entry that is a secret, or
+ * a list that is a secret as a whole, is not plain. A list unknown during preview has none.
+ */
+export function plainSecretEnvNames(props: Record<string, unknown>): string[] {
+  const envs = (unproxied(props) as Record<string, unknown>).envs;
+  if (!Array.isArray(envs)) return [];
+  const names: string[] = [];
+  for (const entry of envs as unknown[]) {
+    const name = typeof entry === "string" ? secretEnvName(entry) : undefined;
+    if (name !== undefined) names.push(name);
+  }
+  return names;
+}
+
+/**
+ * Makes the secret-bearing entries of a Docker container's `envs` Pulumi secrets when they arrive
+ * in plain text. Returns the changed properties, or `undefined` when nothing needs to change.
  */
 export function encryptSecretEnvs(
   props: Record<string, unknown>,
 ): Record<string, unknown> | undefined {
+  if (plainSecretEnvNames(props).length === 0) return undefined;
   const raw = unproxied(props) as Record<string, unknown>;
-  const envs = raw.envs;
-  // A list that is unknown (preview) or a secret as a whole has nothing to change.
-  if (!Array.isArray(envs)) return undefined;
-  let changed = false;
-  const next = envs.map((entry: unknown) => {
-    if (typeof entry !== "string") return entry;
-    const name = entry.slice(0, entry.indexOf("="));
-    if (!(SECRET_ENV_NAMES as readonly string[]).includes(name)) return entry;
-    changed = true;
-    return new Secret(entry);
-  });
-  return changed ? { ...raw, envs: next } : undefined;
+  const envs = raw.envs as unknown[];
+  const next = envs.map((entry: unknown) =>
+    typeof entry === "string" && secretEnvName(entry) !== undefined ? new Secret(entry) : entry,
+  );
+  return { ...raw, envs: next };
 }
 
 export const secretEnvEncrypted: ResourceValidationPolicy = {
@@ -83,7 +102,9 @@ export const secretEnvEncrypted: ResourceValidationPolicy = {
   enforcementLevel: "remediate",
   remediateResource: (args) => {
     ownership.observe(args);
-    if (args.type !== "docker:index/container:Container") return undefined;
+    if (args.type !== CONTAINER) return undefined;
+    // What arrived in plain text, for client-secret-from-secret, which runs after this.
+    plaintext.remember(args.urn, plainSecretEnvNames(args.props));
     return encryptSecretEnvs(args.props);
   },
 };

@@ -10,6 +10,7 @@ import type { ResourceValidationArgs } from "@pulumi/policy";
 import { identityApp } from "./identity-apps";
 import {
   containerConfig,
+  envEntries,
   isDependenciesChart,
   isOpenMetadataChart,
   parseList,
@@ -29,6 +30,12 @@ export interface RuleContext {
   args: ResourceValidationArgs;
   /** The `OpenMetadataSso` component the resource belongs to, when the pack knows it. */
   component: ComponentFacts | undefined;
+  /**
+   * The secret-bearing env entries (`OIDC_CLIENT_SECRET`, ...) of a Docker container that arrived
+   * in plain text, as the remediation `secret-env-encrypted` saw them before this validation; or
+   * `undefined` when that remediation did not see the resource.
+   */
+  plainSecretEnvs: readonly string[] | undefined;
   report(message: string): void;
 }
 
@@ -41,7 +48,7 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
-const CONTAINER = "docker:index/container:Container";
+export const CONTAINER = "docker:index/container:Container";
 const RELEASE_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
 const SECRET = "kubernetes:core/v1:Secret";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
@@ -209,14 +216,41 @@ export const httpsOnly: Rule = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// The client secret on Kubernetes.
+// The client secret.
 // ---------------------------------------------------------------------------------------------
+
+const CLIENT_SECRET_ENV = "OIDC_CLIENT_SECRET";
+
+/**
+ * A Docker container's `OIDC_CLIENT_SECRET` entry must arrive as a Pulumi secret. Whether it did,
+ * only the remediation pass can tell (see `plaintext.ts`); when that pass did not see the
+ * container, the pack cannot tell, and says so.
+ */
+function checkContainerClientSecret({ plainSecretEnvs, report }: RuleContext, label: string): void {
+  if (plainSecretEnvs === undefined) {
+    report(
+      `${label} may be plain text: only the remediation secret-env-encrypted can tell a Pulumi secret from a plain value, and it did not run for this container. Leave secret-env-encrypted at its enforcement level remediate.`,
+    );
+  } else if (plainSecretEnvs.includes(CLIENT_SECRET_ENV)) {
+    report(
+      `${label} arrives in plain text, not as a Pulumi secret. Pass the client secret as a secret: pulumi config set --secret, or pulumi.secret() in a program.`,
+    );
+  }
+}
 
 export const clientSecretFromSecret: Rule = {
   id: "client-secret-from-secret",
   description:
-    "On Kubernetes, the OIDC client secret reaches OpenMetadata only through a Secret (secretRef), never as a value.",
-  check({ args, report }) {
+    "The OIDC client secret reaches OpenMetadata only as a secret: a Pulumi secret in a Docker container's env, a Secret (secretRef) on Kubernetes.",
+  check(context) {
+    const { args, report } = context;
+    if (args.type === CONTAINER) {
+      // Reading envs throws while it is unknown (preview): the check then waits for the update.
+      if (envEntries(args.props.envs).has(CLIENT_SECRET_ENV)) {
+        checkContainerClientSecret(context, `env ${CLIENT_SECRET_ENV}`);
+      }
+      return;
+    }
     if (args.type === CONFIG_MAP) {
       for (const block of ["data", "binaryData"]) {
         if (record(args.props[block])?.OIDC_CLIENT_SECRET !== undefined) {

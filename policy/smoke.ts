@@ -2,8 +2,9 @@
  * Starts the pack the way `pulumi preview --policy-pack policy` does, with no Pulumi CLI: the
  * CLI's `pulumi-analyzer-policy` resolves `@pulumi/pulumi/cmd/run-policy-pack` from the pack's
  * directory and runs it there, which compiles and type-checks `index.ts` with ts-node and serves
- * the analyzer over gRPC. This script then asks for the pack's policies and analyzes a small
- * production stack through that server, and exits 1 unless the expected violations come back.
+ * the analyzer over gRPC. This script then asks for the pack's policies and remediates and
+ * analyzes a small production stack through that server, as the engine does, and exits 1 unless
+ * the expected remediation and violations come back.
  *
  *     npx tsx policy/smoke.ts
  */
@@ -82,12 +83,27 @@ async function main(): Promise<number> {
         CONTAINER,
         "om-server",
         urnOf([COMPONENT_TYPE, CONTAINER], "om-server", "prod"),
-        { envs: ["AUTHENTICATION_PROVIDER=basic", "JWT_KEY_ID=6b1e", "FERNET_KEY=x"] },
+        {
+          envs: [
+            "AUTHENTICATION_PROVIDER=basic",
+            "JWT_KEY_ID=6b1e",
+            "FERNET_KEY=x",
+            "OIDC_CLIENT_SECRET=plain",
+          ],
+        },
         component,
       ),
     ];
     const found: string[] = [];
     for (const req of requests) {
+      // As the engine does: the remediations first, then the validations on their result.
+      const remediated = await call<analyzerproto.RemediateResponse>("remediate", req);
+      for (const remediation of remediated.getRemediationsList()) {
+        found.push(`remediated ${remediation.getPolicyname()}`);
+        console.log(`[remediated] ${remediation.getPolicyname()} (${req.getName()})`);
+        const properties = remediation.getProperties();
+        if (properties !== undefined) req.setProperties(properties);
+      }
       const response = await call<analyzerproto.AnalyzeResponse>("analyze", req);
       for (const d of response.getDiagnosticsList()) {
         const level = d.getEnforcementlevel() === 1 ? "mandatory" : "advisory";
@@ -97,7 +113,12 @@ async function main(): Promise<number> {
         );
       }
     }
-    const expected = ["mandatory no-shipped-keys", "mandatory no-basic-auth"];
+    const expected = [
+      "remediated secret-env-encrypted",
+      "mandatory no-shipped-keys",
+      "mandatory no-basic-auth",
+      "mandatory client-secret-from-secret",
+    ];
     const missing = expected.filter((line) => !found.includes(line));
     if (missing.length > 0) {
       console.error(`missing: ${missing.join(", ")}`);
