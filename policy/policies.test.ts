@@ -10,6 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { SecretValue, UNKNOWN_VALUE } from "../scripts/offline";
+import { validateArgs } from "../components/config";
 import { useMocks } from "../test/support/pulumi";
 import {
   changed,
@@ -36,6 +37,7 @@ import {
 } from "./harness";
 import { SHIPPED } from "./openmetadata";
 import { policies } from "./policies";
+import { OTHER_INGRESS_CONTROLLERS } from "./rules";
 
 let production: PolicyInput[];
 let local: PolicyInput[];
@@ -878,6 +880,91 @@ describe("sticky-sessions", () => {
       advisory(rule, "om-k8s-openmetadata", DETAIL("1.12.4")),
     ]);
     await expectViolations(rule, stack({ ...STAGING, version: "2.1.0" }), []);
+  });
+});
+
+describe("sticky-sessions, the ingress controller and the autoscaler", () => {
+  const rule = "sticky-sessions";
+  const AFFINITY = { "nginx.ingress.kubernetes.io/affinity": "cookie" };
+  const NO_AFFINITY =
+    'but the chart\'s ingress has no cookie affinity, so logins fail with "Missing state parameter". Enable values ingress with the annotation nginx.ingress.kubernetes.io/affinity: cookie, or run one replica.';
+
+  it("knows the ingress classes the component refuses sticky sessions with, by the same names", () => {
+    expect([...OTHER_INGRESS_CONTROLLERS.keys()].length).toBe(10);
+    for (const [className, controller] of OTHER_INGRESS_CONTROLLERS) {
+      const args = {
+        ...PROVIDER_ARGS.kubernetes,
+        kubernetes: { ingress: { className, stickySessions: true } },
+      };
+      expect(() => validateArgs(args)).toThrow(
+        `got ingress.className "${className}", which is ${controller} and ignores them`,
+      );
+    }
+    expect(() =>
+      validateArgs({
+        ...PROVIDER_ARGS.kubernetes,
+        kubernetes: { ingress: { className: "nginx", stickySessions: true } },
+      }),
+    ).not.toThrow();
+  });
+
+  it("refuses cookie affinity on a class whose controller ignores the ingress-nginx annotations", async () => {
+    const traefik = valuesWith(
+      ["replicaCount", 3],
+      ["ingress.className", "traefik"],
+      ["ingress.annotations", AFFINITY],
+    );
+    await expectViolations(rule, kubernetesStack(release(traefik)), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        'values replicaCount is 3 with OpenMetadata 1.13.1, but values ingress.className is "traefik", which is Traefik and ignores the ingress-nginx annotation nginx.ingress.kubernetes.io/affinity, so logins fail with "Missing state parameter". Use an ingress-nginx class, or run one replica.',
+      ),
+    ]);
+    const legacy = valuesWith(
+      ["replicaCount", 2],
+      ["ingress.className", ""],
+      ["ingress.annotations", { ...AFFINITY, "kubernetes.io/ingress.class": "gce" }],
+    );
+    await expectViolations(rule, kubernetesStack(release(legacy), STAGING), [
+      advisory(
+        rule,
+        "om-k8s-openmetadata",
+        'values replicaCount is 2 with OpenMetadata 1.13.1, but values ingress.annotations["kubernetes.io/ingress.class"] is "gce", which is GKE\'s load balancer and ignores the ingress-nginx annotation nginx.ingress.kubernetes.io/affinity, so logins fail with "Missing state parameter". Use an ingress-nginx class, or run one replica.',
+      ),
+    ]);
+  });
+
+  it("counts cookie affinity on nginx, on a class it does not know, and on the cluster's default class", async () => {
+    for (const className of ["nginx", "nginx-internal", "", undefined]) {
+      const values = valuesWith(
+        ["replicaCount", 3],
+        ["ingress.className", className],
+        ["ingress.annotations", AFFINITY],
+      );
+      await expectViolations(rule, kubernetesStack(release(values)), []);
+    }
+  });
+
+  it("counts the autoscaler's maximum as the replicas", async () => {
+    const scaled = (hpa: Record<string, unknown>) =>
+      kubernetesStack(release(valuesWith(["replicaCount", 1], ["hpa", hpa])));
+    await expectViolations(rule, scaled({ enabled: true, maxReplicas: 4 }), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        `values hpa.enabled is true (up to 4 replicas) with OpenMetadata 1.13.1, ${NO_AFFINITY}`,
+      ),
+    ]);
+    await expectViolations(rule, scaled({ enabled: true }), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        `values hpa.enabled is true (up to the chart's default hpa.maxReplicas) with OpenMetadata 1.13.1, ${NO_AFFINITY}`,
+      ),
+    ]);
+    await expectViolations(rule, scaled({ enabled: true, maxReplicas: 1 }), []);
+    await expectViolations(rule, scaled({ enabled: false, maxReplicas: 4 }), []);
   });
 });
 

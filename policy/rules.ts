@@ -316,6 +316,47 @@ function majorVersion(version: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/**
+ * Ingress classes of well-known controllers other than ingress-nginx, which ignore its affinity
+ * annotations: the list the component refuses `stickySessions` with (components/config/rules.ts).
+ * Any other class may be an ingress-nginx one under another name, so its annotations count.
+ */
+export const OTHER_INGRESS_CONTROLLERS: ReadonlyMap<string, string> = new Map([
+  ["traefik", "Traefik"],
+  ["haproxy", "HAProxy"],
+  ["alb", "the AWS Load Balancer Controller"],
+  ["gce", "GKE's load balancer"],
+  ["gce-internal", "GKE's internal load balancer"],
+  ["kong", "Kong"],
+  ["istio", "Istio"],
+  ["contour", "Contour"],
+  ["cilium", "Cilium"],
+  ["azure-application-gateway", "Azure Application Gateway"],
+]);
+
+/** The legacy annotation that names an ingress class, which the chart also passes through. */
+const LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+
+/**
+ * The most server replicas the release can run: `replicaCount` (chart default 1), or with the
+ * chart's autoscaler on, `hpa.maxReplicas` (`undefined` when unset: the chart's default).
+ */
+function maxReplicas(values: Record<string, unknown>): {
+  label: string;
+  count: number | undefined;
+} {
+  const hpa = record(values.hpa);
+  if (hpa?.enabled === true) {
+    const max = hpa.maxReplicas === undefined ? undefined : Number(hpa.maxReplicas);
+    return {
+      label: `values hpa.enabled is true (up to ${max === undefined ? "the chart's default hpa.maxReplicas" : `${max} replicas`})`,
+      count: max,
+    };
+  }
+  const count = Number(values.replicaCount ?? 1);
+  return { label: `values replicaCount is ${count}`, count };
+}
+
 export const stickySessions: Rule = {
   id: "sticky-sessions",
   description:
@@ -323,18 +364,39 @@ export const stickySessions: Rule = {
   check({ args, component, report }) {
     const values = openMetadataValues(args);
     if (values === undefined) return;
-    const replicas = Number(values.replicaCount ?? 1);
-    if (!(replicas > 1)) return;
+    const replicas = maxReplicas(values);
+    if (replicas.count !== undefined && !(replicas.count > 1)) return;
     const chartVersion = ifKnown(() => args.props.version);
     const version =
       typeof chartVersion === "string" && chartVersion !== "" ? chartVersion : component?.version;
     const major = majorVersion(version);
     if (major !== undefined && major >= 2) return;
+    const where = `${replicas.label} with OpenMetadata ${version ?? "below 2.0"}`;
     const ingress = record(values.ingress);
-    const affinity = record(ingress?.annotations)?.[AFFINITY_ANNOTATION];
-    if (ingress?.enabled === true && affinity === "cookie") return;
+    const annotations = record(ingress?.annotations);
+    const affinity = annotations?.[AFFINITY_ANNOTATION];
+    if (ingress?.enabled === true && affinity === "cookie") {
+      // The annotations count only if an ingress-nginx controller reads them.
+      for (const [label, className] of [
+        ["values ingress.className", ingress.className],
+        [
+          `values ingress.annotations["${LEGACY_CLASS_ANNOTATION}"]`,
+          annotations?.[LEGACY_CLASS_ANNOTATION],
+        ],
+      ] as const) {
+        const controller =
+          typeof className === "string" ? OTHER_INGRESS_CONTROLLERS.get(className) : undefined;
+        if (controller !== undefined) {
+          report(
+            `${where}, but ${label} is ${JSON.stringify(className)}, which is ${controller} and ignores the ingress-nginx annotation ${AFFINITY_ANNOTATION}, so logins fail with "Missing state parameter". Use an ingress-nginx class, or run one replica.`,
+          );
+          return;
+        }
+      }
+      return;
+    }
     report(
-      `values replicaCount is ${replicas} with OpenMetadata ${version ?? "below 2.0"}, but the chart's ingress has no cookie affinity, so logins fail with "Missing state parameter". Enable values ingress with the annotation ${AFFINITY_ANNOTATION}: cookie, or run one replica.`,
+      `${where}, but the chart's ingress has no cookie affinity, so logins fail with "Missing state parameter". Enable values ingress with the annotation ${AFFINITY_ANNOTATION}: cookie, or run one replica.`,
     );
   },
 };
