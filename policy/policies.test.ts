@@ -1104,6 +1104,76 @@ describe("data-protected", () => {
     ]);
   });
 
+  it("refuses a production stack that sets protect: false, and only advises on staging", async () => {
+    const kinds = {
+      "docker-db-data": DETAIL("Docker volume and the data on it"),
+      "docker-search-data": DETAIL("Docker volume and the data on it"),
+      ...Object.fromEntries(
+        [
+          "key-id",
+          "fernet-key",
+          "signing-key",
+          "database-password",
+          "admin-password",
+          "search-password",
+          "airflow-password",
+          "airflow-database-password",
+        ].map((role) => [
+          `keys-${role}`,
+          DETAIL("part of OpenMetadata's signing keys, fernet key and passwords"),
+        ]),
+      ),
+    };
+    const unprotected = fromRecorded(
+      await evaluate("om-off", { ...OKTA_PRODUCTION_ARGS, protect: false }),
+    );
+    expect(unprotected.filter((r) => r.protect).map((r) => r.name)).toEqual([]);
+    await expectViolations(
+      rule,
+      unprotected,
+      Object.entries(kinds).map(([suffix, detail]) => mandatory(rule, `om-off-${suffix}`, detail)),
+    );
+    const staging = fromRecorded(
+      await evaluate("om-stg", { ...OKTA_PRODUCTION_ARGS, environment: "staging" }),
+    );
+    await expectViolations(
+      rule,
+      staging,
+      Object.entries(kinds).map(([suffix, detail]) => advisory(rule, `om-stg-${suffix}`, detail)),
+    );
+  });
+
+  it("keeps the key Secret, the namespace and the data protected on Kubernetes when keys.protect is false", async () => {
+    const rotating = fromRecorded(
+      await evaluate("rot", { ...PROVIDER_ARGS.kubernetes, keys: { protect: false } }),
+    );
+    const protectOf = (name: string) => rotating.find((r) => r.name === name)?.protect;
+    expect(
+      [
+        "rot-keys-key-id",
+        "rot-keys-signing-key",
+        "rot-keys-fernet-key",
+        "rot-keys-database-password",
+        "rot-k8s-jwt-private-key",
+        "rot-k8s-namespace",
+        "rot-k8s-dependencies",
+      ].map((name) => [name, protectOf(name)]),
+    ).toEqual([
+      ["rot-keys-key-id", false],
+      ["rot-keys-signing-key", false],
+      ["rot-keys-fernet-key", true],
+      ["rot-keys-database-password", true],
+      ["rot-k8s-jwt-private-key", true],
+      ["rot-k8s-namespace", true],
+      ["rot-k8s-dependencies", true],
+    ]);
+    await expectViolations(rule, rotating, []);
+    const secret = changed(rotating, "rot-k8s-jwt-private-key", () => ({ protect: false }));
+    await expectViolations(rule, secret, [
+      mandatory(rule, "rot-k8s-jwt-private-key", DETAIL("Secret with OpenMetadata's signing key")),
+    ]);
+  });
+
   it("refuses an unprotected dependencies release, whose claims hold the data", async () => {
     const resources = changed(providers.kubernetes, "k8s-k8s-dependencies", () => ({
       protect: false,
