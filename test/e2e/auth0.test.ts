@@ -38,6 +38,8 @@ const ALICE: TestUser = {
   },
 };
 const CREDENTIALS = { username: ALICE.username, password: ALICE.password };
+/** The tenant the settings name; the test provider stands in for it and nothing else. */
+const TENANT = "https://acme.eu.auth0.com";
 
 async function auth0App(clientType: ClientType) {
   const name = `om-${clientType}`;
@@ -92,6 +94,7 @@ beforeAll(async () => {
     shape: SHAPES.auth0(),
     clients: [confidential.client, publicApp.client],
     users: [ALICE],
+    serves: [TENANT],
   });
 });
 
@@ -118,7 +121,13 @@ describe("Auth0, confidential client (OpenMetadata's server)", () => {
   });
 
   it("logs in through the authorization code flow and OpenMetadata accepts the ID token", async () => {
+    const before = idp.clientAuthentications.length;
     const login = await serverLogin(confidential.env, idp, CREDENTIALS);
+    // Auth0 holds the app to its authentication method; OpenMetadata's server used that one.
+    expect(confidential.env.OIDC_CLIENT_AUTH_METHOD).toBe("client_secret_post");
+    expect(idp.clientAuthentications.slice(before)).toEqual([
+      { clientId: confidential.env.OIDC_CLIENT_ID, method: "client_secret_post" },
+    ]);
     expect(login.authorizationUrl.origin + login.authorizationUrl.pathname).toBe(
       `${idp.origin}/authorize`,
     );
@@ -141,7 +150,11 @@ describe("Auth0, public client (OpenMetadata's UI)", () => {
   });
 
   it("logs in with code and PKCE and OpenMetadata accepts the ID token", async () => {
+    const before = idp.clientAuthentications.length;
     const login = await browserAppLogin(publicApp.env, idp, CREDENTIALS);
+    expect(idp.clientAuthentications.slice(before)).toEqual([
+      { clientId: publicApp.env.AUTHENTICATION_CLIENT_ID, method: "none" },
+    ]);
     expect(login.authorizationUrl.searchParams.get("scope")).toBe("openid profile email");
     const accepted = await verifyAsOpenMetadata(login, publicApp.env, idp);
     expect(accepted.claims.aud).toBe(publicApp.env.AUTHENTICATION_CLIENT_ID);

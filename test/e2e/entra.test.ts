@@ -41,6 +41,8 @@ const ALICE: TestUser = {
   },
 };
 const CREDENTIALS = { username: ALICE.username, password: ALICE.password };
+/** The host the settings name; the test provider stands in for it and nothing else. */
+const ENTRA = "https://login.microsoftonline.com";
 
 async function entraApp(clientType: ClientType) {
   const name = `om-${clientType}`;
@@ -76,10 +78,13 @@ async function entraApp(clientType: ClientType) {
         : application.web!.redirectUris!,
       grant_types: ["authorization_code", "refresh_token", ...(implicit ? ["implicit"] : [])],
       response_types: ["code", ...(implicit ? ["id_token"] : [])],
-      // Entra takes the secret in the body or in a Basic header, and nothing from an spa client.
+      // oidc-provider needs one registered method; the test provider enforces authMethods.
       token_endpoint_auth_method: spa ? "none" : "client_secret_post",
     },
     pkceRequired: spa,
+    // Entra takes an application password in the body or in a Basic header, and no credential
+    // at all from an spa client, which it holds to PKCE instead.
+    authMethods: spa ? ["none"] : ["client_secret_basic", "client_secret_post"],
   };
   return { app: result.app, env: await openMetadataEnv(result.app), client: registered };
 }
@@ -96,6 +101,7 @@ beforeAll(async () => {
     shape: SHAPES.entra(TENANT),
     clients: [confidential.client, publicApp.client],
     users: [ALICE],
+    serves: [ENTRA],
   });
 });
 
@@ -119,7 +125,12 @@ describe("Entra ID, confidential client (OpenMetadata's server)", () => {
   });
 
   it("logs in through the authorization code flow and OpenMetadata accepts the ID token", async () => {
+    const before = idp.clientAuthentications.length;
     const login = await serverLogin(confidential.env, idp, CREDENTIALS);
+    expect(confidential.env.OIDC_CLIENT_AUTH_METHOD).toBe("client_secret_post");
+    expect(idp.clientAuthentications.slice(before)).toEqual([
+      { clientId: confidential.env.OIDC_CLIENT_ID, method: "client_secret_post" },
+    ]);
     expect(login.authorizationUrl.origin + login.authorizationUrl.pathname).toBe(
       `${idp.origin}/${TENANT}/oauth2/v2.0/authorize`,
     );
@@ -148,7 +159,11 @@ describe("Entra ID, public client (OpenMetadata's UI)", () => {
   });
 
   it("logs in with code and PKCE and OpenMetadata accepts the ID token", async () => {
+    const before = idp.clientAuthentications.length;
     const login = await browserAppLogin(publicApp.env, idp, CREDENTIALS);
+    expect(idp.clientAuthentications.slice(before)).toEqual([
+      { clientId: publicApp.env.AUTHENTICATION_CLIENT_ID, method: "none" },
+    ]);
     const accepted = await verifyAsOpenMetadata(login, publicApp.env, idp);
     expect(accepted.claims.aud).toBe(publicApp.env.AUTHENTICATION_CLIENT_ID);
     expect(accepted.principal).toBe("alice");

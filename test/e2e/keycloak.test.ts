@@ -20,6 +20,7 @@ import {
   type TestClient,
   type TestProvider,
   type TestUser,
+  type TokenEndpointAuthMethodName,
 } from "../support/oidc";
 import { one, plain, record, useMocks, valueOf } from "../support/pulumi";
 
@@ -51,17 +52,30 @@ interface KeycloakClientInputs {
 }
 
 /**
+ * How Keycloak authenticates a confidential client at the token endpoint, by its
+ * `clientAuthenticatorType`: `client-secret` (the default) reads the secret from a Basic header or
+ * the body, `client-secret-jwt` wants an assertion signed with the secret.
+ */
+const KEYCLOAK_AUTHENTICATORS: Record<string, TokenEndpointAuthMethodName[]> = {
+  "client-secret": ["client_secret_basic", "client_secret_post"],
+  "client-secret-jwt": ["client_secret_jwt"],
+};
+
+/**
  * How Keycloak holds such a client: the standard flow is the code grant (with refresh tokens),
- * a confidential client with the default `client-secret` authenticator accepts its secret in a
- * Basic header or the body (so does the test provider for either registered value), and a PKCE
- * method makes PKCE required. Anything the test provider cannot model fails loudly.
+ * a public client authenticates with `none` only, a confidential one as its authenticator says
+ * (`authMethods`, which the test provider enforces), and a PKCE method makes PKCE required.
+ * Anything the test provider cannot model fails loudly.
  */
 function asRegistered(inputs: KeycloakClientInputs, secret: string | undefined): TestClient {
   if (inputs.accessType === "BEARER-ONLY" || inputs.directAccessGrantsEnabled) {
     throw new Error(`Client ${inputs.clientId}: not modelled`);
   }
-  if ((inputs.clientAuthenticatorType ?? "client-secret") !== "client-secret") {
-    throw new Error(`Client ${inputs.clientId}: authenticator not modelled`);
+  const authenticator = inputs.clientAuthenticatorType ?? "client-secret";
+  const authMethods: TokenEndpointAuthMethodName[] | undefined =
+    inputs.accessType === "PUBLIC" ? ["none"] : KEYCLOAK_AUTHENTICATORS[authenticator];
+  if (!authMethods) {
+    throw new Error(`Client ${inputs.clientId}: authenticator ${authenticator} not modelled`);
   }
   return {
     metadata: {
@@ -76,14 +90,20 @@ function asRegistered(inputs: KeycloakClientInputs, secret: string | undefined):
         ...(inputs.standardFlowEnabled ? ["code"] : []),
         ...(inputs.implicitFlowEnabled ? ["id_token"] : []),
       ],
-      token_endpoint_auth_method: inputs.accessType === "PUBLIC" ? "none" : "client_secret_basic",
+      // oidc-provider needs one registered method; the test provider enforces authMethods.
+      token_endpoint_auth_method: authMethods[0],
     },
     pkceRequired: inputs.pkceCodeChallengeMethod === "S256",
+    authMethods,
   };
 }
 
+/** The Keycloak server the settings name; the test provider stands in for it and nothing else. */
+const KEYCLOAK = "https://sso.example.com";
+
 let env: Record<string, string>;
 let inputs: KeycloakClientInputs;
+let secret: string;
 let idp: TestProvider;
 
 beforeAll(async () => {
@@ -101,10 +121,12 @@ beforeAll(async () => {
     one(resources, "keycloak:openid/client:Client", "om-keycloak-client").inputs,
   ) as KeycloakClientInputs;
   env = await openMetadataEnv(result.app);
+  secret = await valueOf(result.app.clientSecret!);
   idp = await startProvider({
     shape: SHAPES.keycloak("acme"),
-    clients: [asRegistered(inputs, await valueOf(result.app.clientSecret!))],
+    clients: [asRegistered(inputs, secret)],
     users: [ALICE],
+    serves: [KEYCLOAK],
   });
 });
 
@@ -128,11 +150,21 @@ describe("Keycloak, confidential client (OpenMetadata's server)", () => {
       ],
       pkceCodeChallengeMethod: "S256",
     });
+    // Keycloak's default authenticator, `client-secret`: the secret in a Basic header or the body.
+    expect(inputs.clientAuthenticatorType).toBeUndefined();
+    expect(asRegistered(inputs, secret).authMethods).toEqual([
+      "client_secret_basic",
+      "client_secret_post",
+    ]);
     expect(env.AUTHENTICATION_AUTHORITY).toBe("https://sso.example.com/realms/acme");
+    expect(env.OIDC_CLIENT_AUTH_METHOD).toBe("client_secret_post");
   });
 
   it("logs in through the authorization code flow and OpenMetadata accepts the ID token", async () => {
     const login = await serverLogin(env, idp, { username: "alice", password: ALICE.password });
+    expect(idp.clientAuthentications).toEqual([
+      { clientId: "openmetadata", method: "client_secret_post" },
+    ]);
     expect(login.authorizationUrl.origin + login.authorizationUrl.pathname).toBe(
       `${idp.origin}/realms/acme/protocol/openid-connect/auth`,
     );
@@ -143,5 +175,37 @@ describe("Keycloak, confidential client (OpenMetadata's server)", () => {
       email: "alice@example.com",
     });
     expect(accepted.principal).toBe("alice");
+  });
+});
+
+describe("Keycloak, misconfigured", () => {
+  it("fails at the token endpoint when the client's authenticator is not the plain client secret", async () => {
+    const other = await startProvider({
+      shape: SHAPES.keycloak("acme"),
+      clients: [asRegistered({ ...inputs, clientAuthenticatorType: "client-secret-jwt" }, secret)],
+      users: [ALICE],
+      serves: [KEYCLOAK],
+    });
+    try {
+      await expect(
+        serverLogin(env, other, { username: "alice", password: ALICE.password }),
+      ).rejects.toMatchObject({
+        code: "OAUTH_RESPONSE_BODY_ERROR",
+        status: 401,
+        error: "invalid_client",
+        error_description: "client authentication failed",
+      });
+      expect(other.tokenErrors).toEqual([
+        {
+          clientId: "openmetadata",
+          error: "invalid_client",
+          error_description: "client authentication failed",
+          detail:
+            "the provided authentication mechanism does not match the registered client authentication method",
+        },
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -67,6 +67,8 @@ beforeAll(async () => {
   idp = await startProvider({
     shape: SHAPES.keycloak("openmetadata"),
     ...fromKeycloakRealm(realm),
+    // The browser's Keycloak and the server's, as the settings name them.
+    serves: ["http://localhost:8081", "http://om-keycloak:8080"],
   });
 });
 
@@ -88,8 +90,13 @@ describe("the local Keycloak, confidential client", () => {
           token_endpoint_auth_method: "client_secret_basic",
         },
         pkceRequired: true,
+        // The realm's client uses Keycloak's default `client-secret` authenticator.
+        authMethods: ["client_secret_basic", "client_secret_post"],
       },
     ]);
+    expect(
+      (realm.clients as { clientAuthenticatorType?: string }[])[0].clientAuthenticatorType,
+    ).toBe("client-secret");
     expect(env.AUTHENTICATION_AUTHORITY).toBe("http://localhost:8081/realms/openmetadata");
     expect(env.OIDC_DISCOVERY_URI).toBe(
       "http://om-keycloak:8080/realms/openmetadata/.well-known/openid-configuration",
@@ -97,7 +104,12 @@ describe("the local Keycloak, confidential client", () => {
   });
 
   it("logs the demo user in, and OpenMetadata accepts the ID token and makes them admin", async () => {
+    const before = idp.clientAuthentications.length;
     const login = await serverLogin(env, idp, demo);
+    expect(env.OIDC_CLIENT_AUTH_METHOD).toBe("client_secret_post");
+    expect(idp.clientAuthentications.slice(before)).toEqual([
+      { clientId: "openmetadata", method: "client_secret_post" },
+    ]);
     expect(login.authorizationUrl.origin + login.authorizationUrl.pathname).toBe(
       `${idp.origin}/realms/openmetadata/protocol/openid-connect/auth`,
     );

@@ -53,6 +53,8 @@ beforeAll(async () => {
   idp = await startProvider({
     shape: SHAPES.keycloak("openmetadata"),
     ...fromKeycloakRealm(realm),
+    // The browser's Keycloak and the server's, as the environment names them.
+    serves: ["http://localhost:8081", `http://${STACK}-keycloak:8080`],
   });
 });
 
@@ -85,6 +87,10 @@ describe("the local stack, end to end", () => {
       username: evaluation.outputs.demoUser as string,
       password: plain(demoPassword) as string,
     });
+    expect(idp.clientAuthentications).toEqual([
+      { clientId: "openmetadata", method: env.OIDC_CLIENT_AUTH_METHOD },
+    ]);
+    expect(env.OIDC_CLIENT_AUTH_METHOD).toBe("client_secret_post");
     expect(Object.fromEntries(login.authorizationUrl.searchParams)).toMatchObject({
       client_id: "openmetadata",
       redirect_uri: "http://localhost:8585/callback",

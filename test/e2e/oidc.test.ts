@@ -120,7 +120,13 @@ describe("a generic provider, existing confidential client", () => {
         `["${idp.issuer}/jwks","http://openmetadata-server:8585/api/v1/system/config/jwks"]`,
       );
 
+      expect(env.OIDC_CLIENT_AUTH_METHOD).toBe(method);
+
+      const before = idp.clientAuthentications.length;
       const login = await serverLogin(env, idp, CREDENTIALS);
+      expect(idp.clientAuthentications.slice(before)).toEqual([
+        { clientId: client.metadata.client_id, method },
+      ]);
       const accepted = await verifyAsOpenMetadata(login, env, idp);
       expect(accepted.claims).toMatchObject({
         iss: idp.issuer,
@@ -130,6 +136,52 @@ describe("a generic provider, existing confidential client", () => {
       expect(accepted.principal).toBe("alice");
     });
   }
+});
+
+describe("a generic provider, existing client set to another auth method", () => {
+  it("fails at the token endpoint when the settings say client_secret_basic for a client_secret_post client", async () => {
+    const client = existing("client_secret_post");
+    const { result } = await record(
+      online(
+        () =>
+          new OidcClient("om-mismatch", {
+            publicUrl: DEFAULT_CONTEXT.publicUrl,
+            appName: "OpenMetadata",
+            issuer: idp.issuer,
+            clientId: client.metadata.client_id,
+            clientSecret: client.metadata.client_secret,
+            tokenEndpointAuthMethod: "client_secret_basic",
+          }),
+      ),
+    );
+    const env = await openMetadataEnv(result.app);
+    expect(env.OIDC_CLIENT_AUTH_METHOD).toBe("client_secret_basic");
+    const errors = idp.tokenErrors.length;
+    // A refused Basic header comes back as a challenge, as oidc-provider answers it.
+    await expect(serverLogin(env, idp, CREDENTIALS)).rejects.toMatchObject({
+      code: "OAUTH_WWW_AUTHENTICATE_CHALLENGE",
+      status: 401,
+      cause: [
+        {
+          scheme: "basic",
+          parameters: {
+            realm: idp.issuer,
+            error: "invalid_client",
+            error_description: "client authentication failed",
+          },
+        },
+      ],
+    });
+    expect(idp.tokenErrors.slice(errors)).toEqual([
+      {
+        clientId: client.metadata.client_id,
+        error: "invalid_client",
+        error_description: "client authentication failed",
+        detail:
+          "the provided authentication mechanism does not match the registered client authentication method",
+      },
+    ]);
+  });
 });
 
 describe("a generic provider, client registered through RFC 7591", () => {
@@ -194,7 +246,12 @@ describe("a generic provider, client registered through RFC 7591", () => {
 
   it("logs in with the registered client, and OpenMetadata accepts the ID token", async () => {
     const env = await openMetadataEnv(app);
+    const before = idp.clientAuthentications.length;
     const login = await serverLogin(env, idp, CREDENTIALS);
+    // The provider holds the client to the method it registered with, and OpenMetadata used it.
+    expect(idp.clientAuthentications.slice(before)).toEqual([
+      { clientId: registered.clientId, method: "client_secret_post" },
+    ]);
     const accepted = await verifyAsOpenMetadata(login, env, idp);
     expect(accepted.claims.aud).toBe(registered.clientId);
     expect(accepted.principal).toBe("alice");

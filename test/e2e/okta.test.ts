@@ -39,6 +39,18 @@ const ALICE: TestUser = {
   },
 };
 const CREDENTIALS = { username: ALICE.username, password: ALICE.password };
+/** The Okta org the settings name; the test provider stands in for it and nothing else. */
+const OKTA = "https://example.okta.com";
+
+/** A provider shaped like Okta holding only `client`, for one misconfiguration. */
+function oktaWith(client: TestClient): Promise<TestProvider> {
+  return startProvider({
+    shape: SHAPES.okta("default"),
+    clients: [client],
+    users: [ALICE],
+    serves: [OKTA],
+  });
+}
 
 /** The Okta app of a client type: its recorded registration and OpenMetadata's settings. */
 async function oktaApp(clientType: ClientType) {
@@ -85,6 +97,7 @@ beforeAll(async () => {
     shape: SHAPES.okta("default"),
     clients: [confidential.client, publicApp.client],
     users: [ALICE],
+    serves: [OKTA],
   });
 });
 
@@ -114,7 +127,13 @@ describe("Okta, confidential client (OpenMetadata's server)", () => {
   });
 
   it("logs in through the authorization code flow and OpenMetadata accepts the ID token", async () => {
+    const before = idp.clientAuthentications.length;
     const login = await serverLogin(confidential.env, idp, CREDENTIALS);
+    // OpenMetadata's server posted its secret, as the Okta app requires.
+    expect(confidential.env.OIDC_CLIENT_AUTH_METHOD).toBe("client_secret_post");
+    expect(idp.clientAuthentications.slice(before)).toEqual([
+      { clientId: confidential.env.OIDC_CLIENT_ID, method: "client_secret_post" },
+    ]);
     const params = Object.fromEntries(login.authorizationUrl.searchParams);
     expect(Object.keys(params).sort()).toEqual([
       "client_id",
@@ -180,7 +199,11 @@ describe("Okta, public client (OpenMetadata's UI)", () => {
   });
 
   it("logs in with code and PKCE and OpenMetadata accepts the ID token", async () => {
+    const before = idp.clientAuthentications.length;
     const login = await browserAppLogin(publicApp.env, idp, CREDENTIALS);
+    expect(idp.clientAuthentications.slice(before)).toEqual([
+      { clientId: publicApp.env.AUTHENTICATION_CLIENT_ID, method: "none" },
+    ]);
     expect(login.authorizationUrl.searchParams.get("scope")).toBe(
       "openid profile email offline_access",
     );
@@ -191,27 +214,89 @@ describe("Okta, public client (OpenMetadata's UI)", () => {
 });
 
 describe("Okta, misconfigured", () => {
-  it("fails at the token endpoint when the app expects another auth method", async () => {
-    const other = await startProvider({
-      shape: SHAPES.okta("default"),
-      clients: [
-        {
-          ...confidential.client,
-          metadata: {
-            ...confidential.client.metadata,
-            token_endpoint_auth_method: "client_secret_jwt",
-          },
-        },
-      ],
-      users: [ALICE],
+  /** What openid-client throws for the token endpoint's refusal of the client's credentials. */
+  const refused = {
+    code: "OAUTH_RESPONSE_BODY_ERROR",
+    status: 401,
+    error: "invalid_client",
+    error_description: "client authentication failed",
+  };
+
+  it("fails at the token endpoint when the app is set to client_secret_basic but OpenMetadata posts its secret", async () => {
+    const other = await oktaWith({
+      ...confidential.client,
+      metadata: {
+        ...confidential.client.metadata,
+        token_endpoint_auth_method: "client_secret_basic",
+      },
     });
     try {
-      await expect(serverLogin(confidential.env, other, CREDENTIALS)).rejects.toMatchObject({
-        code: "OAUTH_RESPONSE_BODY_ERROR",
-        status: 401,
-        error: "invalid_client",
-        error_description: "client authentication failed",
-      });
+      await expect(serverLogin(confidential.env, other, CREDENTIALS)).rejects.toMatchObject(
+        refused,
+      );
+      expect(other.clientAuthentications).toEqual([
+        { clientId: confidential.env.OIDC_CLIENT_ID, method: "client_secret_post" },
+      ]);
+      expect(other.tokenErrors).toEqual([
+        {
+          clientId: confidential.env.OIDC_CLIENT_ID,
+          error: "invalid_client",
+          error_description: "client authentication failed",
+          detail:
+            "the provided authentication mechanism does not match the registered client authentication method",
+        },
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("fails at the token endpoint when the app expects a signed assertion", async () => {
+    const other = await oktaWith({
+      ...confidential.client,
+      metadata: {
+        ...confidential.client.metadata,
+        token_endpoint_auth_method: "client_secret_jwt",
+      },
+    });
+    try {
+      await expect(serverLogin(confidential.env, other, CREDENTIALS)).rejects.toMatchObject(
+        refused,
+      );
+      expect(other.tokenErrors).toEqual([
+        {
+          clientId: confidential.env.OIDC_CLIENT_ID,
+          error: "invalid_client",
+          error_description: "client authentication failed",
+          detail:
+            "the provided authentication mechanism does not match the registered client authentication method",
+        },
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("tells a wrong secret apart from a wrong auth method: same answer, another reason", async () => {
+    const other = await oktaWith({
+      ...confidential.client,
+      metadata: { ...confidential.client.metadata, client_secret: "not-the-secret-we-hand-om" },
+    });
+    try {
+      await expect(serverLogin(confidential.env, other, CREDENTIALS)).rejects.toMatchObject(
+        refused,
+      );
+      expect(other.clientAuthentications).toEqual([
+        { clientId: confidential.env.OIDC_CLIENT_ID, method: "client_secret_post" },
+      ]);
+      expect(other.tokenErrors).toEqual([
+        {
+          clientId: confidential.env.OIDC_CLIENT_ID,
+          error: "invalid_client",
+          error_description: "client authentication failed",
+          detail: "invalid secret provided",
+        },
+      ]);
     } finally {
       await other.close();
     }
@@ -223,6 +308,7 @@ describe("Okta, misconfigured", () => {
       shape: { ...SHAPES.okta("default"), issuerPath: "/oauth2/default/" },
       clients: [confidential.client, publicApp.client],
       users: [ALICE],
+      serves: [OKTA],
     });
     try {
       // The UI compares the issuer at discovery.

@@ -24,6 +24,7 @@ import {
   SHAPES,
   startProvider,
   verifyAsOpenMetadata,
+  type TestClient,
   type TestProvider,
   type TestUser,
 } from "../support/oidc";
@@ -42,10 +43,36 @@ const ALICE: TestUser = {
 
 /** OneLogin's `configuration.token_endpoint_auth_method` codes. */
 const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"];
+/** The OneLogin subdomain the settings name; the test provider stands in for it and nothing else. */
+const ONELOGIN = "https://acme.onelogin.com";
 
 let body: { configuration: Record<string, unknown> };
 let env: Record<string, string>;
+let registered: TestClient;
 let idp: TestProvider;
+
+/**
+ * The client as OneLogin holds the app the request body creates: its redirect URIs and the one
+ * auth method its code names, which OneLogin enforces.
+ */
+function asRegistered(
+  configuration: Record<string, unknown>,
+  clientId: string,
+  secret: string,
+): TestClient {
+  const method = AUTH_METHODS[Number(configuration.token_endpoint_auth_method)];
+  return {
+    metadata: {
+      client_id: clientId,
+      client_secret: secret,
+      redirect_uris: splitUris(configuration.redirect_uri),
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: method,
+    },
+    pkceRequired: method === "none",
+  };
+}
 
 beforeAll(async () => {
   useMocks();
@@ -65,23 +92,16 @@ beforeAll(async () => {
   ) as OneLoginAppInputs;
   body = appRequestBody(inputs, "create") as typeof body;
   env = await openMetadataEnv(result.app);
-  const method = AUTH_METHODS[Number(body.configuration.token_endpoint_auth_method)];
+  registered = asRegistered(
+    body.configuration,
+    await valueOf(result.app.clientId),
+    await valueOf(result.app.clientSecret!),
+  );
   idp = await startProvider({
     shape: SHAPES.onelogin(),
-    clients: [
-      {
-        metadata: {
-          client_id: await valueOf(result.app.clientId),
-          client_secret: await valueOf(result.app.clientSecret!),
-          redirect_uris: splitUris(body.configuration.redirect_uri),
-          grant_types: ["authorization_code", "refresh_token"],
-          response_types: ["code"],
-          token_endpoint_auth_method: method,
-        },
-        pkceRequired: method === "none",
-      },
-    ],
+    clients: [registered],
     users: [ALICE],
+    serves: [ONELOGIN],
   });
 });
 
@@ -109,6 +129,9 @@ describe("OneLogin, confidential client (OpenMetadata's server)", () => {
     expect(login.authorizationUrl.origin + login.authorizationUrl.pathname).toBe(
       `${idp.origin}/oidc/2/auth`,
     );
+    expect(idp.clientAuthentications).toEqual([
+      { clientId: env.OIDC_CLIENT_ID, method: "client_secret_post" },
+    ]);
     const accepted = await verifyAsOpenMetadata(login, env, idp);
     expect(accepted.claims).toMatchObject({
       iss: `${idp.origin}/oidc/2`,
@@ -116,5 +139,43 @@ describe("OneLogin, confidential client (OpenMetadata's server)", () => {
       email: "alice@example.com",
     });
     expect(accepted.principal).toBe("alice");
+  });
+});
+
+describe("OneLogin, misconfigured", () => {
+  it("fails at the token endpoint when the app is set to Basic (code 0) but OpenMetadata posts its secret", async () => {
+    const basic = asRegistered(
+      { ...body.configuration, token_endpoint_auth_method: 0 },
+      registered.metadata.client_id,
+      registered.metadata.client_secret!,
+    );
+    expect(basic.metadata.token_endpoint_auth_method).toBe("client_secret_basic");
+    const other = await startProvider({
+      shape: SHAPES.onelogin(),
+      clients: [basic],
+      users: [ALICE],
+      serves: [ONELOGIN],
+    });
+    try {
+      await expect(
+        serverLogin(env, other, { username: ALICE.username, password: ALICE.password }),
+      ).rejects.toMatchObject({
+        code: "OAUTH_RESPONSE_BODY_ERROR",
+        status: 401,
+        error: "invalid_client",
+        error_description: "client authentication failed",
+      });
+      expect(other.tokenErrors).toEqual([
+        {
+          clientId: env.OIDC_CLIENT_ID,
+          error: "invalid_client",
+          error_description: "client authentication failed",
+          detail:
+            "the provided authentication mechanism does not match the registered client authentication method",
+        },
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -25,7 +25,25 @@ declare module "oidc-provider" {
     path: string;
     status: number;
     body: unknown;
+    headers: Record<string, string | undefined>;
     set(name: string, value: string): void;
+    /** Set once a route of the provider handles the request (lib/helpers/oidc_context.js). */
+    oidc?: {
+      /** The route's name, e.g. `token`. */
+      route?: string;
+      /** The client, once identified (lib/models/client.js). */
+      client?: { clientId: string; clientAuthMethod: string };
+      /** The request's parameters the route accepts. */
+      params?: Record<string, unknown>;
+    };
+  }
+
+  /** An error the provider answered with (lib/helpers/errors.js). */
+  export interface ProviderError extends Error {
+    error: string;
+    error_description: string;
+    /** The reason, logged but never sent. */
+    error_detail?: string;
   }
 
   /** A pending login or consent, as `interactionDetails` returns it. */
@@ -53,6 +71,8 @@ declare module "oidc-provider" {
     readonly Grant: typeof Grant;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     use(middleware: (ctx: ProviderContext, next: () => Promise<void>) => Promise<void>): void;
+    /** The token endpoint answered with an error (lib/helpers/initialize_app.js). */
+    on(event: "grant.error", listener: (ctx: ProviderContext, error: ProviderError) => void): this;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(
       req: IncomingMessage,

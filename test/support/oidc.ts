@@ -144,7 +144,41 @@ export interface TestClient {
   metadata: ClientMetadata;
   /** The provider refuses authorization requests of this client without PKCE (S256). */
   pkceRequired: boolean;
+  /**
+   * The ways the IdP accepts this client's credentials at the token endpoint. Without it, exactly
+   * `metadata.token_endpoint_auth_method`, as Okta, Auth0 and OneLogin enforce the method an app
+   * is set to. Keycloak's `client-secret` authenticator and Entra ID take the secret in a Basic
+   * header or in the body: `["client_secret_basic", "client_secret_post"]`.
+   */
+  authMethods?: TokenEndpointAuthMethodName[];
 }
+
+/** A token endpoint auth method, by its RFC 7591 name. */
+export type TokenEndpointAuthMethodName =
+  "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt" | "none";
+
+/** How a client authenticated at the token endpoint, as the provider saw the request. */
+export interface ClientAuthentication {
+  clientId: string;
+  method: TokenEndpointAuthMethodName;
+}
+
+/** An error the token endpoint answered, with oidc-provider's reason (never sent to the client). */
+export interface TokenEndpointError {
+  clientId?: string;
+  error: string;
+  error_description: string;
+  /** Why, e.g. "invalid secret provided". */
+  detail?: string;
+}
+
+/**
+ * oidc-provider's reason when a client authenticates otherwise than its registration says; the
+ * harness gives the same reason when it refuses a secret sent in the body to a Basic-only client
+ * or the other way round (oidc-provider itself accepts either for both).
+ */
+export const AUTH_METHOD_MISMATCH =
+  "the provided authentication mechanism does not match the registered client authentication method";
 
 /** How to start a {@link TestProvider}. */
 export interface TestProviderOptions {
@@ -159,6 +193,12 @@ export interface TestProviderOptions {
   date?: () => Date;
   /** Enables RFC 7591 registration (and RFC 7592 management) with this initial access token. */
   initialAccessToken?: string;
+  /**
+   * The origins this server stands in for (`https://example.okta.com`): {@link TestProvider.local}
+   * rewrites only these, and throws for any other, so a URL naming the wrong host fails the test.
+   * Without it only the server's own origin is accepted.
+   */
+  serves?: string[];
 }
 
 /** A running provider. */
@@ -172,7 +212,14 @@ export interface TestProvider {
   provider: Provider;
   /** Every request served, as `METHOD /path`, in order. */
   requests: string[];
-  /** Rewrites a URL's origin to this server's, keeping its path and query. */
+  /** Every client authentication at the token endpoint, in order: who, and how they sent it. */
+  clientAuthentications: ClientAuthentication[];
+  /** Every error the token endpoint answered, in order, with oidc-provider's reason. */
+  tokenErrors: TokenEndpointError[];
+  /**
+   * Rewrites a URL's origin to this server's, keeping its path and query. Throws for a URL whose
+   * origin is neither this server's nor one of {@link TestProviderOptions.serves}.
+   */
   local(url: string): string;
   close(): Promise<void>;
 }
@@ -218,6 +265,13 @@ export async function startProvider(options: TestProviderOptions): Promise<TestP
   const pkceRequired = new Set(
     clients.filter((c) => c.pkceRequired).map((c) => c.metadata.client_id),
   );
+  const accepted = new Map(
+    clients.filter((c) => c.authMethods).map((c) => [c.metadata.client_id, c.authMethods!]),
+  );
+  const clientAuthentications: ClientAuthentication[] = [];
+  const tokenErrors: TokenEndpointError[] = [];
+  const errorOf = new WeakMap<object, TokenEndpointError>();
+  const serves = new Set([origin, ...(options.serves ?? []).map((url) => new URL(url).origin)]);
   const registration = options.initialAccessToken
     ? {
         registration: { enabled: true, initialAccessToken: options.initialAccessToken },
@@ -264,9 +318,47 @@ export async function startProvider(options: TestProviderOptions): Promise<TestP
     ...options.configuration,
   });
 
+  provider.on("grant.error", (ctx, error) => {
+    const recorded: TokenEndpointError = {
+      ...(ctx.oidc?.client ? { clientId: ctx.oidc.client.clientId } : {}),
+      error: error.error,
+      error_description: error.error_description,
+      ...(error.error_detail === undefined ? {} : { detail: error.error_detail }),
+    };
+    errorOf.set(ctx, recorded);
+    tokenErrors.push(recorded);
+  });
+
   const aliases = shape.aliases ?? {};
   provider.use(async (ctx, next) => {
     await next();
+    if (ctx.oidc?.route === "token" && ctx.oidc.client) {
+      // oidc-provider takes a secret in a Basic header or in the body whichever of the two the
+      // client is registered with; the IdPs it stands in for hold each client to its own method.
+      const { clientId, clientAuthMethod } = ctx.oidc.client;
+      const method = usedAuthMethod(ctx.headers.authorization, ctx.oidc.params ?? {});
+      clientAuthentications.push({ clientId, method });
+      const allowed = accepted.get(clientId) ?? [clientAuthMethod];
+      const earlier = errorOf.get(ctx);
+      if (!allowed.includes(method) && earlier?.detail !== AUTH_METHOD_MISMATCH) {
+        const refusal = {
+          error: "invalid_client",
+          error_description: "client authentication failed",
+        };
+        ctx.status = 401;
+        ctx.body = refusal;
+        if (ctx.headers.authorization !== undefined) {
+          ctx.set(
+            "WWW-Authenticate",
+            `Basic realm="${provider.issuer}", error="${refusal.error}", error_description="${refusal.error_description}"`,
+          );
+        }
+        // The method is checked before the secret, as oidc-provider does: one error, this one.
+        const recorded = { clientId, ...refusal, detail: AUTH_METHOD_MISMATCH };
+        if (earlier) Object.assign(earlier, recorded);
+        else tokenErrors.push(recorded);
+      }
+    }
     if (options.date) ctx.set("Date", options.date().toUTCString());
     if (ctx.path === "/.well-known/openid-configuration" && ctx.status === 200) {
       let document = ctx.body as Record<string, unknown>;
@@ -313,13 +405,36 @@ export async function startProvider(options: TestProviderOptions): Promise<TestP
     discoveryUrl: `${origin}${mount}/.well-known/openid-configuration`,
     provider,
     requests,
-    local: (url) => withOrigin(url, origin),
+    clientAuthentications,
+    tokenErrors,
+    local: (url) => {
+      if (!serves.has(new URL(url).origin)) {
+        throw new Error(
+          `${url} is not on ${[...serves].join(" or ")}, the origins this test provider stands in for.`,
+        );
+      }
+      return withOrigin(url, origin);
+    },
     close: async () => {
       server.closeAllConnections();
       server.close();
       await once(server, "close");
     },
   };
+}
+
+/** How a token request authenticated the client, from its Authorization header and parameters. */
+function usedAuthMethod(
+  authorization: string | undefined,
+  params: Record<string, unknown>,
+): TokenEndpointAuthMethodName {
+  if (authorization !== undefined) return "client_secret_basic";
+  if (params.client_secret !== undefined) return "client_secret_post";
+  if (typeof params.client_assertion === "string") {
+    const header = decodePart(params.client_assertion.split(".")[0]);
+    return String(header.alg).startsWith("HS") ? "client_secret_jwt" : "private_key_jwt";
+  }
+  return "none";
 }
 
 function splitQuery(url: string): [string, string] {
@@ -441,10 +556,11 @@ function userId(username: string): string {
 /**
  * The clients and users of a Keycloak realm representation, as the test provider holds them:
  * the standard flow is the authorization code grant (with refresh tokens, Keycloak's default),
- * the implicit flow adds `id_token`, a public client authenticates with `none`, a confidential
- * `client-secret` client with its secret (Keycloak, like oidc-provider, then accepts both Basic
- * and POST), and `pkce.code.challenge.method: S256` makes PKCE required. Flows the test provider
- * cannot model fail loudly.
+ * the implicit flow adds `id_token`, a public client authenticates with `none` only, a
+ * confidential `client-secret` client with its secret in a Basic header or in the body (Keycloak's
+ * `ClientIdAndSecretAuthenticator` reads both, so `authMethods` lists both), and
+ * `pkce.code.challenge.method: S256` makes PKCE required. Flows the test provider cannot model
+ * fail loudly.
  */
 export function fromKeycloakRealm(realmJson: Record<string, unknown>): {
   clients: TestClient[];
@@ -478,6 +594,7 @@ export function fromKeycloakRealm(realmJson: Record<string, unknown>): {
         token_endpoint_auth_method: c.publicClient ? "none" : "client_secret_basic",
       },
       pkceRequired: c.attributes?.["pkce.code.challenge.method"] === "S256",
+      authMethods: c.publicClient ? ["none"] : ["client_secret_basic", "client_secret_post"],
     };
   });
   const users = realm.users
