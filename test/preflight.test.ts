@@ -120,36 +120,138 @@ describe("capabilityProblems", () => {
     ]);
   });
 
-  it("reports a confidential client's auth method the token endpoint does not accept, with the one to use", () => {
+  it("reports a confidential client's auth method the token endpoint does not list, with the one to use", () => {
+    const basicOnly = {
+      ...DOCUMENT,
+      token_endpoint_auth_methods_supported: ["client_secret_basic"],
+    };
+    expect(capabilityProblems(basicOnly, { ...EXPECTED, provider: "oidc" })).toEqual([
+      'The provider does not list "client_secret_post" in token_endpoint_auth_methods_supported (["client_secret_basic"]), and OpenMetadata\'s server then refuses every login ("Preferred authentication method (client_secret_post) not supported by provider according to provider metadata"). Fix: set identity.oidc.tokenEndpointAuthMethod to "client_secret_basic".',
+    ]);
+    expect(
+      capabilityProblems(
+        { ...DOCUMENT, token_endpoint_auth_methods_supported: ["private_key_jwt"] },
+        { ...EXPECTED, provider: "oidc", tokenEndpointAuthMethod: "client_secret_basic" },
+      ),
+    ).toEqual([
+      'The provider does not list "client_secret_basic" in token_endpoint_auth_methods_supported (["private_key_jwt"]), and OpenMetadata\'s server then refuses every login ("Preferred authentication method (client_secret_basic) not supported by provider according to provider metadata"). Fix: use a provider that accepts client_secret_post or client_secret_basic.',
+    ]);
+  });
+
+  it("for a provider whose client always posts its secret, points at the discovery URL instead", () => {
     const basicOnly = {
       ...DOCUMENT,
       token_endpoint_auth_methods_supported: ["client_secret_basic"],
     };
     expect(capabilityProblems(basicOnly, EXPECTED)).toEqual([
-      'The provider does not accept "client_secret_post" at its token endpoint (token_endpoint_auth_methods_supported: ["client_secret_basic"]), and OpenMetadata\'s server then refuses every login ("Preferred authentication method ... not supported by provider"). Fix: use "client_secret_basic" (identity.oidc.tokenEndpointAuthMethod).',
-    ]);
-    expect(
-      capabilityProblems(
-        { ...DOCUMENT, token_endpoint_auth_methods_supported: ["private_key_jwt"] },
-        EXPECTED,
-      ),
-    ).toEqual([
-      'The provider does not accept "client_secret_post" at its token endpoint (token_endpoint_auth_methods_supported: ["private_key_jwt"]), and OpenMetadata\'s server then refuses every login ("Preferred authentication method ... not supported by provider"). Fix: use a provider that accepts client_secret_post or client_secret_basic.',
+      'The provider does not list "client_secret_post" in token_endpoint_auth_methods_supported (["client_secret_basic"]), and OpenMetadata\'s server then refuses every login ("Preferred authentication method (client_secret_post) not supported by provider according to provider metadata"). Fix: the keycloak client always uses "client_secret_post", which keycloak accepts, so check that the discovery URL is the keycloak one.',
     ]);
   });
 
-  it("does not check the auth method of a public client, which the UI runs without one", () => {
-    const basicOnly = {
+  it("accepts the auth method of a confidential client that the document lists", () => {
+    for (const tokenEndpointAuthMethod of ["client_secret_post", "client_secret_basic"] as const) {
+      expect(
+        capabilityProblems(DOCUMENT, { ...EXPECTED, provider: "oidc", tokenEndpointAuthMethod }),
+      ).toEqual([]);
+    }
+  });
+
+  describe("a public client", () => {
+    /** Okta's custom authorization server, which lists what its public clients use. */
+    const OKTA_DOCUMENT: DiscoveryDocument = {
       ...DOCUMENT,
-      token_endpoint_auth_methods_supported: ["client_secret_basic"],
+      token_endpoint_auth_methods_supported: [
+        "client_secret_basic",
+        "client_secret_post",
+        "client_secret_jwt",
+        "private_key_jwt",
+        "none",
+      ],
+      code_challenge_methods_supported: ["S256"],
     };
-    expect(
-      capabilityProblems(basicOnly, {
-        ...EXPECTED,
-        clientType: "public",
-        tokenEndpointAuthMethod: "none",
-      }),
-    ).toEqual([]);
+    const PUBLIC: PreflightExpectations = {
+      ...EXPECTED,
+      provider: "okta",
+      clientType: "public",
+      tokenEndpointAuthMethod: "none",
+    };
+
+    it("passes when the token endpoint lists none and PKCE lists S256", () => {
+      expect(capabilityProblems(OKTA_DOCUMENT, PUBLIC)).toEqual([]);
+    });
+
+    it("reports a token endpoint that does not list none", () => {
+      const secretsOnly = {
+        ...OKTA_DOCUMENT,
+        token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      };
+      expect(capabilityProblems(secretsOnly, PUBLIC)).toEqual([
+        'The provider does not list "none" in token_endpoint_auth_methods_supported (["client_secret_basic","client_secret_post"]), so it does not let a public client redeem the authorization code without a secret, and OpenMetadata\'s UI, which has none, cannot complete a login. Fix: allow public clients (PKCE without a client secret) at the provider, or set identity.clientType to "confidential".',
+      ]);
+    });
+
+    it("reports a provider that does not list S256, the public client's only proof", () => {
+      expect(
+        capabilityProblems(
+          { ...OKTA_DOCUMENT, code_challenge_methods_supported: ["plain"] },
+          PUBLIC,
+        ),
+      ).toEqual([
+        'The provider does not list "S256" in code_challenge_methods_supported (["plain"]), but a public client has no secret and proves itself with PKCE S256 alone, which OpenMetadata\'s UI sends. Fix: enable PKCE with S256 at the provider, or set identity.clientType to "confidential".',
+      ]);
+    });
+
+    it("reports both at once", () => {
+      const problems = capabilityProblems(
+        {
+          ...OKTA_DOCUMENT,
+          token_endpoint_auth_methods_supported: ["client_secret_basic"],
+          code_challenge_methods_supported: ["plain"],
+        },
+        PUBLIC,
+      );
+      expect(problems.map((p) => p.slice(0, 40))).toEqual([
+        'The provider does not list "none" in tok',
+        'The provider does not list "S256" in cod',
+      ]);
+    });
+
+    it("does not report a missing none for Auth0 and Entra ID, whose documents never list it", () => {
+      // Their published lists, with which their public clients work.
+      const auth0 = {
+        ...DOCUMENT,
+        token_endpoint_auth_methods_supported: [
+          "client_secret_basic",
+          "client_secret_post",
+          "private_key_jwt",
+        ],
+        code_challenge_methods_supported: ["S256", "plain"],
+      };
+      const entra = {
+        ...DOCUMENT,
+        token_endpoint_auth_methods_supported: [
+          "client_secret_post",
+          "private_key_jwt",
+          "client_secret_basic",
+        ],
+        code_challenge_methods_supported: undefined,
+      };
+      expect(capabilityProblems(auth0, { ...PUBLIC, provider: "auth0" })).toEqual([]);
+      expect(capabilityProblems(entra, { ...PUBLIC, provider: "entra" })).toEqual([]);
+      // Auth0 still has to list S256 when it lists PKCE methods at all.
+      expect(
+        capabilityProblems(
+          { ...auth0, code_challenge_methods_supported: ["plain"] },
+          { ...PUBLIC, provider: "auth0" },
+        ),
+      ).toEqual([
+        'The provider does not list "S256" in code_challenge_methods_supported (["plain"]), but a public client has no secret and proves itself with PKCE S256 alone, which OpenMetadata\'s UI sends. Fix: enable PKCE with S256 at the provider, or set identity.clientType to "confidential".',
+      ]);
+    });
+
+    it("checks nothing the document does not list", () => {
+      expect(capabilityProblems({ issuer: ISSUER, jwks_uri: JWKS }, PUBLIC)).toEqual([]);
+    });
   });
 
   it("reports a missing S256 only when the client uses PKCE", () => {
@@ -321,8 +423,27 @@ describe("the preflight against in-process OpenID providers", () => {
       shape: SHAPES.keycloak("acme"),
       configuration: { clientAuthMethods: ["client_secret_basic", "private_key_jwt"] },
     });
-    expect((await runPreflight(expect_(idp))).problems).toEqual([
-      'The provider does not accept "client_secret_post" at its token endpoint (token_endpoint_auth_methods_supported: ["client_secret_basic","private_key_jwt"]), and OpenMetadata\'s server then refuses every login ("Preferred authentication method ... not supported by provider"). Fix: use "client_secret_basic" (identity.oidc.tokenEndpointAuthMethod).',
+    expect((await runPreflight({ ...expect_(idp), provider: "oidc" })).problems).toEqual([
+      'The provider does not list "client_secret_post" in token_endpoint_auth_methods_supported (["client_secret_basic","private_key_jwt"]), and OpenMetadata\'s server then refuses every login ("Preferred authentication method (client_secret_post) not supported by provider according to provider metadata"). Fix: set identity.oidc.tokenEndpointAuthMethod to "client_secret_basic".',
+    ]);
+  });
+
+  it("accepts a public client where the token endpoint lists none, and reports it where not", async () => {
+    const expectPublic = (idp: TestProvider): PreflightExpectations => ({
+      ...expect_(idp),
+      provider: "okta",
+      clientType: "public",
+      tokenEndpointAuthMethod: "none",
+    });
+    const open = await start({ shape: SHAPES.keycloak("acme") });
+    expect(await runPreflight(expectPublic(open))).toEqual({ reachable: true, problems: [] });
+
+    const secretsOnly = await start({
+      shape: SHAPES.keycloak("acme"),
+      configuration: { clientAuthMethods: ["client_secret_basic", "client_secret_post"] },
+    });
+    expect((await runPreflight(expectPublic(secretsOnly))).problems).toEqual([
+      'The provider does not list "none" in token_endpoint_auth_methods_supported (["client_secret_basic","client_secret_post"]), so it does not let a public client redeem the authorization code without a secret, and OpenMetadata\'s UI, which has none, cannot complete a login. Fix: allow public clients (PKCE without a client secret) at the provider, or set identity.clientType to "confidential".',
     ]);
   });
 

@@ -72,6 +72,18 @@ const ISSUER_FIXES: Record<IdentityProviderKind, string> = {
 
 const list = (values: readonly string[] | undefined) => JSON.stringify(values ?? []);
 
+/**
+ * Providers whose discovery document leaves `none` out of `token_endpoint_auth_methods_supported`
+ * although their public clients (Auth0 single-page applications, Entra `spa` platforms) redeem
+ * codes with PKCE and no secret. Auth0 lists `client_secret_basic`, `client_secret_post`,
+ * `private_key_jwt`; Entra ID `client_secret_post`, `private_key_jwt`, `client_secret_basic`. For
+ * them a missing `none` says nothing, so it is not reported.
+ */
+export const PUBLIC_CLIENTS_UNLISTED: ReadonlySet<IdentityProviderKind> = new Set([
+  "auth0",
+  "entra",
+]);
+
 /** The issuer stated by the discovery document must equal the authority, character by character. */
 export function issuerProblems(
   document: DiscoveryDocument,
@@ -90,7 +102,7 @@ export function issuerProblems(
 /** Response type, scopes, client authentication, PKCE and signing algorithm, where the document lists them. */
 export function capabilityProblems(
   document: DiscoveryDocument,
-  expected: Omit<PreflightExpectations, "issuer" | "discoveryUrl" | "jwksUrl" | "provider">,
+  expected: Omit<PreflightExpectations, "issuer" | "discoveryUrl" | "jwksUrl">,
 ): string[] {
   const problems: string[] = [];
   const responseTypes = document.response_types_supported;
@@ -106,23 +118,13 @@ export function capabilityProblems(
       `The provider does not support the scope${missing.length === 1 ? "" : "s"} ${missing.map((s) => `"${s}"`).join(", ")} (scopes_supported: ${list(scopes)}); OpenMetadata requests "${expected.scopes.join(" ")}" and needs the user's email (user pain P22). Fix: enable ${missing.length === 1 ? "that scope" : "those scopes"} at the provider.`,
     );
   }
-  const methods = document.token_endpoint_auth_methods_supported;
-  if (
-    expected.clientType === "confidential" &&
-    methods &&
-    !methods.includes(expected.tokenEndpointAuthMethod)
-  ) {
-    const alternative = ["client_secret_post", "client_secret_basic"].find((m) =>
-      methods.includes(m),
-    );
-    problems.push(
-      `The provider does not accept "${expected.tokenEndpointAuthMethod}" at its token endpoint (token_endpoint_auth_methods_supported: ${list(methods)}), and OpenMetadata's server then refuses every login ("Preferred authentication method ... not supported by provider"). Fix: ${alternative ? `use "${alternative}" (identity.oidc.tokenEndpointAuthMethod)` : "use a provider that accepts client_secret_post or client_secret_basic"}.`,
-    );
-  }
+  problems.push(...authMethodProblems(document, expected));
   const challenges = document.code_challenge_methods_supported;
   if (expected.pkce && challenges && !challenges.includes("S256")) {
     problems.push(
-      `The provider does not list "S256" in code_challenge_methods_supported (${list(challenges)}), but this client sends PKCE with S256. Fix: enable PKCE with S256 at the provider.`,
+      expected.clientType === "public"
+        ? `The provider does not list "S256" in code_challenge_methods_supported (${list(challenges)}), but a public client has no secret and proves itself with PKCE S256 alone, which OpenMetadata's UI sends. Fix: enable PKCE with S256 at the provider, or set identity.clientType to "confidential".`
+        : `The provider does not list "S256" in code_challenge_methods_supported (${list(challenges)}), but this client sends PKCE with S256. Fix: enable PKCE with S256 at the provider.`,
     );
   }
   const algorithms = document.id_token_signing_alg_values_supported;
@@ -132,6 +134,38 @@ export function capabilityProblems(
     );
   }
   return problems;
+}
+
+/**
+ * The token endpoint must accept the client's auth method, where the document lists methods:
+ * OpenMetadata's server refuses to start a login with a method the list lacks (pac4j), and a
+ * public client redeems the code with `none`.
+ */
+export function authMethodProblems(
+  document: DiscoveryDocument,
+  expected: Pick<PreflightExpectations, "provider" | "clientType" | "tokenEndpointAuthMethod">,
+): string[] {
+  const methods = document.token_endpoint_auth_methods_supported;
+  if (!methods) return [];
+  if (expected.clientType === "public") {
+    if (methods.includes("none") || PUBLIC_CLIENTS_UNLISTED.has(expected.provider)) return [];
+    return [
+      `The provider does not list "none" in token_endpoint_auth_methods_supported (${list(methods)}), so it does not let a public client redeem the authorization code without a secret, and OpenMetadata's UI, which has none, cannot complete a login. Fix: allow public clients (PKCE without a client secret) at the provider, or set identity.clientType to "confidential".`,
+    ];
+  }
+  if (methods.includes(expected.tokenEndpointAuthMethod)) return [];
+  const alternative = ["client_secret_post", "client_secret_basic"].find((m) =>
+    methods.includes(m),
+  );
+  const fix =
+    expected.provider === "oidc"
+      ? alternative
+        ? `set identity.oidc.tokenEndpointAuthMethod to "${alternative}"`
+        : "use a provider that accepts client_secret_post or client_secret_basic"
+      : `the ${expected.provider} client always uses "${expected.tokenEndpointAuthMethod}", which ${expected.provider} accepts, so check that the discovery URL is the ${expected.provider} one`;
+  return [
+    `The provider does not list "${expected.tokenEndpointAuthMethod}" in token_endpoint_auth_methods_supported (${list(methods)}), and OpenMetadata's server then refuses every login ("Preferred authentication method (${expected.tokenEndpointAuthMethod}) not supported by provider according to provider metadata"). Fix: ${fix}.`,
+  ];
 }
 
 function describeKey(key: Jwk): string {
