@@ -161,3 +161,44 @@ describe("Auth0, public client (OpenMetadata's UI)", () => {
     expect(accepted.principal).toBe("alice");
   });
 });
+
+describe("Auth0, misconfigured", () => {
+  it("fails at the token endpoint when the application's authentication method is client_secret_basic", async () => {
+    const other = await startProvider({
+      shape: SHAPES.auth0(),
+      clients: [
+        {
+          ...confidential.client,
+          metadata: {
+            ...confidential.client.metadata,
+            token_endpoint_auth_method: "client_secret_basic",
+          },
+        },
+      ],
+      users: [ALICE],
+      serves: [TENANT],
+    });
+    try {
+      await expect(serverLogin(confidential.env, other, CREDENTIALS)).rejects.toMatchObject({
+        code: "OAUTH_RESPONSE_BODY_ERROR",
+        status: 401,
+        error: "invalid_client",
+        error_description: "client authentication failed",
+      });
+      expect(other.clientAuthentications).toEqual([
+        { clientId: confidential.env.OIDC_CLIENT_ID, method: "client_secret_post" },
+      ]);
+      expect(other.tokenErrors).toEqual([
+        {
+          clientId: confidential.env.OIDC_CLIENT_ID,
+          error: "invalid_client",
+          error_description: "client authentication failed",
+          detail:
+            "the provided authentication mechanism does not match the registered client authentication method",
+        },
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+});

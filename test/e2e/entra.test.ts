@@ -169,3 +169,43 @@ describe("Entra ID, public client (OpenMetadata's UI)", () => {
     expect(accepted.principal).toBe("alice");
   });
 });
+
+describe("Entra ID, misconfigured", () => {
+  it("fails at the token endpoint when OpenMetadata's server uses an spa application, which takes no secret", async () => {
+    // The public app's registration, used with the confidential client's settings.
+    const other = await startProvider({
+      shape: SHAPES.entra(TENANT),
+      clients: [
+        {
+          ...publicApp.client,
+          metadata: {
+            ...publicApp.client.metadata,
+            client_id: confidential.env.OIDC_CLIENT_ID,
+            client_secret: confidential.env.OIDC_CLIENT_SECRET,
+          },
+        },
+      ],
+      users: [ALICE],
+      serves: [ENTRA],
+    });
+    try {
+      await expect(serverLogin(confidential.env, other, CREDENTIALS)).rejects.toMatchObject({
+        code: "OAUTH_RESPONSE_BODY_ERROR",
+        status: 401,
+        error: "invalid_client",
+        error_description: "client authentication failed",
+      });
+      expect(other.tokenErrors).toEqual([
+        {
+          clientId: confidential.env.OIDC_CLIENT_ID,
+          error: "invalid_client",
+          error_description: "client authentication failed",
+          detail:
+            "the provided authentication mechanism does not match the registered client authentication method",
+        },
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+});
