@@ -213,6 +213,17 @@ describe("Okta, public client (OpenMetadata's UI)", () => {
   });
 });
 
+describe("the test provider", () => {
+  it("stands in for the Okta org only, so a URL naming another host fails the test", () => {
+    expect(idp.local(`${OKTA}/oauth2/default/v1/keys?x=1`)).toBe(
+      `${idp.origin}/oauth2/default/v1/keys?x=1`,
+    );
+    expect(() => idp.local("https://example.oktapreview.com/oauth2/default")).toThrow(
+      `https://example.oktapreview.com/oauth2/default is not on ${idp.origin} or https://example.okta.com, the origins this test provider stands in for.`,
+    );
+  });
+});
+
 describe("Okta, misconfigured", () => {
   /** What openid-client throws for the token endpoint's refusal of the client's credentials. */
   const refused = {
