@@ -45,7 +45,6 @@ afterAll(async () => {
   await once(server, "close");
 });
 
-/** Runs `fn` with the offline flag set, as the render does. */
 /** Runs `fn` with the offline switch set (`"1"`) or cleared (`undefined`), then restores it. */
 async function withOffline<T>(value: "1" | undefined, fn: () => Promise<T>): Promise<T> {
   const before = process.env[OFFLINE_ENV];
