@@ -20,6 +20,8 @@ export default defineConfig({
     // The top-level component `require`s identity providers and targets lazily (issue 9). Vite
     // transforms imports only, so Node's own require needs tsx's hook to load those .ts modules.
     execArgv: ["--require", "tsx/cjs"],
+    // Every file starts offline, whatever the file before it in the same worker did.
+    setupFiles: ["test/support/offline.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -704,9 +704,6 @@ describe("OpenMetadataSso on Docker", () => {
   });
   afterAll(async () => {
     await idp.close();
-    // These tests go online as `pulumi up` does; test files share a worker (isolate: false), so
-    // hand the next file the offline harness it expects.
-    process.env[OFFLINE_ENV] = "1";
   });
 
   const serverLabels = (resources: RecordedResource[], name: string) =>

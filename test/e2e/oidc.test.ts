@@ -92,9 +92,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await idp?.close();
-  // Every component here is recorded online; test files share a worker (isolate: false), so hand
-  // the next file the offline harness it expects.
-  process.env[OFFLINE_ENV] = "1";
 });
 
 describe("a generic provider, existing confidential client", () => {
