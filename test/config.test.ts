@@ -344,6 +344,36 @@ describe("readStackConfig", () => {
     expect(problems(values, secrets)).toEqual(expected);
   });
 
+  it("reports a key in a near miss of a known namespace, and leaves other namespaces alone", () => {
+    expect(
+      problems(
+        {
+          ...okta,
+          "openmetadata-sos:publicUrl": "https://om.example.com",
+          "oktaa:orgName": "acme",
+          "keycloak:urll": "https://kc.example.com",
+          "kubernetes:contxt": "prod",
+          "kuberentes:context": "prod",
+          "Auth0:domain": "acme.eu.auth0.com",
+          "openmetadata:admins": '["alice@example.com"]',
+          "aws:region": "eu-west-1",
+          "azure:location": "westeurope",
+          "pulumi:template": "openmetadata-sso",
+          "docker-build:host": "unix:///var/run/docker.sock",
+        },
+        oktaSecrets,
+      ),
+    ).toEqual([
+      'Auth0:domain: is in the unknown namespace "Auth0", so it would be ignored. Did you mean auth0:domain?',
+      "keycloak:urll: is not a setting of the keycloak provider, so it would be ignored. Did you mean keycloak:url?",
+      'kuberentes:context: is in the unknown namespace "kuberentes", so it would be ignored. Did you mean openmetadata-sso:kubernetes.context?',
+      "kubernetes:contxt: is not read: the component creates its own Kubernetes provider from openmetadata-sso:kubernetes.context and openmetadata-sso:kubernetes.kubeconfig, so it would be ignored. Did you mean openmetadata-sso:kubernetes.context?",
+      'oktaa:orgName: is in the unknown namespace "oktaa", so it would be ignored. Did you mean okta:orgName?',
+      'openmetadata-sos:publicUrl: is in the unknown namespace "openmetadata-sos", so it would be ignored. Did you mean openmetadata-sso:publicUrl?',
+      'openmetadata:admins: is in the unknown namespace "openmetadata", so it would be ignored. Did you mean openmetadata-sso:admins?',
+    ]);
+  });
+
   it("has at least 20 cases in its table", () => {
     expect(table.length).toBeGreaterThanOrEqual(20);
   });

@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type z } from "zod";
 import type { OpenMetadataSsoArgs } from "../openmetadata-sso";
-import { closest } from "../suggest";
+import { closest, editDistance } from "../suggest";
 import { type IdentityProviderKind } from "../types";
 import { hostOf, isHttps, portOf } from "../urls";
 import {
@@ -224,6 +224,54 @@ function providerConfigKeys(namespace: string): string[] | undefined {
 }
 
 /**
+ * Namespaces something reads: ours, OneLogin's credentials, the provider SDKs the program loads and
+ * Pulumi's own. Any other namespace is left alone (another program's, or `aws:region`), unless it is
+ * a near miss of one of these, whose keys would then be ignored.
+ */
+const KNOWN_NAMESPACES = [
+  NAMESPACE,
+  "onelogin",
+  ...PROVIDER_NAMESPACES,
+  "kubernetes",
+  "tls",
+  "random",
+  "pulumi",
+];
+
+/**
+ * The known namespace `namespace` is a typo of, if any: one edit away (two for a name of 8 or more
+ * letters), a different case or punctuation, or the project's name without "-sso". Stricter than
+ * {@link closest}, so real neighbours such as `azure` (for `azuread`) stay allowed.
+ */
+export function nearMissNamespace(namespace: string): string | undefined {
+  if (KNOWN_NAMESPACES.includes(namespace)) return undefined;
+  const squash = (name: string) => name.toLowerCase().replace(/[-_.]/g, "");
+  return KNOWN_NAMESPACES.find(
+    (known) =>
+      squash(known) === squash(namespace) ||
+      editDistance(namespace, known) <= (known.length >= 8 ? 2 : 1) ||
+      known.startsWith(`${namespace}-`),
+  );
+}
+
+/** The Kubernetes provider is created by the component, from these settings only. */
+const KUBERNETES_PROVIDER_KEYS = ["context", "kubeconfig"];
+
+/** The key a user most likely meant, in a known namespace: the key itself or its closest match. */
+function meantKey(namespace: string, key: string, knownOwn: string[], knownOneLogin: string[]) {
+  if (namespace === "kubernetes") {
+    return `${NAMESPACE}:kubernetes.${closest(key, KUBERNETES_PROVIDER_KEYS) ?? key}`;
+  }
+  const known =
+    namespace === NAMESPACE
+      ? knownOwn
+      : namespace === "onelogin"
+        ? knownOneLogin
+        : (providerConfigKeys(namespace) ?? []);
+  return `${namespace}:${known.includes(key) ? key : (closest(key, known) ?? key)}`;
+}
+
+/**
  * Reads and validates the stack configuration. Every problem is collected and thrown together as a
  * {@link ConfigValidationError} before anything is registered.
  */
@@ -244,7 +292,19 @@ export function readStackConfig(
   const knownOneLogin = ["clientId", "clientSecret", "subdomain"];
   for (const fullKey of Object.keys(raw.values).sort()) {
     const [namespace, key] = splitKey(fullKey);
-    if (namespace === NAMESPACE && !knownOwn.includes(key)) {
+    const meant = nearMissNamespace(namespace);
+    if (meant !== undefined) {
+      out.addKey(
+        fullKey,
+        `is in the unknown namespace "${namespace}", so it would be ignored. Did you mean ${meantKey(meant, key, knownOwn, knownOneLogin)}?`,
+      );
+    } else if (namespace === "kubernetes") {
+      const hint = closest(key, KUBERNETES_PROVIDER_KEYS);
+      out.addKey(
+        fullKey,
+        `is not read: the component creates its own Kubernetes provider from ${NAMESPACE}:kubernetes.context and ${NAMESPACE}:kubernetes.kubeconfig, so it would be ignored.${hint ? ` Did you mean ${NAMESPACE}:kubernetes.${hint}?` : ""}`,
+      );
+    } else if (namespace === NAMESPACE && !knownOwn.includes(key)) {
       const hint = closest(key, knownOwn);
       out.addKey(
         fullKey,
