@@ -67,6 +67,11 @@ interface Rollout {
   database: string[];
   /** The search engine's volume and container on Docker; on Kubernetes see `database`. */
   search: string[];
+  /**
+   * Exactly the generated passwords the database and search wait for, directly or through
+   * others: the only part of the keys they wait for.
+   */
+  passwords: string[];
   /** The server: the container on Docker, the OpenMetadata release on Kubernetes. */
   server: string;
   /** Exactly what the server waits for directly. */
@@ -76,7 +81,7 @@ interface Rollout {
 
 /**
  * The signing material. The generated passwords are left out on purpose: the database and search
- * engines are started with them, so they wait for them by design.
+ * engines are started with them, so they wait for them by design (see `Rollout.passwords`).
  */
 const KEYS = ["keys-signing-key", "keys-key-id", "keys-fernet-key"];
 
@@ -96,6 +101,12 @@ const ROLLOUTS: Record<string, Rollout> = {
     idp: [],
     database: ["docker-db-data", "docker-database"],
     search: ["docker-search-data", "docker-search"],
+    passwords: [
+      "keys-admin-password",
+      "keys-airflow-database-password",
+      "keys-database-password",
+      "keys-search-password",
+    ],
     server: "docker-server",
     serverWaitsFor: [
       "docker-image-server-1-13-1",
@@ -117,6 +128,12 @@ const ROLLOUTS: Record<string, Rollout> = {
     ],
     database: ["docker-db-data", "docker-database"],
     search: ["docker-search-data", "docker-search"],
+    passwords: [
+      "keys-admin-password",
+      "keys-airflow-database-password",
+      "keys-database-password",
+      "keys-search-password",
+    ],
     server: "docker-server",
     serverWaitsFor: [
       "docker-image-server-1-13-1",
@@ -135,6 +152,8 @@ const ROLLOUTS: Record<string, Rollout> = {
     idp: ["onelogin-app"],
     database: ["docker-db-data", "docker-database"],
     search: ["docker-search-data", "docker-search"],
+    // OpenSearch runs without a password in the private network.
+    passwords: ["keys-admin-password", "keys-airflow-database-password", "keys-database-password"],
     server: "docker-server",
     serverWaitsFor: [
       "docker-image-server-1-13-1",
@@ -152,6 +171,8 @@ const ROLLOUTS: Record<string, Rollout> = {
     // MySQL and Elasticsearch both come from the dependencies chart.
     database: ["k8s-database-secret", "k8s-mysql-init", "k8s-dependencies"],
     search: [],
+    // Through the database Secret; no ingestion, so no Airflow database password.
+    passwords: ["keys-admin-password", "keys-database-password"],
     server: "k8s-openmetadata",
     serverWaitsFor: [
       "k8s-database-secret",
@@ -179,6 +200,8 @@ const ROLLOUTS: Record<string, Rollout> = {
     // An external database and search engine: only the database password's Secret is created.
     database: ["k8s-database-secret"],
     search: [],
+    // The external database's password comes from config, not from the keys.
+    passwords: [],
     server: "k8s-openmetadata",
     serverWaitsFor: [
       "auth0-client",
@@ -241,6 +264,15 @@ describe.each(stackNames())("%s stack", (stack) => {
       }
     }
     expect(waits).toEqual([]);
+  });
+
+  it("starts the database and search once their passwords exist, and waits for no other key", () => {
+    const waited = new Set(
+      fullAll([...rollout.database, ...rollout.search]).flatMap((name) => [...g.waitsFor(name)]),
+    );
+    expect([...waited].filter((name) => name.startsWith(full("keys-"))).sort()).toEqual(
+      fullAll(rollout.passwords),
+    );
   });
 
   it("lets the server wait for exactly its recorded dependencies", () => {
