@@ -4,6 +4,7 @@ import { OneLoginApp } from "../components/identity/onelogin";
 import {
   appRequestBody,
   oneLoginDiff,
+  rateLimitDecision,
   splitUris,
   type OneLoginAppInputs,
 } from "../components/identity/onelogin-api";
@@ -128,6 +129,29 @@ describe("appRequestBody", () => {
       "https://c/cb",
     ]);
     expect(splitUris(undefined)).toEqual([]);
+  });
+});
+
+describe("rateLimitDecision", () => {
+  const headers = (values: Record<string, string>) => new Headers(values);
+
+  it("waits as long as OneLogin says its limit needs, up to 30 s", () => {
+    expect(rateLimitDecision(1, headers({ "X-RateLimit-Reset": "2" }))).toEqual({ retryInS: 2 });
+    expect(rateLimitDecision(2, headers({ "X-RateLimit-Reset": "30" }))).toEqual({ retryInS: 30 });
+    expect(
+      rateLimitDecision(1, headers({ "Retry-After": "0", "X-RateLimit-Reset": "832" })),
+    ).toEqual({ retryInS: 0 });
+  });
+
+  it("backs off 1 s, then 2 s, when OneLogin names no time or one that is not a number", () => {
+    expect(rateLimitDecision(1, headers({}))).toEqual({ retryInS: 1 });
+    expect(rateLimitDecision(2, headers({ "X-RateLimit-Reset": "soon" }))).toEqual({ retryInS: 2 });
+  });
+
+  it("gives up when the limit resets later than 30 s, or after the third send", () => {
+    expect(rateLimitDecision(1, headers({ "X-RateLimit-Reset": "31" }))).toEqual({ resetInS: 31 });
+    expect(rateLimitDecision(3, headers({ "X-RateLimit-Reset": "0" }))).toEqual({ resetInS: 0 });
+    expect(rateLimitDecision(3, headers({}))).toEqual({ resetInS: undefined });
   });
 });
 

@@ -48,6 +48,8 @@ interface Logged {
 class ContractServer {
   readonly apps = new Map<number, StoredApp>();
   readonly log: Logged[] = [];
+  /** Answer the next `times` requests to `path` with HTTP 429 and these headers. */
+  throttle: { path: string; times: number; headers: Record<string, string> } | undefined;
   private nextId = 1000;
   private server = http.createServer((req, res) => void this.handle(req, res));
   base = "";
@@ -67,6 +69,7 @@ class ContractServer {
   reset(): void {
     this.apps.clear();
     this.log.length = 0;
+    this.throttle = undefined;
     this.nextId = 1000;
   }
 
@@ -89,6 +92,12 @@ class ContractServer {
     };
     const v2Error = (statusCode: number, name: string, message: string) =>
       send(statusCode, { message, statusCode, name });
+
+    if (this.throttle && this.throttle.path === path && this.throttle.times > 0) {
+      this.throttle.times--;
+      for (const [name, value] of Object.entries(this.throttle.headers)) res.setHeader(name, value);
+      return v2Error(429, "TooManyRequestsError", "Too Many Requests");
+    }
 
     if (path === "/auth/oauth2/v2/token" && req.method === "POST") {
       const expected = `Basic ${Buffer.from(`${API_ID}:${API_SECRET}`).toString("base64")}`;
@@ -354,6 +363,38 @@ describe("OneLogin provider against the API v2 contract (local server, not OneLo
     );
     expect(server.apps.size).toBe(0);
     expect(server.log.at(-1)).toMatchObject({ method: "DELETE", path: "/api/2/apps/1000" });
+  });
+
+  it("sends a create again after HTTP 429 once the rate limit resets, and creates one app", async () => {
+    server.throttle = { path: "/api/2/apps", times: 2, headers: { "X-RateLimit-Reset": "0" } };
+    const { id, outs } = await createApp(inputs);
+    expect(id).toBe("1000");
+    expect(outs.clientSecret).toBe("secret-1000");
+    expect(server.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      "POST /auth/oauth2/v2/token",
+      "POST /api/2/apps",
+      "POST /api/2/apps",
+      "POST /api/2/apps",
+    ]);
+    expect([...server.apps.keys()]).toEqual([1000]);
+  });
+
+  it("gives up at once when the rate limit resets later than 30 s, and says when", async () => {
+    server.throttle = { path: "/api/2/apps", times: 1, headers: { "X-RateLimit-Reset": "832" } };
+    await expect(createApp(inputs)).rejects.toThrow(
+      "OneLogin API POST /api/2/apps answered HTTP 429: Too Many Requests (sent 1 time; OneLogin's rate limit resets in 832 s). Run the update again after that; nothing was changed by this call.",
+    );
+    expect(server.apps.size).toBe(0);
+  });
+
+  it("gives up after the third send of a call OneLogin keeps refusing with HTTP 429", async () => {
+    const { id, outs } = await createApp(inputs);
+    server.throttle = { path: "/api/2/apps/1000", times: 5, headers: { "Retry-After": "0" } };
+    await expect(updateApp(id, outs, { ...inputs, name: "x" })).rejects.toThrow(
+      "OneLogin API PUT /api/2/apps/1000 answered HTTP 429: Too Many Requests (sent 3 times; OneLogin's rate limit resets in 0 s). Run the update again after that; nothing was changed by this call.",
+    );
+    expect(server.throttle.times).toBe(2);
+    expect(server.apps.get(1000)?.name).toBe("OpenMetadata (prod)");
   });
 
   it("names an unreachable API", async () => {

@@ -8,6 +8,9 @@
  * Endpoints used (OneLogin API v2, bearer token from client credentials):
  * - `POST /auth/oauth2/v2/token` (HTTP Basic with the API credential, `grant_type=client_credentials`)
  * - `POST /api/2/apps`, `GET|PUT|DELETE /api/2/apps/:id`
+ *
+ * A call that OneLogin's rate limit refuses (HTTP 429) is sent again once the limit resets, when
+ * that is soon; see {@link rateLimitDecision}.
  */
 import type { TokenEndpointAuthMethod } from "../types";
 
@@ -181,6 +184,58 @@ export function oneLoginDiff(olds: OneLoginAppInputs, news: OneLoginAppInputs): 
 // HTTP.
 // ---------------------------------------------------------------------------------------------
 
+/** How many times one API call is sent at most while OneLogin answers HTTP 429. */
+export const RATE_LIMIT_ATTEMPTS = 3;
+
+/** The longest wait, in seconds, for OneLogin's rate limit to reset before a call is sent again. */
+export const RATE_LIMIT_MAX_WAIT_S = 30;
+
+/**
+ * What to do after OneLogin answered HTTP 429 (too many requests) to the `attempt`th send of a
+ * call (1-based). OneLogin names the seconds until its rate limit resets in `X-RateLimit-Reset`;
+ * `Retry-After` (seconds) is read as well. A 429 means the request was not carried out, so sending
+ * it again is safe for every method, including the create.
+ *
+ * - `{ retryInS }`: wait that long and send again (without a header: 1 s, then 2 s);
+ * - `{ resetInS }`: give up; the limit resets later than {@link RATE_LIMIT_MAX_WAIT_S} or the
+ *   attempts are used up (`resetInS` is undefined when OneLogin did not say).
+ */
+export function rateLimitDecision(
+  attempt: number,
+  headers: { get(name: string): string | null },
+): { retryInS: number } | { resetInS: number | undefined } {
+  const seconds = (name: string): number | undefined => {
+    const value = headers.get(name);
+    if (value === null || !/^\d+$/.test(value.trim())) return undefined;
+    return Number(value.trim());
+  };
+  const resetInS = seconds("retry-after") ?? seconds("x-ratelimit-reset");
+  if (attempt >= RATE_LIMIT_ATTEMPTS) return { resetInS };
+  if (resetInS === undefined) return { retryInS: attempt };
+  if (resetInS > RATE_LIMIT_MAX_WAIT_S) return { resetInS };
+  return { retryInS: resetInS };
+}
+
+/** The error after OneLogin's rate limit refused a call for good. */
+function rateLimitError(
+  method: string,
+  path: string,
+  detail: string,
+  attempts: number,
+  resetInS: number | undefined,
+): OneLoginApiError {
+  const when =
+    resetInS === undefined
+      ? "OneLogin did not say when its rate limit resets"
+      : `OneLogin's rate limit resets in ${resetInS} s`;
+  return oneLoginApiError(
+    method,
+    path,
+    429,
+    `${detail} (sent ${attempts} time${attempts === 1 ? "" : "s"}; ${when}). Run the update again after that; nothing was changed by this call.`,
+  );
+}
+
 async function call(
   base: string,
   method: string,
@@ -190,29 +245,39 @@ async function call(
   const headers: Record<string, string> = { accept: "application/json", ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers["content-type"] = "application/json";
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-  } catch (error) {
-    throw new Error(
-      `OneLogin API ${method} ${path} at ${base} is unreachable: ${(error as Error).message}`,
-    );
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    } catch (error) {
+      throw new Error(
+        `OneLogin API ${method} ${path} at ${base} is unreachable: ${(error as Error).message}`,
+      );
+    }
+    const text = await response.text();
+    let body: unknown = undefined;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    if (response.status === 429) {
+      const decision = rateLimitDecision(attempt, response.headers);
+      if ("retryInS" in decision) {
+        await new Promise((resolve) => setTimeout(resolve, decision.retryInS * 1000));
+        continue;
+      }
+      throw rateLimitError(method, path, errorMessage(body, response), attempt, decision.resetInS);
+    }
+    if (!response.ok) {
+      throw oneLoginApiError(method, path, response.status, errorMessage(body, response));
+    }
+    return { status: response.status, body };
   }
-  const text = await response.text();
-  let body: unknown = undefined;
-  try {
-    body = text === "" ? undefined : JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  if (!response.ok) {
-    throw oneLoginApiError(method, path, response.status, errorMessage(body, response));
-  }
-  return { status: response.status, body };
 }
 
 /** OneLogin's message from any of its error shapes (v2, legacy `status`, OAuth). */
