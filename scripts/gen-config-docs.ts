@@ -16,7 +16,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import type { z } from "zod";
-import { configSchemas, NAMESPACE, PROVIDER_VALUES, SECRET_KEYS } from "../components/config";
+import {
+  configSchemas,
+  NAMESPACE,
+  PROVIDER_SECRET_KEYS,
+  PROVIDER_VALUES,
+  SECRET_KEYS,
+} from "../components/config";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -443,6 +449,10 @@ function render(docs: Omit<ConfigDocs, "markdown">): string {
         row.description,
       ]),
     ),
+    "",
+    "The identity and Docker providers' own credentials are refused in plain text too; set each with",
+    "`pulumi config set --secret <key>`:",
+    PROVIDER_SECRET_KEYS.map((key) => `\`${key}\``).join(", ") + ".",
     "",
     "## Values taken from the provider's own configuration",
     "",

@@ -374,6 +374,44 @@ describe("readStackConfig", () => {
     ]);
   });
 
+  it("refuses every provider credential in plain text, with the command that stores it as a secret", () => {
+    const credentials = [
+      "okta:accessToken",
+      "okta:apiToken",
+      "okta:privateKey",
+      "auth0:apiToken",
+      "auth0:clientAssertionPrivateKey",
+      "auth0:clientSecret",
+      "keycloak:accessToken",
+      "keycloak:clientSecret",
+      "keycloak:jwtSigningKey",
+      "keycloak:jwtToken",
+      "keycloak:password",
+      "keycloak:tlsClientPrivateKey",
+      "azuread:clientCertificate",
+      "azuread:clientCertificatePassword",
+      "azuread:clientSecret",
+      "azuread:oidcRequestToken",
+      "azuread:oidcToken",
+      "docker:keyMaterial",
+    ];
+    // Each is a key its SDK reads, or a "not a setting of the provider" line would show up too.
+    expect(
+      problems({ ...okta, ...Object.fromEntries(credentials.map((key) => [key, "plain"])) }, []),
+    ).toEqual(
+      credentials.map(
+        (key) =>
+          `${key}: is stored in plain text (value hidden); it must be a secret. Run: pulumi config set --secret ${key} <value>`,
+      ),
+    );
+    expect(
+      problems(
+        { ...okta, ...Object.fromEntries(credentials.map((key) => [key, "s3cret"])) },
+        credentials,
+      ),
+    ).toEqual([]);
+  });
+
   it("has at least 20 cases in its table", () => {
     expect(table.length).toBeGreaterThanOrEqual(20);
   });

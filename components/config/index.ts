@@ -16,6 +16,7 @@ import {
   NAMESPACE,
   OFFLINE_ENV,
   OFFLINE_PLACEHOLDER_PREFIX,
+  PROVIDER_SECRET_KEYS,
   PROVIDER_VALUES,
   type ResolvedDocker,
   type ResolvedSettings,
@@ -45,6 +46,7 @@ export {
   NAMESPACE,
   OFFLINE_ENV,
   OFFLINE_PLACEHOLDER_PREFIX,
+  PROVIDER_SECRET_KEYS,
   PROVIDER_VALUES,
   SECRET_KEYS,
   SUPPORTED_VERSIONS,
@@ -193,18 +195,6 @@ export interface StackConfig {
   placeholders: string[];
 }
 
-const SENSITIVE_PROVIDER_KEYS = [
-  "okta:apiToken",
-  "okta:privateKey",
-  "okta:accessToken",
-  "auth0:clientSecret",
-  "auth0:apiToken",
-  "keycloak:clientSecret",
-  "keycloak:password",
-  "azuread:clientSecret",
-  "azuread:clientCertificatePassword",
-];
-
 /** Namespaces of the provider SDKs whose configuration the stacks set. */
 const PROVIDER_NAMESPACES = ["okta", "auth0", "keycloak", "azuread", "docker"];
 const providerKeys = new Map<string, string[] | undefined>();
@@ -328,7 +318,7 @@ export function readStackConfig(
   }
 
   // Secrets: plain text is an error that shows the command to run instead.
-  for (const fullKey of [...SECRET_KEYS.map((entry) => entry.key), ...SENSITIVE_PROVIDER_KEYS]) {
+  for (const fullKey of [...SECRET_KEYS.map((entry) => entry.key), ...PROVIDER_SECRET_KEYS]) {
     if (raw.values[fullKey] !== undefined && !raw.secretKeys.has(fullKey)) {
       out.addKey(
         fullKey,

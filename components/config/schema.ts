@@ -273,6 +273,31 @@ export const SECRET_KEYS = [
   { key: "onelogin:subdomain", path: "identity.onelogin.subdomain" },
 ] as const;
 
+/**
+ * Credentials of the provider SDKs, each a key its `config/vars` module reads: a plain-text value is
+ * refused like a plain-text secret of ours.
+ */
+export const PROVIDER_SECRET_KEYS = [
+  "okta:accessToken",
+  "okta:apiToken",
+  "okta:privateKey",
+  "auth0:apiToken",
+  "auth0:clientAssertionPrivateKey",
+  "auth0:clientSecret",
+  "keycloak:accessToken",
+  "keycloak:clientSecret",
+  "keycloak:jwtSigningKey",
+  "keycloak:jwtToken",
+  "keycloak:password",
+  "keycloak:tlsClientPrivateKey",
+  "azuread:clientCertificate",
+  "azuread:clientCertificatePassword",
+  "azuread:clientSecret",
+  "azuread:oidcRequestToken",
+  "azuread:oidcToken",
+  "docker:keyMaterial",
+] as const;
+
 /** Settings the stack program takes from the identity provider's own config, never typed twice. */
 export const PROVIDER_VALUES = [
   {
