@@ -524,6 +524,8 @@ export class DockerDeployment extends pulumi.ComponentResource {
         },
         { ...parent, dependsOn: [server], ignoreChanges: REGENERATION_FROZEN },
       );
+      // The verification checks the final state, after the one-shot that rotation needs.
+      dependsForVerify.push(regenerate);
       this.botTokens = oneShotGate(
         regenerate,
         (code) =>

@@ -645,9 +645,10 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     // once the release runs with the new key, with the server's database, search, key and
     // cluster settings; a new label creates a new Job with current values, and nothing else (not
     // even a version upgrade) runs it again.
+    let regenerate: k8s.batch.v1.Job | undefined;
     if (settings.keys.rotation !== "initial") {
       const rotation = settings.keys.rotation;
-      new k8s.batch.v1.Job(
+      regenerate = new k8s.batch.v1.Job(
         `${name}-regenerate-bot-tokens-${rotation}`,
         {
           metadata: { name: names.regenerateJob(rotation), namespace, labels },
@@ -744,7 +745,15 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       },
       {
         ...child,
-        dependsOn: [...created, script, release, ...(dependencies ? [dependencies] : [])],
+        // After the bot token regeneration too, when a rotation runs one: the check sees the
+        // final state.
+        dependsOn: [
+          ...created,
+          script,
+          release,
+          ...(dependencies ? [dependencies] : []),
+          ...(regenerate ? [regenerate] : []),
+        ],
         customTimeouts: { create: "15m", update: "15m" },
       },
     );

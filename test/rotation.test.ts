@@ -42,6 +42,15 @@ function keyIdentity(resources: RecordedResource[]) {
   };
 }
 
+/**
+ * What a resource waits for directly (its `dependsOn` and the resources its inputs come from), by
+ * name, sorted.
+ */
+function dependsOnNames(resources: RecordedResource[], resource: RecordedResource): string[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r.name]));
+  return resource.options.dependencies.map((urn) => byUrn.get(urn) ?? urn).sort();
+}
+
 async function evaluate(args: OpenMetadataSsoArgs) {
   return (await record(() => new OpenMetadataSso("om", args))).resources;
 }
@@ -184,6 +193,25 @@ describe("keys.rotation", () => {
       expect(serverEnv.has(entry)).toBe(true);
   });
 
+  it("verifies after the regeneration, so the check sees the final state", async () => {
+    const rotated = await evaluate({ ...base, keys: { rotation: "2026-11" } });
+    const initialDependencies = [
+      "om-docker-image-node-22-12-0-alpine3-21",
+      "om-docker-server",
+      "om-keycloak-container",
+      "om-keys-key-id",
+      "om-network",
+    ];
+    expect(dependsOnNames(rotated, one(rotated, CONTAINER, "om-docker-verify"))).toEqual(
+      [...initialDependencies, "om-docker-regenerate-bot-tokens-2026-11"].sort(),
+    );
+    // Without a rotation there is no regeneration to wait for.
+    const initial = await evaluate(base);
+    expect(dependsOnNames(initial, one(initial, CONTAINER, "om-docker-verify"))).toEqual(
+      initialDependencies,
+    );
+  });
+
   it("runs once per rotation label: nothing else, not even a version upgrade, runs it again", async () => {
     const regeneration = (resources: RecordedResource[]) =>
       resources.filter((r) => r.type === CONTAINER && r.name.includes("regenerate-bot-tokens"));
@@ -249,6 +277,33 @@ describe("keys.rotation on Kubernetes", () => {
     const resources = await evaluate(prod);
     expect(resources.filter((r) => r.type === JOB).map((r) => r.name)).toEqual([
       expect.stringMatching(/^om-k8s-verify$/),
+    ]);
+  });
+
+  it("verifies after the regeneration Job, so the check sees the final state", async () => {
+    const rotated = await evaluate({ ...prod, keys: { rotation: "2026-11" } });
+    const initial = await evaluate(prod);
+    const verifyWaitsFor = (resources: RecordedResource[]) =>
+      dependsOnNames(resources, one(resources, JOB, "om-k8s-verify"));
+    expect(verifyWaitsFor(rotated)).toEqual(
+      [...verifyWaitsFor(initial), "om-k8s-regenerate-bot-tokens-2026-11"].sort(),
+    );
+    expect(verifyWaitsFor(initial)).toEqual([
+      "om-k8s-database-secret",
+      "om-k8s-dependencies",
+      "om-k8s-fernet-secret",
+      "om-k8s-jwt-private-key",
+      "om-k8s-jwt-public-key",
+      "om-k8s-mysql-init",
+      "om-k8s-namespace",
+      "om-k8s-oidc-secret",
+      "om-k8s-openmetadata",
+      "om-k8s-verify-script",
+      "om-keys-database-password",
+      "om-keys-fernet-key",
+      "om-keys-key-id",
+      "om-keys-signing-key",
+      "om-okta-app",
     ]);
   });
 
