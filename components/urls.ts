@@ -31,6 +31,15 @@ export function urlProblem(value: string, rules: UrlRules): string | undefined {
   const problems: string[] = [];
   let fixed = value;
   let https = false;
+  // `new URL` reads "https:host" and "https:/host" as "https://host", but the value itself is
+  // used to build redirect URIs, so it must be written out correctly.
+  const slashes = /^https?:([/\\]*)/i.exec(value)?.[1];
+  // The parser also drops leading spaces and control characters, which the value would keep.
+  if (slashes === undefined) return `must be ${kind}; got ${JSON.stringify(value)}`;
+  if (slashes !== "//") {
+    problems.push('must have exactly two slashes after the scheme, as in "https://"');
+    fixed = fixed.replace(/^(https?):[/\\]*/i, "$1://");
+  }
   if (rules.requireHttps && url.protocol !== "https:") {
     problems.push("must use https outside a local stack");
     fixed = fixed.replace(/^http:/, "https:");

@@ -133,6 +133,22 @@ describe("readStackConfig", () => {
       ],
     ],
     [
+      "a publicUrl and a Keycloak URL missing a slash after the scheme",
+      {
+        ...okta,
+        publicUrl: "https:om.example.com",
+        identity: { provider: "keycloak", keycloak: { realm: "data" } },
+        "keycloak:url": "https:/kc.example.com",
+        "keycloak:clientId": "admin-cli",
+        "keycloak:clientSecret": "s3cret",
+      },
+      ["keycloak:clientSecret", ...oktaSecrets],
+      [
+        'openmetadata-sso:publicUrl: must have exactly two slashes after the scheme, as in "https://"; got "https:om.example.com". Use "https://om.example.com"',
+        'keycloak:url: must have exactly two slashes after the scheme, as in "https://"; got "https:/kc.example.com". Use "https://kc.example.com"',
+      ],
+    ],
+    [
       "http in production",
       { ...okta, publicUrl: "http://om.example.com" },
       oktaSecrets,
@@ -575,6 +591,23 @@ describe("urlProblem", () => {
       "http://idp.example.com//realms/x/?a=1",
       'must use https outside a local stack, and must not have a query string, and must not contain a double slash, and must not end with a slash; got "http://idp.example.com//realms/x/?a=1". Use "https://idp.example.com/realms/x", or set environment to "local"',
     ],
+    [
+      "https:idp.example.com/realms/x",
+      'must have exactly two slashes after the scheme, as in "https://"; got "https:idp.example.com/realms/x". Use "https://idp.example.com/realms/x"',
+    ],
+    [
+      "https:/idp.example.com",
+      'must have exactly two slashes after the scheme, as in "https://"; got "https:/idp.example.com". Use "https://idp.example.com"',
+    ],
+    [
+      "https:///idp.example.com",
+      'must have exactly two slashes after the scheme, as in "https://"; got "https:///idp.example.com". Use "https://idp.example.com"',
+    ],
+    [
+      "http:/idp.example.com/",
+      'must have exactly two slashes after the scheme, as in "https://", and must use https outside a local stack, and must not end with a slash; got "http:/idp.example.com/". Use "https://idp.example.com", or set environment to "local"',
+    ],
+    [" https://idp.example.com", 'must be an absolute http(s) URL; got " https://idp.example.com"'],
   ])("checks %s", (url, expected) => {
     expect(urlProblem(url, rules)).toBe(expected);
   });
