@@ -107,6 +107,11 @@ const EXPECTED: Record<string, { project: string[]; sdk: string[] }> = {
   },
 };
 
+/** Every stack's {@link Requesters}: the harness and the settings module ask for `yaml`. */
+const REQUESTERS: Requesters = {
+  yaml: ["components/settings/yaml.ts", "scripts/offline.ts"],
+};
+
 /** The harness both the floor and every stack run under. */
 const HARNESS = ["scripts/bench-child.ts", "scripts/offline.ts"];
 
@@ -123,8 +128,9 @@ const stacks = stackNames().map((stack) => {
   };
 });
 
-const loaded = new Map<string, LoadedModules>();
-let floor: LoadedModules;
+const loaded = new Map<string, LoadedModules & { requesters: Requesters }>();
+let floor: LoadedModules & { requesters: Requesters };
+let hook: string;
 
 /** TypeScript sources of the program and the child, relative to the project root. */
 function sources(): string[] {
@@ -156,21 +162,83 @@ function transpiledProject(dir: string): void {
   }
 }
 
+/** The program's own dependencies: the packages besides the Pulumi SDKs it imports. */
+const OWN_DEPENDENCIES = ["yaml", "zod"];
+
+/**
+ * Which files ask for `yaml`: package name to the files that require it, relative to the project
+ * root with their `.ts` source names, sorted. The module cache cannot tell: the harness loads
+ * `yaml` itself to read the stack file, so `yaml` is in the cache whether or not the program uses
+ * it. (`zod` the harness never loads, so the cache alone shows the program's use.) Preloaded into
+ * the child, before anything else runs.
+ */
+type Requesters = Record<string, string[]>;
+
+/** Source of the preload that records {@link Requesters} into the file `$REQUESTERS_OUT`. */
+function requestersHook(root: string): string {
+  return [
+    `const Module = require("node:module");`,
+    `const fs = require("node:fs");`,
+    `const path = require("node:path");`,
+    `const packages = ["yaml"];`,
+    `const root = ${JSON.stringify(root)};`,
+    `const found = {};`,
+    `const load = Module._load;`,
+    `Module._load = function (request, parent, isMain) {`,
+    `  const name = request.split("/")[0];`,
+    `  if (packages.includes(name) && parent && parent.filename) {`,
+    `    const file = parent.filename.startsWith(root + path.sep)`,
+    `      ? path.relative(root, parent.filename).split(path.sep).join("/").replace(/\\.js$/, ".ts")`,
+    `      : parent.filename;`,
+    `    (found[name] ??= new Set()).add(file);`,
+    `  }`,
+    `  return load.apply(this, arguments);`,
+    `};`,
+    `process.on("exit", () => {`,
+    `  const out = {};`,
+    `  for (const name of Object.keys(found).sort()) out[name] = [...found[name]].sort();`,
+    `  fs.writeFileSync(process.env.REQUESTERS_OUT, JSON.stringify(out));`,
+    `});`,
+    ``,
+  ].join("\n");
+}
+
 /** Runs the benchmark's child on the transpiled project and returns what it loaded. */
-async function loadedBy(dir: string, name: string, args: string[]): Promise<LoadedModules> {
+async function loadedBy(
+  dir: string,
+  name: string,
+  args: string[],
+): Promise<LoadedModules & { requesters: Requesters }> {
   const out = path.join(dir, `${name}.json`);
+  const requestersOut = path.join(dir, `${name}.requesters.json`);
   await run(
     process.execPath,
-    [path.join(dir, "scripts/bench-child.js"), "--root", dir, ...args, "--modules", out],
-    { cwd: dir },
+    [
+      "--require",
+      hook,
+      path.join(dir, "scripts/bench-child.js"),
+      "--root",
+      dir,
+      ...args,
+      "--modules",
+      out,
+    ],
+    { cwd: dir, env: { ...process.env, REQUESTERS_OUT: requestersOut } },
   );
   const modules = JSON.parse(fs.readFileSync(out, "utf8")) as LoadedModules;
-  return { ...modules, project: modules.project.map((m) => m.replace(/\.js$/, ".ts")) };
+  return {
+    ...modules,
+    project: modules.project.map((m) => m.replace(/\.js$/, ".ts")),
+    requesters: JSON.parse(fs.readFileSync(requestersOut, "utf8")) as Requesters,
+  };
 }
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modules-"));
   transpiledProject(dir);
+  // Outside the project, so that it is no project module of the child.
+  hook = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "modules-hook-")), "requesters.js");
+  fs.writeFileSync(hook, requestersHook(fs.realpathSync(dir)));
   await Promise.all([
     ...stacks.map(async ({ stack }) => {
       loaded.set(stack, await loadedBy(dir, stack, ["--program", "index.js", "--stack", stack]));
@@ -195,7 +263,8 @@ describe("the benchmark's floor", () => {
   });
 
   it("loads none of the program's own dependencies, which the harness loads only for a stack", () => {
-    expect(floor.packages.filter((p) => p === "yaml" || p === "zod")).toEqual([]);
+    expect(floor.packages.filter((p) => OWN_DEPENDENCIES.includes(p))).toEqual([]);
+    expect(floor.requesters).toEqual({});
   });
 });
 
@@ -210,11 +279,13 @@ describe.each(stacks)("stack $stack ($target, $provider)", ({ stack, target, pro
     expect(sdkPackages(loaded.get(stack)!)).toEqual(EXPECTED[stack].sdk);
   });
 
-  it("loads the program's own dependencies, unlike the floor", () => {
-    expect(loaded.get(stack)!.packages.filter((p) => p === "yaml" || p === "zod")).toEqual([
+  it("loads the program's own dependencies, unlike the floor, from exactly these modules", () => {
+    expect(loaded.get(stack)!.packages.filter((p) => OWN_DEPENDENCIES.includes(p))).toEqual([
       "yaml",
       "zod",
     ]);
+    // The harness reads the stack file with `yaml`; the program's own use is the settings module.
+    expect(loaded.get(stack)!.requesters).toEqual(REQUESTERS);
   });
 
   it("loads its own target and identity provider", () => {
