@@ -206,6 +206,37 @@ describe("readStackConfig", () => {
       ],
     ],
     [
+      "malformed admins, each reported once, before the principal-domain rule",
+      {
+        ...local,
+        principalDomain: "example.com",
+        admins: ["demo@example.com", "admin@", "@example.com", "admin", "bob@other.org"],
+      },
+      [],
+      [
+        'openmetadata-sso:admins[1]: must be an email address; got "admin@", which has no domain after "@". Use an address like "admin@example.com"',
+        'openmetadata-sso:admins[2]: must be an email address; got "@example.com", which has no name before "@". Use an address like "admin@example.com"',
+        'openmetadata-sso:admins[3]: must be an email address; got "admin", which has no "@". Use an address like "admin@example.com"',
+        'openmetadata-sso:admins[4]: must be in the principal domain "example.com" (from principalDomain); got "bob@other.org". OpenMetadata admits one principal domain, so this admin could never log in (user pain P21)',
+      ],
+    ],
+    [
+      "a malformed only admin, with no domain to check against and no demo user rule",
+      { ...local, principalDomain: "example.com", admins: ["@example.com"] },
+      [],
+      [
+        'openmetadata-sso:admins[0]: must be an email address; got "@example.com", which has no name before "@". Use an address like "admin@example.com"',
+      ],
+    ],
+    [
+      "a malformed first admin, whose fix takes the domain of the next",
+      { ...okta, admins: ["alice", "bob@corp.example.org"] },
+      oktaSecrets,
+      [
+        'openmetadata-sso:admins[0]: must be an email address; got "alice", which has no "@". Use an address like "alice@corp.example.org"',
+      ],
+    ],
+    [
       "several replicas without sticky sessions",
       { ...okta, openmetadata: { replicas: 3 } },
       oktaSecrets,

@@ -73,10 +73,15 @@ export function crossFieldRules(v: Parsed, out: IssueCollector): void {
   }
   if (v.admins) {
     const seen = new Set<string>();
+    const knownDomain = principalDomain ?? v.admins.map((e) => EMAIL.exec(e)?.[1]).find(Boolean);
     v.admins.forEach((email, i) => {
       const match = EMAIL.exec(email);
+      // A malformed address gets this one line; the domain rules below would only add noise.
       if (!match) {
-        out.add(["admins", i], `must be an email address; got ${show(email)}`);
+        out.add(
+          ["admins", i],
+          `must be an email address; got ${show(email)}${emailFix(email, knownDomain)}`,
+        );
         return;
       }
       if (seen.has(email.toLowerCase())) out.add(["admins", i], `lists ${show(email)} twice`);
@@ -174,14 +179,43 @@ export function crossFieldRules(v: Parsed, out: IssueCollector): void {
 }
 
 /**
+ * For an address without its name, its "@" or its domain: what is missing, and an address that has
+ * all three, keeping what the user typed. Empty for other malformed addresses.
+ */
+function emailFix(email: string, domain: string | undefined): string {
+  const at = email.lastIndexOf("@");
+  const name = at < 0 ? email : email.slice(0, at);
+  const host = at < 0 ? "" : email.slice(at + 1);
+  const missing =
+    at < 0
+      ? 'has no "@"'
+      : name === ""
+        ? 'has no name before "@"'
+        : host === ""
+          ? 'has no domain after "@"'
+          : undefined;
+  if (missing === undefined) return "";
+  const fixedName = /^[A-Za-z0-9._%+-]+$/.test(name) ? name : "admin";
+  const fixedHost = DOMAIN.test(host) ? host : (domain ?? "example.com");
+  return `, which ${missing}. Use an address like ${show(`${fixedName}@${fixedHost}`)}`;
+}
+
+/**
  * The local Keycloak's only user must be an admin: without one, nobody could administer the
  * OpenMetadata it signs in to.
  */
 function demoUserIsAdmin(v: Parsed, out: IssueCollector): void {
   const admins = v.admins?.map((email) => email.toLowerCase());
   const domain = (v.principalDomain ?? EMAIL.exec(v.admins?.[0] ?? "")?.[1])?.toLowerCase();
-  // Admins outside the domain are reported on their own; this would only repeat it.
-  if (!admins || !domain || admins.some((admin) => !admin.endsWith(`@${domain}`))) return;
+  // Malformed admins and admins outside the domain are reported on their own; this would only
+  // repeat it.
+  if (
+    !admins ||
+    !domain ||
+    admins.some((admin) => !EMAIL.test(admin) || !admin.endsWith(`@${domain}`))
+  ) {
+    return;
+  }
   const user = v.identity!.localKeycloak?.demoUser ?? "demo";
   const email = `${user}@${domain}`;
   if (admins.includes(email)) return;
