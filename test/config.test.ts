@@ -237,6 +237,26 @@ describe("readStackConfig", () => {
       ],
     ],
     [
+      "image overrides that are not pinned",
+      {
+        ...local,
+        docker: {
+          images: {
+            database: "mysql:latest",
+            search: "registry.example.com:5000/opensearch",
+            proxy: "nginx@sha256:1234",
+            verifier: `node:22.12.0-alpine3.21@sha256:${"a".repeat(64)}`,
+          },
+        },
+      },
+      [],
+      [
+        'openmetadata-sso:docker.images.database: must be pinned to a version tag or a digest; got "mysql:latest", whose tag moves to each new release. Pin it: "mysql:<version>" or "mysql@sha256:<digest>"',
+        'openmetadata-sso:docker.images.search: must be pinned to a version tag or a digest; got "registry.example.com:5000/opensearch", which has no tag, so Docker pulls "latest". Pin it: "registry.example.com:5000/opensearch:<version>" or "registry.example.com:5000/opensearch@sha256:<digest>"',
+        'openmetadata-sso:docker.images.proxy: must be pinned to a version tag or a digest; got "nginx@sha256:1234", whose digest is not "sha256:" and 64 hex digits. Pin it: "nginx:<version>" or "nginx@sha256:<digest>"',
+      ],
+    ],
+    [
       "several replicas without sticky sessions",
       { ...okta, openmetadata: { replicas: 3 } },
       oktaSecrets,
