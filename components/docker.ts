@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { expectedAuth, VERIFIER_ENV, verifierScript } from "./checks/verify";
+import { expectedAuth, verificationFailure, VERIFIER_ENV, verifierScript } from "./checks/verify";
 import type { ResolvedDocker, ResolvedSettings } from "./config";
 import {
   retention,
@@ -57,6 +57,11 @@ export function containerNames(prefix: string, database: DatabaseEngine, search:
     verify: `${prefix}-verify`,
     regenerate: `${prefix}-regenerate-bot-tokens`,
   };
+}
+
+/** What a failed verification says first: the command that prints the verifier's whole log. */
+export function verifyFailure(names: ReturnType<typeof containerNames>): string {
+  return verificationFailure(`docker logs ${names.verify}`);
 }
 
 const DATABASE_PORTS: Record<DatabaseEngine, number> = { mysql: 3306, postgresql: 5432 };
@@ -555,11 +560,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: dependsForVerify },
     );
-    this.verification = oneShotGate(
-      verify,
-      () =>
-        `OpenMetadata does not serve the auth settings that were deployed. Read: docker logs ${names.verify}`,
-    );
+    this.verification = oneShotGate(verify, () => verifyFailure(names));
 
     // Registering the gates makes their failures fail this component's update.
     this.registerOutputs({

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { expectedAuth, VERIFIER_ENV, verifierScript } from "./checks/verify";
+import { expectedAuth, verificationFailure, VERIFIER_ENV, verifierScript } from "./checks/verify";
 import type { ResolvedSettings } from "./config";
 import { retention, securityInput } from "./deployment";
 import type { IdentityApp } from "./identity/types";
@@ -134,6 +134,11 @@ export function kubernetesNames(name: string) {
     regenerateJob: (rotation: string) =>
       `${name}-bot-tokens-${createHash("sha256").update(rotation).digest("hex").slice(0, 10)}`,
   };
+}
+
+/** The command that prints the whole log of a Job's pod. */
+export function jobLogsCommand(namespace: string, job: string): string {
+  return `kubectl logs -n ${namespace} job/${job}`;
 }
 
 /** Object names of a deployment. */
@@ -727,7 +732,17 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
                       name: VERIFIER_ENV.expected,
                       value: this.env.apply((env) => JSON.stringify(expectedAuth(env))),
                     },
+                    {
+                      name: VERIFIER_ENV.failure,
+                      value: checksum.apply((sum) =>
+                        verificationFailure(jobLogsCommand(namespace, names.verifyJob(sum))),
+                      ),
+                    },
                   ],
+                  // A failed Job's error carries its pod's termination message; with no message
+                  // file written, the kubelet fills it from the end of the log, where the script
+                  // prints the kubectl command last. (Not checked against a cluster here.)
+                  terminationMessagePolicy: "FallbackToLogsOnError",
                   volumeMounts: [{ name: "script", mountPath: "/verify", readOnly: true }],
                   securityContext: {
                     runAsNonRoot: true,

@@ -7,6 +7,7 @@ import {
   oneShotFailure,
   PINNED_IMAGES,
   proxyConfig,
+  verifyFailure,
 } from "../components/docker";
 import { pemToDerBase64 } from "../components/keys";
 import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
@@ -323,6 +324,28 @@ describe("DockerDeployment options", () => {
     expect(ingestion.DB_PASSWORD.secret).toBe(true);
     expect(server.SEARCH_TYPE.value).toBe("opensearch");
     expect(server.ELASTICSEARCH_USER).toBeUndefined();
+  });
+});
+
+describe("verifyFailure", () => {
+  it("names the exact docker logs command of the verifier container", () => {
+    expect(verifyFailure(containerNames("om", "mysql", "elasticsearch"))).toBe(
+      "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify",
+    );
+  });
+
+  it("leads the update's error, before the end of the verifier's log", () => {
+    const logs =
+      "openmetadata-sso: verification failed\n  - jwks: GET /api/v1/system/config/jwks answered HTTP 503";
+    expect(
+      oneShotFailure(1, logs, () => verifyFailure(containerNames("om", "mysql", "elasticsearch"))),
+    ).toBe(
+      [
+        "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify",
+        "openmetadata-sso: verification failed",
+        "  - jwks: GET /api/v1/system/config/jwks answered HTTP 503",
+      ].join("\n"),
+    );
   });
 });
 

@@ -392,6 +392,7 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
               image: string;
               command: string[];
               env: { name: string; value: string }[];
+              terminationMessagePolicy: string;
             }[];
             volumes: unknown[];
           };
@@ -409,7 +410,14 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
     expect(container.env).toEqual([
       { name: "OPENMETADATA_URL", value: "http://openmetadata:8585" },
       { name: "EXPECTED_AUTH", value: JSON.stringify(expectedAuth(env)) },
+      {
+        name: "VERIFY_FAILURE",
+        value: `OpenMetadata does not serve the auth settings that were deployed. Read: kubectl logs -n om job/om-verify-${checksum.slice(0, 12)}`,
+      },
     ]);
+    // The script prints VERIFY_FAILURE last, so it ends the log the termination message falls
+    // back to, which the failed Job's error carries.
+    expect(container.terminationMessagePolicy).toBe("FallbackToLogsOnError");
     expect(JSON.parse(container.env[1].value)).toEqual({
       provider: "okta",
       providerName: "Okta",

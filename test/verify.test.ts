@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DRIFT_REMEDY,
   expectedAuth,
+  verificationFailure,
   VERIFIER_ENV,
   verifierScript,
   verifyOpenMetadata,
@@ -205,12 +206,13 @@ describe("verifierScript", () => {
     script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-")), "verify.cjs");
     fs.writeFileSync(script, verifierScript(2, 10));
   });
-  const runScript = (expected: ExpectedAuth) =>
+  const runScript = (expected: ExpectedAuth, extra: Record<string, string> = {}) =>
     run(process.execPath, [script], {
       env: {
         [VERIFIER_ENV.url]: baseUrl,
         [VERIFIER_ENV.expected]: JSON.stringify(expected),
         PATH: process.env.PATH,
+        ...extra,
       },
     });
 
@@ -236,6 +238,34 @@ describe("verifierScript", () => {
         `  - ${DRIFT_REMEDY}`,
         "",
       ].join("\n"),
+    );
+  });
+
+  it("prints VERIFY_FAILURE last on drift, so the end of the log says how to read all of it", async () => {
+    served = { auth: authResponse({ clientType: "public" }), kids: [EXPECTED.keyId] };
+    const failure = await runScript(EXPECTED, {
+      VERIFY_FAILURE: verificationFailure("kubectl logs -n data job/om-verify-0123456789ab"),
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toBe(
+      [
+        "openmetadata-sso: verification failed",
+        '  - clientType: deployed "confidential", server reports "public"',
+        `  - ${DRIFT_REMEDY}`,
+        "OpenMetadata does not serve the auth settings that were deployed. Read: kubectl logs -n data job/om-verify-0123456789ab",
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("verificationFailure", () => {
+  it("names the command that prints the verifier's whole log", () => {
+    expect(verificationFailure("docker logs om-verify")).toBe(
+      "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify",
     );
   });
 });

@@ -133,13 +133,29 @@ export async function verifyOpenMetadata(
   return { ok: problems.length === 0, problems };
 }
 
-/** Environment variables the verifier script reads. */
-export const VERIFIER_ENV = { url: "OPENMETADATA_URL", expected: "EXPECTED_AUTH" } as const;
+/**
+ * Environment variables the verifier script reads. `failure`, optional, is a line the script
+ * prints last when it fails: where a target reports only the end of the log (a Kubernetes Job's
+ * termination message), it tells the user how to read the whole of it.
+ */
+export const VERIFIER_ENV = {
+  url: "OPENMETADATA_URL",
+  expected: "EXPECTED_AUTH",
+  failure: "VERIFY_FAILURE",
+} as const;
+
+/**
+ * What a failed verification tells the user first, on both targets: the command that prints the
+ * verifier's whole log (`docker logs <container>`, `kubectl logs -n <namespace> job/<name>`).
+ */
+export function verificationFailure(logsCommand: string): string {
+  return `OpenMetadata does not serve the auth settings that were deployed. Read: ${logsCommand}`;
+}
 
 /**
  * A standalone Node script that runs {@link verifyOpenMetadata} with `OPENMETADATA_URL` and
  * `EXPECTED_AUTH` from its environment, retrying while the server starts, and exits 1 with every
- * problem printed when it disagrees.
+ * problem printed when it disagrees, then `VERIFY_FAILURE` when set.
  */
 export function verifierScript(attempts = 30, delayMs = 5000): string {
   return [
@@ -158,6 +174,7 @@ export function verifierScript(attempts = 30, delayMs = 5000): string {
     `  }`,
     `  console.error("openmetadata-sso: verification failed");`,
     `  for (const problem of result.problems) console.error("  - " + problem);`,
+    `  if (process.env.${VERIFIER_ENV.failure}) console.error(process.env.${VERIFIER_ENV.failure});`,
     `  process.exit(1);`,
     `})();`,
     ``,
