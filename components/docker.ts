@@ -97,6 +97,21 @@ export function dockerTopology(
   };
 }
 
+/**
+ * The database container's health check. MySQL: the OpenMetadata database exists. PostgreSQL:
+ * `pg_isready` as OpenMetadata's user on its database, over TCP (`-h 127.0.0.1`), because the
+ * image's entrypoint runs the init scripts on a temporary server that listens on the Unix socket
+ * only: over the socket the check would pass before the database and user exist.
+ */
+export function databaseHealthcheck(database: Topology["database"]): string[] {
+  return database.engine === "mysql"
+    ? [
+        "CMD-SHELL",
+        `mysql --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use ${database.name}"`,
+      ]
+    : ["CMD-SHELL", `pg_isready -h 127.0.0.1 -U ${database.user} -d ${database.name}`];
+}
+
 /** A database user to create at first start. */
 export interface DatabaseUser {
   database: string;
@@ -268,6 +283,8 @@ export class DockerDeployment extends pulumi.ComponentResource {
     const volume = (role: string) =>
       new docker.Volume(`${name}-${role}`, { name: `${prefix}-${role}` }, { ...parent, ...keep });
 
+    const topology = dockerTopology(settings, names);
+
     // Database: generated passwords, created by an init script on the empty volume.
     const databaseVolume = volume("db-data");
     const users = pulumi
@@ -303,12 +320,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
           },
         ],
         healthcheck: {
-          tests: mysql
-            ? [
-                "CMD-SHELL",
-                'mysql --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use openmetadata_db"',
-              ]
-            : ["CMD-SHELL", "pg_isready -U postgres -d openmetadata_db"],
+          tests: databaseHealthcheck(topology.database),
           interval: "10s",
           timeout: "10s",
           retries: 30,
@@ -375,7 +387,6 @@ export class DockerDeployment extends pulumi.ComponentResource {
     // The server's settings, and the env both the migration and the server get.
     const internalUrl = `http://${names.server}:8585`;
     const input = securityInput(settings, identity, keys, internalUrl, tlsOn);
-    const topology = dockerTopology(settings, names);
     this.env = input.apply((plain) => serverEnv(plain, topology));
     const envs = this.env.apply((env) => containerEnvs(env, sources));
     const uploads = keyUploads(keys);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CLIENT_ID, keycloakRealm } from "../components/identity/local-keycloak";
 import {
   containerNames,
+  databaseHealthcheck,
   databaseInitSql,
   dockerImages,
   oneShotFailure,
@@ -144,7 +145,16 @@ describe("DockerDeployment under the local stack", () => {
   it("orders the rollout: healthy database and search, then migration, then server, then verification", () => {
     expect(byRole.database.inputs).toMatchObject({ wait: true, waitTimeout: 300 });
     expect(byRole.search.inputs).toMatchObject({ wait: true, waitTimeout: 300 });
-    expect((byRole.database.inputs.healthcheck as { tests: string[] }).tests[0]).toBe("CMD-SHELL");
+    expect(byRole.database.inputs.healthcheck).toEqual({
+      tests: [
+        "CMD-SHELL",
+        'mysql --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use openmetadata_db"',
+      ],
+      interval: "10s",
+      timeout: "10s",
+      retries: 30,
+      startPeriod: "30s",
+    });
     expect(byRole.migrate.options.dependencies).toEqual(
       expect.arrayContaining([urnOf("database"), urnOf("search")]),
     );
@@ -316,6 +326,14 @@ describe("DockerDeployment options", () => {
       "pg-server",
       "pg-verify",
     ]);
+    // Ready once the real server takes TCP connections for OpenMetadata's user and database.
+    expect(one(resources, CONTAINER, "pg-docker-database").inputs.healthcheck).toEqual({
+      tests: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U openmetadata_user -d openmetadata_db"],
+      interval: "10s",
+      timeout: "10s",
+      retries: 30,
+      startPeriod: "30s",
+    });
     const server = envMap(one(resources, CONTAINER, "pg-docker-server"));
     expect(server.PIPELINE_SERVICE_CLIENT_ENDPOINT.value).toBe("http://pg-ingestion:8080");
     expect(server.AIRFLOW_PASSWORD.secret).toBe(true);
@@ -369,6 +387,18 @@ describe("oneShotFailure", () => {
 });
 
 describe("pure Docker shaping", () => {
+  it("checks PostgreSQL with pg_isready over TCP as the given user and database, MySQL its own way", () => {
+    const database = { host: "db", port: 5432, name: "om_db", user: "om_user" };
+    expect(databaseHealthcheck({ ...database, engine: "postgresql" })).toEqual([
+      "CMD-SHELL",
+      "pg_isready -h 127.0.0.1 -U om_user -d om_db",
+    ]);
+    expect(databaseHealthcheck({ ...database, engine: "mysql", port: 3306 })).toEqual([
+      "CMD-SHELL",
+      'mysql --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use om_db"',
+    ]);
+  });
+
   it("names containers after the prefix and engines", () => {
     expect(containerNames("om", "postgresql", "opensearch")).toEqual({
       database: "om-postgresql",
