@@ -419,7 +419,10 @@ export interface DockerTlsArgs {
   httpsPort?: number;
 }
 
-/** Image overrides on a Docker host. Each is a full reference, `repository:tag`. */
+/**
+ * Image overrides on a Docker host. Each is a full, pinned reference: `repository:tag` or
+ * `repository@sha256:<digest>`.
+ */
 export interface DockerImagesArgs {
   /**
    * Image of the metadata database.
@@ -467,7 +470,11 @@ export interface DockerArgs {
   adminPort?: number;
   /** HTTPS termination. @default - see each field */
   tls?: DockerTlsArgs;
-  /** Image overrides. @default - pinned images */
+  /**
+   * Image overrides. Each must be pinned: a version tag other than `latest`, or a
+   * `@sha256:<digest>`.
+   * @default - pinned images
+   */
   images?: DockerImagesArgs;
 }
 
