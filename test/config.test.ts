@@ -237,6 +237,19 @@ describe("readStackConfig", () => {
       ],
     ],
     [
+      "admins with a host that is not a domain name, or a character no address holds",
+      {
+        ...local,
+        principalDomain: "example.com",
+        admins: ["demo@example.com", "x@y", "a b@example.com"],
+      },
+      [],
+      [
+        'openmetadata-sso:admins[1]: must be an email address; got "x@y", which has "y" after "@", not a domain name such as "example.com". Use an address like "x@example.com"',
+        'openmetadata-sso:admins[2]: must be an email address; got "a b@example.com", which has a character before "@" that an address cannot hold. Use an address like "admin@example.com"',
+      ],
+    ],
+    [
       "image overrides that are not pinned",
       {
         ...local,

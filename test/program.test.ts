@@ -51,7 +51,7 @@ describe("the stack program", () => {
         "Invalid stack config (3 problems):",
         '  - openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"?',
         '  - openmetadata-sso:publicUrl: must not end with a slash; got "http://localhost:8585/". Use "http://localhost:8585"',
-        '  - openmetadata-sso:admins[0]: must be an email address; got "x@y"',
+        '  - openmetadata-sso:admins[0]: must be an email address; got "x@y", which has "y" after "@", not a domain name such as "example.com". Use an address like "x@example.com"',
       ].join("\n"),
     );
     expect(recorded).toEqual([]);

@@ -193,7 +193,11 @@ function emailFix(email: string, domain: string | undefined): string {
         ? 'has no name before "@"'
         : host === ""
           ? 'has no domain after "@"'
-          : undefined;
+          : !DOMAIN.test(host)
+            ? `has ${show(host)} after "@", not a domain name such as "example.com"`
+            : !/^[A-Za-z0-9._%+-]+$/.test(name)
+              ? 'has a character before "@" that an address cannot hold'
+              : undefined;
   if (missing === undefined) return "";
   const fixedName = /^[A-Za-z0-9._%+-]+$/.test(name) ? name : "admin";
   const fixedHost = DOMAIN.test(host) ? host : (domain ?? "example.com");
