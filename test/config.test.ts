@@ -270,6 +270,15 @@ describe("readStackConfig", () => {
       ],
     ],
     [
+      "an unpinned image beside another problem in the docker block, both reported",
+      { ...local, docker: { database: "postgres", images: { database: "postgres:latest" } } },
+      [],
+      [
+        'openmetadata-sso:docker.database: must be one of mysql, postgresql; got "postgres". Did you mean "postgresql"?',
+        'openmetadata-sso:docker.images.database: must be pinned to a version tag or a digest; got "postgres:latest", whose tag moves to each new release. Pin it: "postgres:<version>" or "postgres@sha256:<digest>"',
+      ],
+    ],
+    [
       "several replicas without sticky sessions",
       { ...okta, openmetadata: { replicas: 3 } },
       oktaSecrets,

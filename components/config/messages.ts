@@ -244,6 +244,14 @@ export function zodIssues(
         );
         break;
       }
+      case "custom":
+        // A schema check that words its own message (see pinnedImage).
+        if ((issue.params as { ownMessage?: boolean } | undefined)?.ownMessage) {
+          out.add(path, issue.message);
+          break;
+        }
+        out.add(path, `must be ${expected(at)}; got ${show(got)}`);
+        break;
       default:
         out.add(path, `must be ${expected(at)}; got ${show(got)}`);
     }

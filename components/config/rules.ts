@@ -395,40 +395,8 @@ export function oidcRules(
   }
 }
 
-/**
- * Why an image reference is not pinned, phrased to follow its value, and how to pin it; `undefined`
- * when it names a version tag other than "latest", or a sha256 digest.
- */
-export function unpinnedImage(image: string): string | undefined {
-  const [name, digest] = image.split("@", 2) as [string, string | undefined];
-  const colon = name.lastIndexOf(":");
-  const tagged = colon > name.lastIndexOf("/");
-  const tag = tagged ? name.slice(colon + 1) : "";
-  const repository = tagged ? name.slice(0, colon) : name;
-  let problem: string | undefined;
-  if (digest !== undefined) {
-    if (!/^sha256:[a-f0-9]{64}$/.test(digest))
-      problem = 'whose digest is not "sha256:" and 64 hex digits';
-  } else if (tag === "") problem = 'which has no tag, so Docker pulls "latest"';
-  else if (tag === "latest") problem = "whose tag moves to each new release";
-  else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag))
-    problem = "whose tag is not a valid tag";
-  return problem === undefined
-    ? undefined
-    : `, ${problem}. Pin it: "${repository}:<version>" or "${repository}@sha256:<digest>"`;
-}
-
 export function dockerRules(v: Parsed, publicUrl: string | undefined, out: IssueCollector): void {
   const docker = v.docker!;
-  for (const [slot, image] of Object.entries(docker.images)) {
-    if (image === undefined) continue;
-    const problem = unpinnedImage(image);
-    if (problem === undefined) continue;
-    out.add(
-      ["docker", "images", slot],
-      `must be pinned to a version tag or a digest; got ${show(image)}${problem}`,
-    );
-  }
   const https = publicUrl !== undefined && isHttps(publicUrl);
   const mode = docker.tls.mode;
   if (publicUrl !== undefined && mode === "off" && https) {

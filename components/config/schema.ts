@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { OpenMetadataSsoArgs } from "../openmetadata-sso";
+import { show } from "../suggest";
 import {
   ClientType,
   DataRetention,
@@ -157,12 +158,49 @@ export const dockerTlsShape = {
   certificate: text.optional(),
   httpsPort: port.optional(),
 };
+/**
+ * Why an image reference is not pinned, phrased to follow its value, and how to pin it; `undefined`
+ * when it names a version tag other than "latest", or a sha256 digest.
+ */
+export function unpinnedImage(image: string): string | undefined {
+  const [name, digest] = image.split("@", 2) as [string, string | undefined];
+  const colon = name.lastIndexOf(":");
+  const tagged = colon > name.lastIndexOf("/");
+  const tag = tagged ? name.slice(colon + 1) : "";
+  const repository = tagged ? name.slice(0, colon) : name;
+  let problem: string | undefined;
+  if (digest !== undefined) {
+    if (!/^sha256:[a-f0-9]{64}$/.test(digest))
+      problem = 'whose digest is not "sha256:" and 64 hex digits';
+  } else if (tag === "") problem = 'which has no tag, so Docker pulls "latest"';
+  else if (tag === "latest") problem = "whose tag moves to each new release";
+  else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag))
+    problem = "whose tag is not a valid tag";
+  return problem === undefined
+    ? undefined
+    : `, ${problem}. Pin it: "${repository}:<version>" or "${repository}@sha256:<digest>"`;
+}
+
+/**
+ * An image reference that must be pinned. Checked in the schema, not among the cross-field rules,
+ * so that it is reported together with any other problem in the `docker` block.
+ */
+export const pinnedImage = text.superRefine((image, ctx) => {
+  const problem = unpinnedImage(image);
+  if (problem === undefined) return;
+  ctx.addIssue({
+    code: "custom",
+    message: `must be pinned to a version tag or a digest; got ${show(image)}${problem}`,
+    params: { ownMessage: true },
+  });
+});
+
 export const dockerImagesSchema = z
   .strictObject({
-    database: text.optional(),
-    search: text.optional(),
-    proxy: text.optional(),
-    verifier: text.optional(),
+    database: pinnedImage.optional(),
+    search: pinnedImage.optional(),
+    proxy: pinnedImage.optional(),
+    verifier: pinnedImage.optional(),
   })
   .prefault({});
 export const dockerShape = {
