@@ -159,7 +159,18 @@ describe("keys.rotation", () => {
       attach: true,
       logs: true,
     });
-    expect(regenerate.options.dependencies).toContain(server.urn);
+    // After the server (with the new key); the rest are what its inputs carry.
+    expect(dependsOnNames(resources, regenerate)).toEqual([
+      "om-docker-image-server-1-13-1",
+      "om-docker-server",
+      "om-keycloak-container",
+      "om-keys-database-password",
+      "om-keys-fernet-key",
+      "om-keys-key-id",
+      "om-keys-search-password",
+      "om-keys-signing-key",
+      "om-network",
+    ]);
     expect(regenerate.options.ignoreChanges).toEqual(REGENERATION_FROZEN);
     expect(plain(regenerate.inputs.uploads)).toEqual(plain(server.inputs.uploads));
     const serverEnv = new Set(plain(server.inputs.envs) as string[]);
@@ -311,7 +322,22 @@ describe("keys.rotation on Kubernetes", () => {
     const resources = await evaluate({ ...prod, keys: { rotation: "2026-11" } });
     const job = one(resources, JOB, "om-k8s-regenerate-bot-tokens-2026-11");
     const release = one(resources, "kubernetes:helm.sh/v3:Release", "om-k8s-openmetadata");
-    expect(job.options.dependencies).toContain(release.urn);
+    // After the release (with the new key); the rest are what its spec carries.
+    expect(dependsOnNames(resources, job)).toEqual([
+      "om-k8s-database-secret",
+      "om-k8s-fernet-secret",
+      "om-k8s-jwt-private-key",
+      "om-k8s-jwt-public-key",
+      "om-k8s-mysql-init",
+      "om-k8s-namespace",
+      "om-k8s-oidc-secret",
+      "om-k8s-openmetadata",
+      "om-keys-database-password",
+      "om-keys-fernet-key",
+      "om-keys-key-id",
+      "om-keys-signing-key",
+      "om-okta-app",
+    ]);
     expect(job.options.ignoreChanges).toEqual(["metadata", "spec"]);
     const spec = plain(job.inputs.spec) as {
       template: {
