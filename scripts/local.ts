@@ -1,6 +1,6 @@
 /**
  * The embedded default on this machine: `npm run up:local`, `npm run down:local`,
- * `npm run password:local`.
+ * `npm run destroy:local`, `npm run password:local`.
  *
  * It needs the Pulumi CLI and a running Docker engine, and no Pulumi account: state lives in
  * `.pulumi-state/` inside this checkout and secrets are encrypted with a local passphrase
@@ -8,6 +8,12 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
+import {
+  downArgs,
+  retainedVolumes,
+  retainedVolumesNotice,
+  type ExportedState,
+} from "./local-state";
 import { PROJECT_ROOT } from "./offline";
 
 const STACK = "local";
@@ -45,7 +51,7 @@ requireTool(
   ["version"],
   "The Pulumi CLI is not on PATH. Install it: https://www.pulumi.com/docs/install/",
 );
-if (action === "up" || action === "down") {
+if (action === "up" || action === "down" || action === "destroy") {
   requireTool(
     "docker",
     ["info"],
@@ -82,15 +88,36 @@ switch (action) {
       ].join("\n"),
     );
     break;
-  case "down":
-    pulumi(["destroy", "--yes"]);
+  case "down": {
+    // Only the containers: the secrets that opened the volumes stay in the state with them.
+    const args = downArgs(exportState());
+    if (args === undefined) process.stdout.write("Nothing of the local stack is running.\n");
+    else pulumi(args);
     break;
+  }
+  case "destroy": {
+    const volumes = retainedVolumes(exportState());
+    pulumi(["destroy", "--yes"]);
+    process.stdout.write(retainedVolumesNotice(volumes));
+    break;
+  }
   case "password":
     process.stdout.write(`${output("demoPassword", true)}\n`);
     break;
   default:
-    process.stderr.write("usage: tsx scripts/local.ts up|down|password\n");
+    process.stderr.write("usage: tsx scripts/local.ts up|down|destroy|password\n");
     process.exit(2);
+}
+
+/** The local stack's state; empty before the first `up:local`. */
+function exportState(): ExportedState {
+  const result = spawnSync("pulumi", ["stack", "export", "--stack", STACK], {
+    cwd: PROJECT_ROOT,
+    env,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) return {};
+  return JSON.parse(result.stdout) as ExportedState;
 }
 
 function output(name: string, showSecrets = false): string {
