@@ -98,16 +98,18 @@ export function dockerTopology(
 }
 
 /**
- * The database container's health check. MySQL: the OpenMetadata database exists. PostgreSQL:
- * `pg_isready` as OpenMetadata's user on its database, over TCP (`-h 127.0.0.1`), because the
- * image's entrypoint runs the init scripts on a temporary server that listens on the Unix socket
- * only: over the socket the check would pass before the database and user exist.
+ * The database container's health check, over TCP to 127.0.0.1 for both engines: each image's
+ * entrypoint runs the init scripts on a temporary server that listens on the Unix socket only
+ * (MySQL with `--skip-networking`), then stops it and starts the real one. Over the socket the
+ * check could pass on the temporary server, and the migration would find no server listening.
+ * MySQL: the OpenMetadata database exists. PostgreSQL: `pg_isready` as OpenMetadata's user on its
+ * database.
  */
 export function databaseHealthcheck(database: Topology["database"]): string[] {
   return database.engine === "mysql"
     ? [
         "CMD-SHELL",
-        `mysql --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use ${database.name}"`,
+        `mysql --protocol=TCP --host=127.0.0.1 --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use ${database.name}"`,
       ]
     : ["CMD-SHELL", `pg_isready -h 127.0.0.1 -U ${database.user} -d ${database.name}`];
 }

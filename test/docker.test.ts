@@ -148,7 +148,7 @@ describe("DockerDeployment under the local stack", () => {
     expect(byRole.database.inputs.healthcheck).toEqual({
       tests: [
         "CMD-SHELL",
-        'mysql --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use openmetadata_db"',
+        'mysql --protocol=TCP --host=127.0.0.1 --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use openmetadata_db"',
       ],
       interval: "10s",
       timeout: "10s",
@@ -387,7 +387,7 @@ describe("oneShotFailure", () => {
 });
 
 describe("pure Docker shaping", () => {
-  it("checks PostgreSQL with pg_isready over TCP as the given user and database, MySQL its own way", () => {
+  it("checks both engines over TCP to 127.0.0.1, not the init server's socket: PostgreSQL as the given user and database, MySQL that the database exists", () => {
     const database = { host: "db", port: 5432, name: "om_db", user: "om_user" };
     expect(databaseHealthcheck({ ...database, engine: "postgresql" })).toEqual([
       "CMD-SHELL",
@@ -395,7 +395,7 @@ describe("pure Docker shaping", () => {
     ]);
     expect(databaseHealthcheck({ ...database, engine: "mysql", port: 3306 })).toEqual([
       "CMD-SHELL",
-      'mysql --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use om_db"',
+      'mysql --protocol=TCP --host=127.0.0.1 --user=root --password="$MYSQL_ROOT_PASSWORD" --silent --execute "use om_db"',
     ]);
   });
 
