@@ -377,6 +377,36 @@ describe("readStackConfig", () => {
       ],
     ],
     [
+      "the local Keycloak on the default admin port, without a docker block",
+      { ...local, identity: { provider: "local-keycloak", localKeycloak: { port: 8586 } } },
+      [],
+      [
+        "openmetadata-sso:identity.localKeycloak.port: must differ from openmetadata-sso:docker.adminPort; both are 8586",
+      ],
+    ],
+    [
+      "the local Keycloak on the port of publicUrl, without a docker block",
+      {
+        ...local,
+        publicUrl: "http://localhost:9000",
+        identity: { provider: "local-keycloak", localKeycloak: { port: 9000 } },
+      },
+      [],
+      [
+        "openmetadata-sso:identity.localKeycloak.port: must differ from openmetadata-sso:docker.httpPort; both are 9000",
+      ],
+    ],
+    [
+      "a docker block that does not parse, with no port clash read into its defaults",
+      {
+        ...local,
+        identity: { provider: "local-keycloak", localKeycloak: { port: 8586 } },
+        docker: { adminPort: 0 },
+      },
+      [],
+      ["openmetadata-sso:docker.adminPort: must be an integer from 1 to 65535; got 0"],
+    ],
+    [
       "the local Keycloak on Kubernetes",
       { ...okta, identity: { provider: "local-keycloak" } },
       oktaSecrets,

@@ -11,6 +11,7 @@ import {
   type Path,
   SUPPORTED_VERSIONS,
   type argSchemas,
+  dockerSchema,
 } from "./schema";
 import { type IssueCollector } from "./messages";
 
@@ -167,7 +168,16 @@ export function crossFieldRules(v: Parsed, out: IssueCollector): void {
     }
   }
 
-  if (v.docker && v.target === "docker") dockerRules(v, publicUrl, out);
+  // Without a docker block its defaults apply, and they publish ports too (adminPort 8586). A block
+  // that did not parse has its problems reported already: checking defaults in its place would
+  // only add lines about values the user never chose.
+  const docker = out.namer.name(["docker"]);
+  const dockerUnparsed = out.issues.some(
+    (issue) => issue.key === docker || issue.key.startsWith(`${docker}.`),
+  );
+  if (v.target === "docker" && (v.docker !== undefined || !dockerUnparsed)) {
+    dockerRules(v, publicUrl, out);
+  }
   if (v.kubernetes && v.target === "kubernetes") kubernetesRules(v, out);
 
   if (v.dataRetention === "delete" && production) {
@@ -396,7 +406,7 @@ export function oidcRules(
 }
 
 export function dockerRules(v: Parsed, publicUrl: string | undefined, out: IssueCollector): void {
-  const docker = v.docker!;
+  const docker = v.docker ?? dockerSchema.parse({});
   const https = publicUrl !== undefined && isHttps(publicUrl);
   const mode = docker.tls.mode;
   if (publicUrl !== undefined && mode === "off" && https) {
@@ -440,8 +450,8 @@ export function dockerRules(v: Parsed, publicUrl: string | undefined, out: Issue
       );
     }
   }
-  // Every published host port must be distinct.
-  const ports: [Path, number | undefined][] = [
+  // Every published host port must be distinct, defaults included.
+  const ports: [Path, number][] = [
     [["docker", "httpPort"], docker.httpPort ?? (publicUrl && !https ? portOf(publicUrl) : 8585)],
     [["docker", "adminPort"], docker.adminPort],
   ];
@@ -455,7 +465,6 @@ export function dockerRules(v: Parsed, publicUrl: string | undefined, out: Issue
   }
   const taken = new Map<number, Path>();
   for (const [path, value] of ports) {
-    if (value === undefined) continue;
     const other = taken.get(value);
     if (other) out.add(path, `must differ from ${out.namer.name(other)}; both are ${value}`);
     else taken.set(value, path);
