@@ -121,6 +121,21 @@ export interface DatabaseUser {
   password: string;
 }
 
+/**
+ * The databases and users the init SQL creates: OpenMetadata's, and Airflow's whether or not
+ * ingestion is on, since the SQL runs only on an empty volume and never when ingestion is turned
+ * on later.
+ */
+export function initUsers(
+  databasePassword: string,
+  airflowDatabasePassword: string,
+): DatabaseUser[] {
+  return [
+    { database: "openmetadata_db", user: "openmetadata_user", password: databasePassword },
+    { database: "airflow_db", user: "airflow_user", password: airflowDatabasePassword },
+  ];
+}
+
 /** SQL run once by the database image on an empty volume: one database and user each. */
 export function databaseInitSql(engine: DatabaseEngine, users: DatabaseUser[]): string {
   const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -287,16 +302,13 @@ export class DockerDeployment extends pulumi.ComponentResource {
 
     const topology = dockerTopology(settings, names);
 
-    // Database: generated passwords, created by an init script on the empty volume.
+    // Database: generated passwords, created by an init script on the empty volume. The script
+    // runs only then, so it creates Airflow's database and user even without ingestion: turning
+    // ingestion on later finds them.
     const databaseVolume = volume("db-data");
     const users = pulumi
       .all([keys.databasePassword, keys.airflowDatabasePassword])
-      .apply(([om, airflow]) => [
-        { database: "openmetadata_db", user: "openmetadata_user", password: om },
-        ...(settings.openmetadata.ingestion
-          ? [{ database: "airflow_db", user: "airflow_user", password: airflow }]
-          : []),
-      ]);
+      .apply(([om, airflow]) => initUsers(om, airflow));
     const mysql = target.database === "mysql";
     const database = new docker.Container(
       `${name}-database`,

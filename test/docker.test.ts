@@ -5,6 +5,7 @@ import {
   databaseHealthcheck,
   databaseInitSql,
   dockerImages,
+  initUsers,
   oneShotFailure,
   PINNED_IMAGES,
   proxyConfig,
@@ -35,6 +36,19 @@ function containers(resources: RecordedResource[]): Record<string, RecordedResou
       .filter((r) => r.type === CONTAINER)
       .map((r) => [r.name.replace(/^om-(docker|keycloak)-/, ""), r]),
   );
+}
+
+/** The mock provider's result of one generated password. */
+function password(resources: RecordedResource[], name: string): string {
+  return one(resources, "random:index/randomPassword:RandomPassword", name).outputs!
+    .result as string;
+}
+
+/** The init SQL uploaded to the database container, and whether it is a secret. */
+function initSql(database: RecordedResource): { sql: unknown; secret: boolean } {
+  const uploads = database.inputs.uploads as { file: string; content: unknown }[];
+  expect(uploads.map((u) => u.file)).toEqual(["/docker-entrypoint-initdb.d/openmetadata.sql"]);
+  return { sql: plain(uploads[0].content), secret: uploads[0].content instanceof SecretValue };
 }
 
 function envMap(resource: RecordedResource): Record<string, { value: string; secret: boolean }> {
@@ -215,6 +229,23 @@ describe("DockerDeployment under the local stack", () => {
     }
   });
 
+  it("creates Airflow's database and user at first start even without ingestion, so turning it on later finds them", () => {
+    expect(initSql(byRole.database)).toEqual({
+      secret: true,
+      sql: [
+        "CREATE DATABASE IF NOT EXISTS openmetadata_db;",
+        `CREATE USER IF NOT EXISTS 'openmetadata_user'@'%' IDENTIFIED BY '${password(resources, "om-keys-database-password")}';`,
+        "GRANT ALL PRIVILEGES ON openmetadata_db.* TO 'openmetadata_user'@'%';",
+        "CREATE DATABASE IF NOT EXISTS airflow_db;",
+        `CREATE USER IF NOT EXISTS 'airflow_user'@'%' IDENTIFIED BY '${password(resources, "om-keys-airflow-database-password")}';`,
+        "GRANT ALL PRIVILEGES ON airflow_db.* TO 'airflow_user'@'%';",
+        "FLUSH PRIVILEGES;",
+        "",
+      ].join("\n"),
+    });
+    expect(byRole.ingestion).toBeUndefined();
+  });
+
   it("generates a realm whose client matches OpenMetadata's callback and secret, with the demo user in the principal domain", () => {
     const realm = JSON.parse(
       plain((byRole.container.inputs.uploads as { content: unknown }[])[0].content) as string,
@@ -334,12 +365,25 @@ describe("DockerDeployment options", () => {
       retries: 30,
       startPeriod: "30s",
     });
+    // The same init SQL as without ingestion: the database does not change when ingestion does.
+    const airflowPassword = password(resources, "pg-keys-airflow-database-password");
+    expect(initSql(one(resources, CONTAINER, "pg-docker-database"))).toEqual({
+      secret: true,
+      sql: [
+        `CREATE USER openmetadata_user WITH PASSWORD '${password(resources, "pg-keys-database-password")}';`,
+        "CREATE DATABASE openmetadata_db OWNER openmetadata_user;",
+        `CREATE USER airflow_user WITH PASSWORD '${airflowPassword}';`,
+        "CREATE DATABASE airflow_db OWNER airflow_user;",
+        "",
+      ].join("\n"),
+    });
     const server = envMap(one(resources, CONTAINER, "pg-docker-server"));
     expect(server.PIPELINE_SERVICE_CLIENT_ENDPOINT.value).toBe("http://pg-ingestion:8080");
     expect(server.AIRFLOW_PASSWORD.secret).toBe(true);
     const ingestion = envMap(one(resources, CONTAINER, "pg-docker-ingestion"));
     expect(ingestion.AIRFLOW_ADMIN_PASSWORD.value).toBe(server.AIRFLOW_PASSWORD.value);
     expect(ingestion.DB_PASSWORD.secret).toBe(true);
+    expect(ingestion.DB_PASSWORD.value).toBe(airflowPassword);
     expect(server.SEARCH_TYPE.value).toBe("opensearch");
     expect(server.ELASTICSEARCH_USER).toBeUndefined();
   });
@@ -430,6 +474,13 @@ describe("pure Docker shaping", () => {
       proxy: "nginx:1.27.4-alpine",
       verifier: PINNED_IMAGES.verifier,
     });
+  });
+
+  it("creates OpenMetadata's and Airflow's database and user, ingestion or not", () => {
+    expect(initUsers("om-pw", "airflow-pw")).toEqual([
+      { database: "openmetadata_db", user: "openmetadata_user", password: "om-pw" },
+      { database: "airflow_db", user: "airflow_user", password: "airflow-pw" },
+    ]);
   });
 
   it("writes init SQL per engine, quoting passwords", () => {
