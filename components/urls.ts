@@ -9,6 +9,13 @@ export interface UrlRules {
   requireHttps: boolean;
   /** A path is accepted (issuers have one); an origin-only URL rejects it. */
   allowPath: boolean;
+  /**
+   * One trailing slash is accepted, for an issuer that really ends in one (Auth0's
+   * `https://acme.auth0.com/`, Authentik's `https://auth.example.com/application/o/<app>/`):
+   * issuers are compared character by character, so the value must stay as the provider states it.
+   * @default false
+   */
+  allowTrailingSlash?: boolean;
 }
 
 /**
@@ -61,7 +68,7 @@ export function urlProblem(value: string, rules: UrlRules): string | undefined {
     problems.push("must not contain a double slash");
     fixed = collapseSlashes(fixed);
   }
-  if (fixed.endsWith("/")) {
+  if (fixed.endsWith("/") && !rules.allowTrailingSlash) {
     problems.push("must not end with a slash");
     fixed = fixed.replace(/\/+$/, "");
   }
@@ -132,7 +139,10 @@ export function openMetadataJwksUrl(baseUrl: string): string {
   return `${baseUrl}${OPENMETADATA_JWKS_PATH}`;
 }
 
-/** The OIDC discovery document of an issuer. */
+/**
+ * The OIDC discovery document of an issuer, at `/.well-known/openid-configuration` under its path
+ * (OpenID Connect Discovery 1.0 §4), for an issuer with or without a trailing slash.
+ */
 export function discoveryUrlOf(issuer: string): string {
   return `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
 }

@@ -73,6 +73,25 @@ describe("readStackConfig", () => {
     expect(problems(okta, oktaSecrets)).toEqual([]);
   });
 
+  it("accepts a generic issuer that ends in a slash, as Auth0 and Authentik state theirs", () => {
+    for (const issuer of [
+      "https://auth.example.com/application/o/om/",
+      "https://acme.auth0.com/",
+    ]) {
+      expect(
+        problems({ ...oidc({ issuer }), clientSecret: "s3cret" }, ["clientSecret", ...oktaSecrets]),
+      ).toEqual([]);
+    }
+    const { args } = readStackConfig(
+      raw({ ...oidc({ issuer: "https://acme.auth0.com/" }), clientSecret: "s3cret" }, [
+        "clientSecret",
+        ...oktaSecrets,
+      ]),
+      { env: {} },
+    );
+    expect(args.identity.oidc!.issuer).toBe("https://acme.auth0.com/");
+  });
+
   // Each bad config, with the exact line a user sees.
   const table: [string, Record<string, unknown>, string[], string[]][] = [
     [
@@ -407,6 +426,28 @@ describe("readStackConfig", () => {
       ["openmetadata-sso:docker.adminPort: must be an integer from 1 to 65535; got 0"],
     ],
     [
+      "a generic issuer that ends in two slashes",
+      {
+        ...oidc({ issuer: "https://auth.example.com/application/o/om//" }),
+        clientSecret: "s3cret",
+      },
+      ["clientSecret", ...oktaSecrets],
+      [
+        'openmetadata-sso:identity.oidc.issuer: must not contain a double slash; got "https://auth.example.com/application/o/om//". Use "https://auth.example.com/application/o/om/"',
+      ],
+    ],
+    [
+      "a discovery URL that ends in a slash (only the issuer may)",
+      {
+        ...oidc({ discoveryUrl: "https://idp.example.com/.well-known/openid-configuration/" }),
+        clientSecret: "s3cret",
+      },
+      ["clientSecret", ...oktaSecrets],
+      [
+        'openmetadata-sso:identity.oidc.discoveryUrl: must not end with a slash; got "https://idp.example.com/.well-known/openid-configuration/". Use "https://idp.example.com/.well-known/openid-configuration"',
+      ],
+    ],
+    [
       "the local Keycloak on Kubernetes",
       { ...okta, identity: { provider: "local-keycloak" } },
       oktaSecrets,
@@ -713,6 +754,21 @@ describe("urlProblem", () => {
     [" https://idp.example.com", 'must be an absolute http(s) URL; got " https://idp.example.com"'],
   ])("checks %s", (url, expected) => {
     expect(urlProblem(url, rules)).toBe(expected);
+  });
+
+  it("accepts one trailing slash only where allowed (the generic issuer)", () => {
+    const issuer = { ...rules, allowTrailingSlash: true };
+    expect(urlProblem("https://auth.example.com/application/o/om/", issuer)).toBeUndefined();
+    expect(urlProblem("https://acme.auth0.com/", issuer)).toBeUndefined();
+    expect(urlProblem("https://acme.auth0.com//", issuer)).toBe(
+      'must not contain a double slash; got "https://acme.auth0.com//". Use "https://acme.auth0.com/"',
+    );
+    expect(urlProblem("https://acme.auth0.com/?a=1", issuer)).toBe(
+      'must not have a query string; got "https://acme.auth0.com/?a=1". Use "https://acme.auth0.com/"',
+    );
+    expect(urlProblem("https://acme.auth0.com/", rules)).toBe(
+      'must not end with a slash; got "https://acme.auth0.com/". Use "https://acme.auth0.com"',
+    );
   });
 
   it("suggests an origin that passes every rule for publicUrl", () => {

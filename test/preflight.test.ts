@@ -29,6 +29,7 @@ import {
   type PreflightResult,
 } from "../components/checks/preflight";
 import { OFFLINE_ENV, validateArgs } from "../components/config";
+import { discoveryUrlOf } from "../components/urls";
 import { DockerDeployment } from "../components/docker";
 import type { IdentityApp } from "../components/identity/types";
 import { SigningKeys } from "../components/keys";
@@ -397,6 +398,49 @@ describe("the preflight against in-process OpenID providers", () => {
       problems: [
         `The discovery document at ${issuer}/.well-known/openid-configuration states the issuer "${issuer}/", but OpenMetadata's authority is "${issuer}"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character (user pain P4). Fix: the authority must be exactly "${issuer}/"; set keycloak:url to Keycloak's frontend URL (its KC_HOSTNAME) and check identity.keycloak.realm.`,
       ],
+    });
+  });
+
+  describe("a generic issuer that ends in a slash (Authentik's /application/o/<app>/)", () => {
+    /** Expectations as the program derives them from identity.oidc.issuer, taken as given. */
+    const generic = (idp: TestProvider, issuer: string): PreflightExpectations => ({
+      ...EXPECTED,
+      provider: "oidc",
+      issuer,
+      discoveryUrl: discoveryUrlOf(issuer),
+      jwksUrl: `${idp.origin}/application/o/om/jwks`,
+    });
+
+    it("passes when identity.oidc.issuer has the slash too", async () => {
+      const idp = await start({ shape: SHAPES.generic("/application/o/om/") });
+      const issuer = `${idp.origin}/application/o/om/`;
+      expect(idp.issuer).toBe(issuer);
+      expect(discoveryUrlOf(issuer)).toBe(
+        `${idp.origin}/application/o/om/.well-known/openid-configuration`,
+      );
+      expect(await runPreflight(generic(idp, issuer))).toEqual({ reachable: true, problems: [] });
+    });
+
+    it("reports identity.oidc.issuer without the slash, and the exact value to set", async () => {
+      const idp = await start({ shape: SHAPES.generic("/application/o/om/") });
+      const issuer = `${idp.origin}/application/o/om`;
+      expect(await runPreflight(generic(idp, issuer))).toEqual({
+        reachable: true,
+        problems: [
+          `The discovery document at ${issuer}/.well-known/openid-configuration states the issuer "${issuer}/", but OpenMetadata's authority is "${issuer}"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character (user pain P4). Fix: the authority must be exactly "${issuer}/"; set identity.oidc.issuer to exactly that value.`,
+        ],
+      });
+    });
+
+    it("reports identity.oidc.issuer with a slash the provider does not state", async () => {
+      const idp = await start({ shape: SHAPES.generic("/application/o/om") });
+      const issuer = `${idp.origin}/application/o/om/`;
+      expect(await runPreflight(generic(idp, issuer))).toEqual({
+        reachable: true,
+        problems: [
+          `The discovery document at ${issuer}.well-known/openid-configuration states the issuer "${idp.origin}/application/o/om", but OpenMetadata's authority is "${issuer}"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character (user pain P4). Fix: the authority must be exactly "${idp.origin}/application/o/om"; set identity.oidc.issuer to exactly that value.`,
+        ],
+      });
     });
   });
 

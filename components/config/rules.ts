@@ -346,7 +346,9 @@ export function oidcRules(
     );
     return;
   }
-  const issuerProblem = urlProblem(oidc.issuer, rules);
+  // Only the issuer may end in a slash: some providers state it so (Auth0, Authentik), and the
+  // preflight demands the exact value. Its discovery URL is derived without the slash.
+  const issuerProblem = urlProblem(oidc.issuer, { ...rules, allowTrailingSlash: true });
   if (issuerProblem) out.add(["identity", "oidc", "issuer"], issuerProblem);
   if (oidc.discoveryUrl !== undefined) {
     const problem = urlProblem(oidc.discoveryUrl, rules);

@@ -15,6 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PREFLIGHT_PASSED, preflightGate } from "../../components/checks/preflight";
 import { OFFLINE_ENV } from "../../components/config";
 import { OidcClient } from "../../components/identity/oidc";
 import {
@@ -37,7 +38,7 @@ import {
   type TestProvider,
   type TestUser,
 } from "../support/oidc";
-import { one, plain, record, useMocks } from "../support/pulumi";
+import { one, plain, record, useMocks, valueOf } from "../support/pulumi";
 
 const ALICE: TestUser = {
   username: "alice",
@@ -136,6 +137,52 @@ describe("a generic provider, existing confidential client", () => {
       expect(accepted.principal).toBe("alice");
     });
   }
+});
+
+describe("a generic provider whose issuer ends in a slash (Authentik's /application/o/<app>/)", () => {
+  it("keeps the slash in the authority, finds discovery under it, passes the preflight and logs in", async () => {
+    const client = existing("client_secret_post");
+    const slashed = await startProvider({
+      shape: SHAPES.generic("/application/o/om/"),
+      clients: [client],
+      users: [ALICE],
+    });
+    try {
+      expect(slashed.issuer).toBe(`${slashed.origin}/application/o/om/`);
+      const { result } = await record(
+        online(
+          () =>
+            new OidcClient("om-slashed", {
+              publicUrl: DEFAULT_CONTEXT.publicUrl,
+              appName: "OpenMetadata",
+              issuer: slashed.issuer,
+              clientId: client.metadata.client_id,
+              clientSecret: client.metadata.client_secret,
+            }),
+        ),
+      );
+      const env = await openMetadataEnv(result.app);
+      expect(env.AUTHENTICATION_AUTHORITY).toBe(slashed.issuer);
+      expect(env.OIDC_DISCOVERY_URI).toBe(
+        `${slashed.origin}/application/o/om/.well-known/openid-configuration`,
+      );
+      expect(env.AUTHENTICATION_PUBLIC_KEYS).toBe(
+        `["${slashed.origin}/application/o/om/jwks","http://openmetadata-server:8585/api/v1/system/config/jwks"]`,
+      );
+      const gate = preflightGate(result.app, "oidc", { offline: false, dryRun: false });
+      expect(await valueOf(gate)).toBe(PREFLIGHT_PASSED);
+
+      const login = await serverLogin(env, slashed, CREDENTIALS);
+      const accepted = await verifyAsOpenMetadata(login, env, slashed);
+      expect(accepted.claims).toMatchObject({
+        iss: slashed.issuer,
+        aud: client.metadata.client_id,
+        email: "alice@example.com",
+      });
+    } finally {
+      await slashed.close();
+    }
+  });
 });
 
 describe("a generic provider, existing client set to another auth method", () => {
