@@ -137,6 +137,34 @@ describe("KeycloakClient", () => {
     });
     // The client waits for the realm.
     expect(client.options.dependencies).toEqual([realm.urn]);
+    // Left to itself the realm, and the users in it, outlive the stack; the client does not.
+    expect([realm.options.protect, realm.options.retainOnDelete]).toEqual([false, true]);
+    expect([client.options.protect, client.options.retainOnDelete]).toEqual([false, false]);
+  });
+
+  it.each([
+    ["production", { protect: true, retainOnDelete: true }],
+    ["a non-production stack with dataRetention delete", { protect: false, retainOnDelete: false }],
+  ])("keeps the created realm as %s keeps its data", async (_, keep) => {
+    const { resources } = await record(
+      () =>
+        new KeycloakClient("kept", {
+          publicUrl: PUBLIC_URL,
+          appName: "OpenMetadata (prod)",
+          url: "https://sso.example.com",
+          realm: "openmetadata",
+          createRealm: true,
+          ...keep,
+        }),
+    );
+    const realm = one(resources, "keycloak:index/realm:Realm", "kept-realm");
+    expect({
+      protect: realm.options.protect,
+      retainOnDelete: realm.options.retainOnDelete,
+    }).toEqual(keep);
+    // Only the realm: a client is recreated with a new secret, and the stack deploys it again.
+    const client = one(resources, "keycloak:openid/client:Client", "kept-client");
+    expect([client.options.protect, client.options.retainOnDelete]).toEqual([false, false]);
   });
 
   it("maps a public client to accessType PUBLIC with auth method none, PKCE and no secret", async () => {

@@ -12,6 +12,17 @@ export interface KeycloakClientArgs extends IdentityAppArgs, KeycloakArgs {
    * @default "openmetadata"
    */
   clientId?: string;
+  /**
+   * Protect the realm this component creates from deletion (production). Only with `createRealm`.
+   * @default false
+   */
+  protect?: boolean;
+  /**
+   * Keep the realm this component creates, with its users, in Keycloak when the stack is destroyed
+   * or `createRealm` is turned off. Only with `createRealm`.
+   * @default true
+   */
+  retainOnDelete?: boolean;
 }
 
 /** The URLs of a Keycloak realm, derived from the server URL and the realm name. */
@@ -45,6 +56,8 @@ export class KeycloakClient extends pulumi.ComponentResource {
     const auth = clientAuth(clientType);
     const uris = redirectUris(args.publicUrl);
 
+    // A created realm holds the users: it is data, kept like the volumes and keys.
+    const keep = { protect: args.protect ?? false, retainOnDelete: args.retainOnDelete ?? true };
     const realmId: pulumi.Input<string> = args.createRealm
       ? new keycloak.Realm(
           `${name}-realm`,
@@ -54,7 +67,7 @@ export class KeycloakClient extends pulumi.ComponentResource {
             loginWithEmailAllowed: true,
             duplicateEmailsAllowed: false,
           },
-          { parent: this },
+          { parent: this, ...keep },
         ).realm
       : args.realm;
 
