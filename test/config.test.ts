@@ -73,6 +73,17 @@ describe("readStackConfig", () => {
     expect(problems(okta, oktaSecrets)).toEqual([]);
   });
 
+  it("accepts a local Keycloak pinned to 26 or later", () => {
+    for (const version of ["26.0.0", "26.4.5", "27.1.10"]) {
+      expect(
+        problems({
+          ...local,
+          identity: { provider: "local-keycloak", localKeycloak: { version } },
+        }),
+      ).toEqual([]);
+    }
+  });
+
   it("accepts a generic issuer that ends in a slash, as Auth0 and Authentik state theirs", () => {
     for (const issuer of [
       "https://auth.example.com/application/o/om/",
@@ -445,6 +456,30 @@ describe("readStackConfig", () => {
       ["clientSecret", ...oktaSecrets],
       [
         'openmetadata-sso:identity.oidc.discoveryUrl: must not end with a slash; got "https://idp.example.com/.well-known/openid-configuration/". Use "https://idp.example.com/.well-known/openid-configuration"',
+      ],
+    ],
+    [
+      "a local Keycloak version that is not pinned",
+      { ...local, identity: { provider: "local-keycloak", localKeycloak: { version: "latest" } } },
+      [],
+      [
+        'openmetadata-sso:identity.localKeycloak.version: must be a pinned Keycloak release 26.x.y or later (three numbers, like "26.4.5"); got "latest", which is not a pinned release, so the container could change under the stack. Use "26.4.5"',
+      ],
+    ],
+    [
+      "a local Keycloak version with only a major and a minor",
+      { ...local, identity: { provider: "local-keycloak", localKeycloak: { version: "26.4" } } },
+      [],
+      [
+        'openmetadata-sso:identity.localKeycloak.version: must be a pinned Keycloak release 26.x.y or later (three numbers, like "26.4.5"); got "26.4", which is not a pinned release, so the container could change under the stack. Use "26.4.5"',
+      ],
+    ],
+    [
+      "a local Keycloak before 26",
+      { ...local, identity: { provider: "local-keycloak", localKeycloak: { version: "24.0.5" } } },
+      [],
+      [
+        'openmetadata-sso:identity.localKeycloak.version: must be a pinned Keycloak release 26.x.y or later (three numbers, like "26.4.5"); got "24.0.5": Keycloak before 26 does not read KC_BOOTSTRAP_ADMIN_* and KC_HOSTNAME_BACKCHANNEL_DYNAMIC, which the local Keycloak is configured with. Use "26.4.5"',
       ],
     ],
     [

@@ -64,9 +64,31 @@ export const keycloakConfigSchema = z.strictObject({
   createRealm: z.boolean().default(false),
 });
 export const keycloakSchema = keycloakConfigSchema.extend({ url: text });
+/** Keycloak release the local Keycloak runs when `identity.localKeycloak.version` is not set. */
+export const DEFAULT_LOCAL_KEYCLOAK_VERSION = "26.4.5";
+
+/**
+ * A Keycloak release the local Keycloak can run: pinned to three numbers, 26 or later, whose
+ * container reads `KC_BOOTSTRAP_ADMIN_*` and `KC_HOSTNAME_BACKCHANNEL_DYNAMIC`. Checked in the
+ * schema so it is reported with the block's other problems.
+ */
+export const localKeycloakVersion = text.superRefine((version, ctx) => {
+  const major = /^(\d+)\.\d+\.\d+$/.exec(version)?.[1];
+  if (major !== undefined && Number(major) >= 26) return;
+  const why =
+    major !== undefined
+      ? `: Keycloak before 26 does not read KC_BOOTSTRAP_ADMIN_* and KC_HOSTNAME_BACKCHANNEL_DYNAMIC, which the local Keycloak is configured with`
+      : ", which is not a pinned release, so the container could change under the stack";
+  ctx.addIssue({
+    code: "custom",
+    message: `must be a pinned Keycloak release 26.x.y or later (three numbers, like "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"); got ${show(version)}${why}. Use "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"`,
+    params: { ownMessage: true },
+  });
+});
+
 export const localKeycloakSchema = z.strictObject({
   port: port.default(8081),
-  version: text.default("26.4.5"),
+  version: localKeycloakVersion.default(DEFAULT_LOCAL_KEYCLOAK_VERSION),
   realm: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,62}$/)
