@@ -73,6 +73,15 @@ describe("readStackConfig", () => {
     expect(problems(okta, oktaSecrets)).toEqual([]);
   });
 
+  it("takes a rotation label set with --path as a number (2027) as its digits", () => {
+    const { args } = readStackConfig(raw({ ...local, keys: { rotation: 2027 } }), { env: {} });
+    expect(args.keys).toEqual({ bits: 2048, rotation: "2027" });
+    expect(validateArgs(args).keys.rotation).toBe("2027");
+    expect(problems({ ...local, keys: { rotation: 20.5 } })).toEqual([
+      "openmetadata-sso:keys.rotation: must be a string matching /^[A-Za-z0-9._-]{1,64}$/; got 20.5",
+    ]);
+  });
+
   it("accepts a local Keycloak pinned to 26 or later", () => {
     for (const version of ["26.0.0", "26.4.5", "27.1.10"]) {
       expect(

@@ -316,6 +316,7 @@ export function readStackConfig(
       input[key] = decode(raw.values[fullKey], configSchemas[key as TopLevelKey]);
     }
   }
+  numericLabels(input);
 
   // Secrets: plain text is an error that shows the command to run instead.
   for (const fullKey of [...SECRET_KEYS.map((entry) => entry.key), ...PROVIDER_SECRET_KEYS]) {
@@ -350,6 +351,20 @@ function decode(value: string, schema: AnySchema): unknown {
     return JSON.parse(value);
   } catch {
     return value;
+  }
+}
+
+/**
+ * `pulumi config set --path 'openmetadata-sso:keys.rotation' 2027` stores the label as a number,
+ * although the user typed the same text as with a string. An integer there is taken as its digits;
+ * the label's pattern is still checked.
+ */
+function numericLabels(input: Record<string, unknown>): void {
+  const keys = input.keys;
+  if (typeof keys !== "object" || keys === null || Array.isArray(keys)) return;
+  const rotation = (keys as Record<string, unknown>).rotation;
+  if (typeof rotation === "number" && Number.isSafeInteger(rotation)) {
+    input.keys = { ...keys, rotation: String(rotation) };
   }
 }
 
