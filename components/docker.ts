@@ -247,10 +247,11 @@ export interface DockerDeploymentArgs {
    */
   prefix?: string;
   /**
-   * An output the OpenMetadata server waits for, such as the preflight check of the identity
-   * provider. It becomes the server's `openmetadata-sso.preflight` label; the database, search,
-   * migration and keys do not wait for it.
-   * @default - none: the server does not wait
+   * An output the migration and the OpenMetadata server wait for, such as the preflight check of
+   * the identity provider. It becomes their `openmetadata-sso.preflight` label, so a failed check
+   * stops the update before the database is migrated, even without a preview
+   * (`pulumi up --skip-preview`); the database, search and keys do not wait for it.
+   * @default - none: neither waits
    */
   gate?: pulumi.Input<string>;
 }
@@ -406,7 +407,12 @@ export class DockerDeployment extends pulumi.ComponentResource {
     const uploads = keyUploads(keys);
     const serverImage = image(images.server);
 
-    // Migrations: one shot, same env and files; a failure stops the update before the server.
+    // Waiting for the gate: a label, so its failure fails the container's creation.
+    const gated =
+      args.gate === undefined ? [] : [{ label: "openmetadata-sso.preflight", value: args.gate }];
+
+    // Migrations: one shot, same env and files; a failure stops the update before the server. It
+    // waits for the gate too: a wrong identity provider must not leave a migrated database behind.
     const migrate = new docker.Container(
       `${name}-migrate`,
       {
@@ -417,6 +423,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
         uploads,
         workingDir: "/opt/openmetadata",
         command: ["./bootstrap/openmetadata-ops.sh", "migrate"],
+        labels: gated,
         restart: "no",
         mustRun: false,
         attach: true,
@@ -486,9 +493,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
         labels: [
           { label: "openmetadata-sso.role", value: "server" },
           { label: "openmetadata-sso.migration", value: migrated },
-          ...(args.gate === undefined
-            ? []
-            : [{ label: "openmetadata-sso.preflight", value: args.gate }]),
+          ...gated,
         ],
         healthcheck: {
           tests: ["CMD-SHELL", "wget -q --spider http://localhost:8586/healthcheck"],

@@ -185,6 +185,18 @@ describe("DockerDeployment under the local stack", () => {
       retries: 40,
       startPeriod: "60s",
     });
+    // The migration and the server wait for the preflight check (skipped for the local Keycloak,
+    // which does not exist before the deployment); the database and search do not.
+    expect(byRole.migrate.inputs.labels).toEqual([
+      { label: "openmetadata-sso.preflight", value: "skipped" },
+    ]);
+    expect(byRole.server.inputs.labels).toEqual([
+      { label: "openmetadata-sso.role", value: "server" },
+      { label: "openmetadata-sso.migration", value: "succeeded" },
+      { label: "openmetadata-sso.preflight", value: "skipped" },
+    ]);
+    expect(byRole.database.inputs.labels).toBeUndefined();
+    expect(byRole.search.inputs.labels).toBeUndefined();
     expect(byRole.verify.options.dependencies).toContain(urnOf("server"));
     // The server does not wait for anything but the migration (and its own inputs).
     expect(byRole.server.options.dependencies).not.toContain(urnOf("database"));

@@ -76,6 +76,12 @@ interface Rollout {
   server: string;
   /** Exactly what the server waits for directly. */
   serverWaitsFor: string[];
+  /**
+   * Exactly what waits for the preflight check of the identity provider (it carries the check's
+   * result as an input): on Docker the migration and the server, so a failed check stops the
+   * update before the database is migrated; on Kubernetes the release, whose pods migrate.
+   */
+  preflight: string[];
   verify: string;
 }
 
@@ -114,6 +120,7 @@ const ROLLOUTS: Record<string, Rollout> = {
       ...DOCKER_SERVER_KEYS,
       "keys-search-password",
     ],
+    preflight: ["docker-migrate", "docker-server"],
     verify: "docker-verify",
   },
   local: {
@@ -144,6 +151,7 @@ const ROLLOUTS: Record<string, Rollout> = {
       ...DOCKER_SERVER_KEYS,
       "keys-search-password",
     ],
+    preflight: ["docker-migrate", "docker-server"],
     verify: "docker-verify",
   },
   onelogin: {
@@ -162,6 +170,7 @@ const ROLLOUTS: Record<string, Rollout> = {
       ...DOCKER_SERVER_KEYS,
       "onelogin-app",
     ],
+    preflight: ["docker-migrate", "docker-server"],
     verify: "docker-verify",
   },
   prod: {
@@ -191,6 +200,7 @@ const ROLLOUTS: Record<string, Rollout> = {
       // Only assigned users may sign in: the release starts once the group is assigned.
       "okta-group-00g1openmetadata",
     ],
+    preflight: ["k8s-openmetadata"],
     verify: "k8s-verify",
   },
   staging: {
@@ -217,6 +227,7 @@ const ROLLOUTS: Record<string, Rollout> = {
       "keys-key-id",
       "keys-signing-key",
     ],
+    preflight: ["k8s-openmetadata"],
     verify: "k8s-verify",
   },
 };
@@ -277,6 +288,14 @@ describe.each(stackNames())("%s stack", (stack) => {
 
   it("lets the server wait for exactly its recorded dependencies", () => {
     expect(g.direct(full(rollout.server))).toEqual(fullAll(rollout.serverWaitsFor));
+  });
+
+  it("lets exactly the listed resources wait for the preflight check: not the database, search or keys", () => {
+    const gated = [...g.byName.values()]
+      .filter((r) => /openmetadata-sso[./]preflight/.test(JSON.stringify(r.inputs)))
+      .map((r) => r.name)
+      .sort();
+    expect(gated).toEqual(fullAll(rollout.preflight));
   });
 
   it("lets the server wait, through the migration or directly, for the keys, the database and search", () => {
