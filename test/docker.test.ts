@@ -1,7 +1,10 @@
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CLIENT_ID, keycloakRealm } from "../components/identity/local-keycloak";
+import { validateArgs } from "../components/config";
 import {
   containerNames,
+  DockerDeployment,
   databaseHealthcheck,
   databaseInitSql,
   dockerImages,
@@ -11,10 +14,20 @@ import {
   proxyConfig,
   verifyFailure,
 } from "../components/docker";
-import { pemToDerBase64 } from "../components/keys";
+import { pemToDerBase64, SigningKeys } from "../components/keys";
 import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { rsaKeyPair } from "../scripts/offline";
-import { one, plain, record, SecretValue, useMocks, type RecordedResource } from "./support/pulumi";
+import {
+  one,
+  plain,
+  record,
+  recordFailure,
+  reported,
+  SecretValue,
+  useMocks,
+  type OutputOverride,
+  type RecordedResource,
+} from "./support/pulumi";
 
 beforeAll(() => {
   useMocks();
@@ -398,6 +411,109 @@ describe("DockerDeployment options", () => {
     expect(ingestion.DB_PASSWORD.value).toBe(airflowPassword);
     expect(server.SEARCH_TYPE.value).toBe("opensearch");
     expect(server.ELASTICSEARCH_USER).toBeUndefined();
+  });
+});
+
+describe("a one-shot container that fails, through the whole component", () => {
+  const LOGS = [
+    "Migration of 1.13.1 failed",
+    "Caused by: Access denied for user 'openmetadata_user'@'10.0.0.4'",
+  ].join("\n");
+  /** The mock Docker provider reports that one container exited 1 with {@link LOGS}. */
+  const exitsWith1 =
+    (name: string): OutputOverride =>
+    (resource) =>
+      resource.type === CONTAINER && resource.name === name
+        ? { exitCode: 1, containerLogs: LOGS }
+        : undefined;
+  /** Containers whose registration completed, by role. */
+  const created = (resources: RecordedResource[]) =>
+    Object.entries(containers(resources))
+      .filter(([, r]) => r.outputs !== undefined)
+      .map(([role]) => role)
+      .sort();
+
+  it("a failed migration fails the update with its message and log, and the server is never created", async () => {
+    const { resources, errors } = await recordFailure(
+      exitsWith1("om-docker-migrate"),
+      () => new OpenMetadataSso("om", localArgs),
+    );
+    // One error, reported once: the migration's, naming the command for the whole log.
+    expect(errors.map(reported)).toEqual([
+      "The OpenMetadata migration failed with exit code 1; the server was not started. Read the whole log with: docker logs om-migrate\n" +
+        LOGS,
+    ]);
+    expect(pulumi.RunError.isInstance(errors[0])).toBe(true);
+    // The server's registration waits for the migration's result and is never sent; nor is the
+    // verification, which waits for the server.
+    expect(created(resources)).toEqual(["container", "database", "migrate", "search"]);
+    expect(Object.keys(containers(resources)).sort()).toEqual(created(resources));
+    expect(one(resources, CONTAINER, "om-docker-migrate").outputs).toMatchObject({
+      exitCode: 1,
+      containerLogs: LOGS,
+    });
+  });
+
+  it("a failed verification fails the update with its message and log, after the server was created", async () => {
+    const { resources, errors } = await recordFailure(
+      exitsWith1("om-docker-verify"),
+      () => new OpenMetadataSso("om", localArgs),
+    );
+    expect(errors.map(reported)).toEqual([
+      "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify\n" +
+        LOGS,
+    ]);
+    expect(pulumi.RunError.isInstance(errors[0])).toBe(true);
+    expect(created(resources)).toEqual([
+      "container",
+      "database",
+      "migrate",
+      "search",
+      "server",
+      "verify",
+    ]);
+  });
+
+  it("a failed preflight fails the update before the migration: the database is never migrated", async () => {
+    const preflight =
+      "Preflight check of the oidc identity provider failed (1 problem); the OpenMetadata server was not deployed:\n  - The issuer is wrong.";
+    const { resources, errors } = await recordFailure(
+      () => undefined,
+      () =>
+        new DockerDeployment("om-docker", {
+          settings: validateArgs(localArgs),
+          identity: {
+            clientId: pulumi.output("om-client"),
+            clientSecret: pulumi.secret("s3cr3t"),
+            issuer: pulumi.output("https://idp.example.com"),
+            discoveryUrl: pulumi.output("https://idp.example.com/.well-known/openid-configuration"),
+            jwksUrl: pulumi.output("https://idp.example.com/jwks"),
+            openMetadataProvider: "custom-oidc",
+            providerName: "OIDC",
+            clientType: "confidential",
+            tokenEndpointAuthMethod: "client_secret_post",
+            pkce: true,
+            redirectUris: ["http://localhost:8585/callback"],
+          },
+          keys: new SigningKeys("om-keys", { issuer: "open-metadata.org" }),
+          networkName: "om-network",
+          prefix: "om",
+          gate: pulumi.output(Promise.reject(new pulumi.RunError(preflight))),
+        }),
+    );
+    expect(errors.map(reported)).toEqual([preflight]);
+    // The database and search start regardless; the migration and all after it never do.
+    expect(created(resources)).toEqual(["database", "search"]);
+    expect(Object.keys(containers(resources)).sort()).toEqual(["database", "search"]);
+  });
+
+  it("a successful run reports no error: the harness itself adds none", async () => {
+    const { errors, resources } = await recordFailure(
+      () => undefined,
+      () => new OpenMetadataSso("om", localArgs),
+    );
+    expect(errors).toEqual([]);
+    expect(created(resources)).toHaveLength(6);
   });
 });
 

@@ -94,6 +94,42 @@ export function recordWithOutputs<T>(
   );
 }
 
+/**
+ * Like {@link recordWithOutputs}, for a program that fails: returns the errors the Pulumi runtime
+ * would report, instead of letting them reach the test runner. A registration whose input fails
+ * is never sent, and the runtime reports its error as an unhandled rejection, once per error
+ * object however many awaiters it reached (its uncaught handler dedupes by identity; each
+ * serialization that meets the error prefixes its message with `error serializing property "x": `).
+ */
+export async function recordFailure<T>(
+  override: OutputOverride,
+  create: () => T,
+): Promise<{ resources: RecordedResource[]; result: T; errors: Error[] }> {
+  const errors: Error[] = [];
+  const collect = (reason: unknown) => {
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    if (!errors.includes(error)) errors.push(error);
+  };
+  process.on("unhandledRejection", collect);
+  try {
+    const recorded = await recordWithOutputs(override, create);
+    // Node reports unhandled rejections between macrotasks: wait until several turns add none.
+    for (let quiet = 0, seen = -1; quiet < 10;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      quiet = errors.length === seen ? quiet + 1 : 0;
+      seen = errors.length;
+    }
+    return { ...recorded, errors };
+  } finally {
+    process.off("unhandledRejection", collect);
+  }
+}
+
+/** An error's message without the prefixes the runtime adds on the way to the engine. */
+export function reported(error: Error): string {
+  return error.message.replace(/^(error serializing property "[^"]*": )+/, "");
+}
+
 /** A provider function call (invoke) as the mock provider received it. */
 export interface RecordedInvoke {
   token: string;
