@@ -2,12 +2,18 @@
  * The stack program: read and validate the stack config, create the component, export its outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigValidationError, readStackConfig, type StackConfig } from "./components/config";
+import {
+  ConfigValidationError,
+  readStackConfig,
+  stackComponentName,
+  type StackConfig,
+} from "./components/config";
 import { OpenMetadataSso } from "./components/openmetadata-sso";
 
 function read(): StackConfig {
   try {
-    return readStackConfig();
+    // The stack names the component, and with it the Kubernetes objects: checked with the rest.
+    return readStackConfig(undefined, { stack: pulumi.getStack() });
   } catch (error) {
     // A clean list of every problem, without a stack trace.
     if (error instanceof ConfigValidationError) throw new pulumi.RunError(error.message);
@@ -22,7 +28,7 @@ if (placeholders.length > 0) {
   );
 }
 
-const openmetadata = new OpenMetadataSso(`openmetadata-${pulumi.getStack()}`, args);
+const openmetadata = new OpenMetadataSso(stackComponentName(pulumi.getStack()), args);
 
 export const url = openmetadata.url;
 export const loginUrl = openmetadata.loginUrl;

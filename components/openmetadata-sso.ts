@@ -105,8 +105,9 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
   public readonly caCertificate?: pulumi.Output<string>;
 
   constructor(name: string, args: OpenMetadataSsoArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Every problem is reported before anything is registered.
-    const settings = validateArgs(args);
+    // Every problem is reported before anything is registered, the names the component derives
+    // for its Kubernetes objects included.
+    const settings = validateArgs(args, name);
     // Non-secret settings travel as the component's inputs: the policy pack (policy/) reads them
     // to tell production resources from the others.
     super(

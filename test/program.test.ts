@@ -4,6 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
+import { kubernetesNameProblem } from "../components/config";
+import { kubernetesNames } from "../components/kubernetes";
+import { OpenMetadataSso } from "../components/openmetadata-sso";
 import {
   evaluate,
   installMocks,
@@ -58,6 +61,72 @@ describe("the stack program", () => {
     // Control: the same recorder sees a good config's registrations.
     const { resources } = await evaluateConfig(withConfig({}));
     expect(resources.length).toBeGreaterThan(20);
+  });
+
+  describe("on Kubernetes, a stack whose name cannot name the Kubernetes objects", () => {
+    // Offline, as the render runs: the stack's Okta credentials are not needed to show the problem.
+    it.each([
+      [
+        "production-europe-west-primary",
+        'stack "production-europe-west-primary": cannot be deployed to Kubernetes: the Kubernetes objects are named after "openmetadata-production-europe-west-primary-k8s", which must be a DNS label of at most 43 characters (lowercase letters, digits and "-"), but it has 47 characters. Rename the stack to at most 26 lowercase letters, digits and "-": pulumi stack rename production-europe-west',
+      ],
+      [
+        "Prod_EU",
+        'stack "Prod_EU": cannot be deployed to Kubernetes: the Kubernetes objects are named after "openmetadata-Prod_EU-k8s", which must be a DNS label of at most 43 characters (lowercase letters, digits and "-"), but it contains "P", "_", "E", "U". Rename the stack to at most 26 lowercase letters, digits and "-": pulumi stack rename prod-eu',
+      ],
+    ])("%s registers nothing and names the stack, the name and the limit", async (stack, line) => {
+      const config = readStackFile("prod");
+      process.env.OPENMETADATA_SSO_OFFLINE = "1";
+      const recorded = installMocks({ realKeys: false, project: config.project, stack });
+      pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+      vi.resetModules();
+      const error = await import("../index.js").then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await settle();
+      expect(error).toBeInstanceOf(pulumi.RunError);
+      expect((error as Error).message).toBe(`Invalid stack config (1 problem):\n  - ${line}`);
+      expect(recorded).toEqual([]);
+    });
+
+    it("checks the same names the Kubernetes target refuses", () => {
+      for (const name of ["a".repeat(43), "a".repeat(44), "om-Prod", "om_prod", "-om", "om-"]) {
+        const refused = (() => {
+          try {
+            kubernetesNames(name);
+            return false;
+          } catch {
+            return true;
+          }
+        })();
+        expect(kubernetesNameProblem(name) !== undefined, name).toBe(refused);
+      }
+    });
+
+    it("deploys a stack of 26 characters, the longest that fits", async () => {
+      const stack = "production-europe-west-pri";
+      const { resources } = await evaluateConfig(readStackFile("prod"), stack);
+      expect(resources.find((r) => r.name === `openmetadata-${stack}-k8s`)).toBeDefined();
+    });
+
+    it("reports a component name of its own choosing to a program that creates the component", async () => {
+      const recorded = installMocks({ realKeys: false, project: "openmetadata-sso", stack: "x" });
+      const args = {
+        publicUrl: "https://om.example.com",
+        target: "kubernetes" as const,
+        admins: ["alice@example.com"],
+        identity: { provider: "okta" as const },
+      };
+      expect(() => new OpenMetadataSso("OpenMetadata", args)).toThrow(
+        [
+          "Invalid arguments (1 problem):",
+          '  - name: cannot be deployed to Kubernetes: the Kubernetes objects are named after "OpenMetadata-k8s", which must be a DNS label of at most 43 characters (lowercase letters, digits and "-"), but it contains "O", "M". Give the OpenMetadataSso component a name of at most 39 lowercase letters, digits and "-", like "openmetadata-prod"',
+        ].join("\n"),
+      );
+      await settle();
+      expect(recorded).toEqual([]);
+    });
   });
 
   it("exports the outputs people need, secrets as secrets", async () => {

@@ -39,7 +39,15 @@ import {
   unwrap,
   zodIssues,
 } from "./messages";
-import { EMAIL, IDENTITY_BLOCKS, type Parsed, crossFieldRules } from "./rules";
+import {
+  EMAIL,
+  IDENTITY_BLOCKS,
+  type Parsed,
+  componentNameRules,
+  crossFieldRules,
+  stackNameRules,
+} from "./rules";
+export { kubernetesNameProblem, stackComponentName } from "./rules";
 export {
   configSchemas,
   DEFAULT_OPENMETADATA_VERSION,
@@ -123,11 +131,12 @@ function parseAll(
  * Validates component arguments and applies every default. Throws a {@link ConfigValidationError}
  * that lists every problem.
  */
-export function validateArgs(args: OpenMetadataSsoArgs): ResolvedSettings {
+export function validateArgs(args: OpenMetadataSsoArgs, name?: string): ResolvedSettings {
   return validateWith(
     args as unknown as Record<string, unknown>,
     new IssueCollector(argsNamer),
     true,
+    name,
   );
 }
 
@@ -135,6 +144,7 @@ function validateWith(
   input: Record<string, unknown>,
   out: IssueCollector,
   checkUnknown: boolean,
+  name: string | undefined,
 ): ResolvedSettings {
   if (checkUnknown) {
     for (const key of Object.keys(input)) {
@@ -145,6 +155,7 @@ function validateWith(
   }
   const parsed = parseAll(input, argSchemas, out);
   crossFieldRules(parsed, out);
+  if (name !== undefined) componentNameRules(name, parsed, out);
   if (out.issues.length > 0) throw new ConfigValidationError(out.issues, out.namer.source);
   return resolve(parsed as z.output<z.ZodObject<typeof argSchemas>>);
 }
@@ -186,6 +197,11 @@ export interface ReadOptions {
   offline?: boolean;
   /** Environment variables consulted for provider credentials. */
   env?: Record<string, string | undefined>;
+  /**
+   * The stack the program runs for: with target kubernetes, the Kubernetes objects are named after
+   * it ({@link stackComponentName}), so it must give valid names. Unchecked when not given.
+   */
+  stack?: string;
 }
 
 /** The component arguments read from stack config, plus what the offline render substituted. */
@@ -332,6 +348,7 @@ export function readStackConfig(
   const parsed = parseAll(input, configSchemas, out);
   const args = toArgs(parsed, raw, env, offline, out);
   crossFieldRules(args.parsed, out);
+  if (options.stack !== undefined) stackNameRules(options.stack, args.parsed, out);
   if (!offline && parsed.identity) credentialRules(parsed.identity.provider, raw, env, out);
   if (out.issues.length > 0) throw new ConfigValidationError(out.issues, "stack config");
   // The component validates again with argument names; it cannot fail where this passed.

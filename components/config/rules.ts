@@ -555,3 +555,80 @@ export function kubernetesRules(v: Parsed, out: IssueCollector): void {
     );
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Names of the Kubernetes objects, derived from the component's name.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Longest name a `KubernetesDeployment` takes: its objects add up to 20 characters to it, and
+ * Kubernetes allows 63. The same limit as `MAX_NAME` in components/kubernetes.ts, which throws
+ * only once resources are registered; checked here so that validation reports it first.
+ */
+export const KUBERNETES_NAME_LIMIT = 43;
+
+/** What the component appends to its own name to name its `KubernetesDeployment`. */
+export const KUBERNETES_SUFFIX = "-k8s";
+
+/** The program's component name for a stack (index.ts): `openmetadata-<stack>`. */
+export function stackComponentName(stack: string): string {
+  return `openmetadata-${stack}`;
+}
+
+/**
+ * Why the Kubernetes objects cannot be named after `name` (a `KubernetesDeployment`'s name), phrased
+ * to follow "cannot be deployed to Kubernetes: "; `undefined` when they can.
+ */
+export function kubernetesNameProblem(name: string): string | undefined {
+  const reasons: string[] = [];
+  if (name.length > KUBERNETES_NAME_LIMIT) reasons.push(`it has ${name.length} characters`);
+  const others = [...new Set(name.replace(/[a-z0-9-]/g, ""))];
+  if (others.length > 0) reasons.push(`it contains ${others.map((c) => show(c)).join(", ")}`);
+  else if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))
+    reasons.push('it starts or ends with "-"');
+  if (reasons.length === 0) return undefined;
+  return `the Kubernetes objects are named after ${show(name)}, which must be a DNS label of at most ${KUBERNETES_NAME_LIMIT} characters (lowercase letters, digits and "-"), but ${reasons.join(", and ")}`;
+}
+
+/** A stack name the program can deploy to Kubernetes, as close to `stack` as possible. */
+function validStackName(stack: string, limit: number): string {
+  let name = stack
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (name.length > limit) {
+    // Whole words where they fit: "production-europe-west-primary" becomes "production-europe-west".
+    const cut = name.slice(0, limit + 1).lastIndexOf("-");
+    name = (cut > 0 ? name.slice(0, cut) : name.slice(0, limit)).replace(/-+$/, "");
+  }
+  return name || "openmetadata";
+}
+
+/**
+ * With target kubernetes, the program's stack must give valid Kubernetes object names. Reported
+ * with the config's other problems, before the identity provider's app is created.
+ */
+export function stackNameRules(stack: string, v: Parsed, out: IssueCollector): void {
+  if (v.target !== "kubernetes") return;
+  const component = stackComponentName(stack);
+  const problem = kubernetesNameProblem(`${component}${KUBERNETES_SUFFIX}`);
+  if (problem === undefined) return;
+  const limit = KUBERNETES_NAME_LIMIT - component.length + stack.length - KUBERNETES_SUFFIX.length;
+  out.addKey(
+    `stack ${show(stack)}`,
+    `cannot be deployed to Kubernetes: ${problem}. Rename the stack to at most ${limit} lowercase letters, digits and "-": pulumi stack rename ${validStackName(stack, limit)}`,
+  );
+}
+
+/** The same for a program that creates the component itself, under a name of its choosing. */
+export function componentNameRules(name: string, v: Parsed, out: IssueCollector): void {
+  if (v.target !== "kubernetes") return;
+  const problem = kubernetesNameProblem(`${name}${KUBERNETES_SUFFIX}`);
+  if (problem === undefined) return;
+  const limit = KUBERNETES_NAME_LIMIT - KUBERNETES_SUFFIX.length;
+  out.addKey(
+    "name",
+    `cannot be deployed to Kubernetes: ${problem}. Give the OpenMetadataSso component a name of at most ${limit} lowercase letters, digits and "-", like "openmetadata-prod"`,
+  );
+}
