@@ -160,20 +160,44 @@ describe("securityEnv", () => {
     },
   );
 
-  it("sets the bare Azure tenant for Entra ID, which pac4j builds the discovery URL from", () => {
-    const env = securityEnv(
-      input(
-        {
-          openMetadataProvider: "azure",
-          providerName: "Azure",
-          issuer: "https://login.microsoftonline.com/tid/v2.0",
-          tenant: "tid",
-        },
-        "confidential",
+  /** The identity facts of an Entra ID app, as `EntraApp` gives them for tenant `tid`. */
+  const ENTRA = {
+    openMetadataProvider: "azure",
+    providerName: "Azure",
+    issuer: "https://login.microsoftonline.com/tid/v2.0",
+    jwksUrl: "https://login.microsoftonline.com/tid/discovery/v2.0/keys",
+    tenant: "tid",
+  } as const;
+
+  it("emits the full env of a confidential azure (Entra ID) client, with the bare tenant pac4j builds the discovery URL from", () => {
+    expect(securityEnv(input(ENTRA, "confidential"))).toEqual({
+      ...COMMON,
+      AUTHENTICATION_PROVIDER: "azure",
+      CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: "Azure",
+      AUTHENTICATION_PUBLIC_KEYS:
+        '["https://login.microsoftonline.com/tid/discovery/v2.0/keys","http://openmetadata:8585/api/v1/system/config/jwks"]',
+      AUTHENTICATION_AUTHORITY: "https://login.microsoftonline.com/tid/v2.0",
+      AUTHENTICATION_CLIENT_TYPE: "confidential",
+      ...oidcBlock(
+        "azure",
+        "https://login.microsoftonline.com/tid/v2.0/.well-known/openid-configuration",
       ),
-    );
-    expect(env.OIDC_TENANT).toBe("tid");
-    expect(env.OIDC_TYPE).toBe("azure");
+      OIDC_TENANT: "tid",
+    });
+  });
+
+  it("emits the full env of a public azure (Entra ID) client: the client id only, no secret, no tenant, no OIDC_*", () => {
+    const env = securityEnv(input(ENTRA, "public"));
+    expect(env).toEqual({
+      ...COMMON,
+      AUTHENTICATION_PROVIDER: "azure",
+      CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: "Azure",
+      AUTHENTICATION_PUBLIC_KEYS:
+        '["https://login.microsoftonline.com/tid/discovery/v2.0/keys","http://openmetadata:8585/api/v1/system/config/jwks"]',
+      AUTHENTICATION_AUTHORITY: "https://login.microsoftonline.com/tid/v2.0",
+      AUTHENTICATION_CLIENT_TYPE: "public",
+    });
+    expect(Object.keys(env).filter((name) => name.startsWith("OIDC_"))).toEqual([]);
   });
 
   it("keeps browser URLs and server URLs apart", () => {
