@@ -700,7 +700,7 @@ describe("DockerDeployment with a gate", () => {
     useMocks();
   });
 
-  it("labels the server with the gate, and nothing else waits for it", async () => {
+  it("labels the server with the gate; only the migration and the server wait for it", async () => {
     const settings = validateArgs({
       environment: "local",
       publicUrl: "http://localhost:8585",
@@ -735,7 +735,9 @@ describe("DockerDeployment with a gate", () => {
     const waiting = resources
       .filter((r) => r.options.dependencies.includes(gateUrn))
       .map((r) => r.name);
-    expect(waiting).toEqual(["om-docker-server"]);
+    // The migration waits too, so a wrong issuer stops `pulumi up --skip-preview` before the
+    // database is migrated.
+    expect(waiting).toEqual(["om-docker-migrate", "om-docker-server"]);
   });
 });
 
