@@ -198,7 +198,8 @@ export interface LocalKeycloakArgs {
    */
   port?: number;
   /**
-   * `quay.io/keycloak/keycloak` image tag.
+   * Keycloak release the local Keycloak runs (`quay.io/keycloak/keycloak` image tag): pinned,
+   * 26.x.y or later, as its hostname and bootstrap-admin settings need.
    * @default "26.4.5"
    */
   version?: string;
@@ -251,7 +252,8 @@ export interface EntraArgs {
 /** Any OpenID provider. */
 export interface OidcArgs {
   /**
-   * Issuer exactly as the provider's discovery document states it; it becomes the authority.
+   * Issuer exactly as the provider's discovery document states it, with its trailing slash when
+   * it has one (Auth0, Authentik); it becomes the authority.
    * @default - required
    */
   issuer: string;
@@ -268,7 +270,7 @@ export interface OidcArgs {
   /**
    * Discovery URL the OpenMetadata server fetches, when it must differ from the browser's view
    * (a provider inside the same network). Its `issuer` must still equal `issuer`.
-   * @default "<issuer>/.well-known/openid-configuration"
+   * @default - "<issuer>/.well-known/openid-configuration", one slash between them
    */
   discoveryUrl?: string;
   /**

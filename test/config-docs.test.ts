@@ -85,7 +85,7 @@ describe("docs/config.md", () => {
       default: "required",
       secret: false,
       description:
-        "Issuer exactly as the provider's discovery document states it; it becomes the authority.",
+        "Issuer exactly as the provider's discovery document states it, with its trailing slash when it has one (Auth0, Authentik); it becomes the authority.",
     });
     expect(row("identity.oidc.providerName")?.type).toBe("non-empty string, at most 40 characters");
     expect(row("keys.rotation")?.type).toBe("string matching `/^[A-Za-z0-9._-]{1,64}$/`");
