@@ -293,7 +293,12 @@ function createIdentityApp(
         require("./identity/keycloak") as typeof import("./identity/keycloak");
       // One client per stack: two stacks may share a realm.
       const keycloak = { ...identity.keycloak!, clientId: identity.keycloak!.clientId ?? name };
-      return new KeycloakClient(`${name}-keycloak`, { ...common, ...keycloak }, opts).app;
+      // A realm the stack creates holds users: it is kept like the data.
+      return new KeycloakClient(
+        `${name}-keycloak`,
+        { ...common, ...keycloak, ...retention(settings) },
+        opts,
+      ).app;
     }
     case "onelogin": {
       const { OneLoginApp } =

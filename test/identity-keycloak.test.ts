@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { KeycloakClient, keycloakUrls } from "../components/identity/keycloak";
+import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { isSecret, one, record, useMocks, valueOf } from "./support/pulumi";
 import type { RecordedResource } from "./support/pulumi";
 
@@ -186,5 +187,37 @@ describe("KeycloakClient", () => {
     expect(result.app.clientSecret).toBeUndefined();
     expect(result.app.tokenEndpointAuthMethod).toBe("none");
     expect(result.app.pkce).toBe(true);
+  });
+});
+
+describe("OpenMetadataSso with a realm the stack creates", () => {
+  const args = (overrides: Partial<OpenMetadataSsoArgs>): OpenMetadataSsoArgs => ({
+    environment: "production",
+    publicUrl: PUBLIC_URL,
+    target: "docker",
+    admins: ["alice@example.com"],
+    identity: {
+      provider: "keycloak",
+      keycloak: { url: "https://sso.example.com", realm: "om", createRealm: true },
+    },
+    ...overrides,
+  });
+  const realmOptions = async (overrides: Partial<OpenMetadataSsoArgs>) => {
+    const { resources } = await record(() => new OpenMetadataSso("om", args(overrides)));
+    const realm = one(resources, "keycloak:index/realm:Realm", "om-keycloak-realm");
+    return { protect: realm.options.protect, retainOnDelete: realm.options.retainOnDelete };
+  };
+
+  it("keeps the realm like the data: protected in production and retained on delete", async () => {
+    expect(await realmOptions({})).toEqual({ protect: true, retainOnDelete: true });
+  });
+
+  it("lets a non-production stack with dataRetention delete remove it", async () => {
+    expect(
+      await realmOptions({
+        environment: "staging",
+        dataRetention: "delete",
+      }),
+    ).toEqual({ protect: false, retainOnDelete: false });
   });
 });
