@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { expectedAuth, verificationFailure, VERIFIER_ENV, verifierScript } from "./checks/verify";
 import type { ResolvedSettings } from "./config";
+import { KUBERNETES_NAME_LIMIT } from "./config/rules";
 import { retention, securityInput } from "./deployment";
 import type { IdentityApp } from "./identity/types";
 import type { SigningKeys } from "./keys";
@@ -86,9 +87,6 @@ export const POD_ANNOTATIONS = {
   gate: "openmetadata-sso/preflight",
 } as const;
 
-/** Longest component name whose derived object names stay within Kubernetes' 63 characters. */
-const MAX_NAME = 43;
-
 /** OpenMetadata's server image, as the chart uses it. */
 export const OPENMETADATA_SERVER_IMAGE = "docker.getcollate.io/openmetadata/server";
 
@@ -114,9 +112,9 @@ export function kubernetesEnv(
 
 /** Names of every object this target creates in the namespace, derived from the component name. */
 export function kubernetesNames(name: string) {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > MAX_NAME) {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > KUBERNETES_NAME_LIMIT) {
     throw new Error(
-      `KubernetesDeployment name must be a DNS label of at most ${MAX_NAME} characters (lowercase letters, digits and "-"), because the Kubernetes objects are named after it; got ${JSON.stringify(name)}. Use a name like "openmetadata-prod"`,
+      `KubernetesDeployment name must be a DNS label of at most ${KUBERNETES_NAME_LIMIT} characters (lowercase letters, digits and "-"), because the Kubernetes objects are named after it; got ${JSON.stringify(name)}. Use a name like "openmetadata-prod"`,
     );
   }
   return {

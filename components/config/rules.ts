@@ -562,8 +562,8 @@ export function kubernetesRules(v: Parsed, out: IssueCollector): void {
 
 /**
  * Longest name a `KubernetesDeployment` takes: its objects add up to 20 characters to it, and
- * Kubernetes allows 63. The same limit as `MAX_NAME` in components/kubernetes.ts, which throws
- * only once resources are registered; checked here so that validation reports it first.
+ * Kubernetes allows 63. components/kubernetes.ts enforces it too, but only once resources are
+ * registered; checked here so that validation reports it first.
  */
 export const KUBERNETES_NAME_LIMIT = 43;
 

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { DEFAULT_LOCAL_KEYCLOAK_VERSION } from "../config/schema";
 import type { ClientType } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
 import { readyAfter } from "./common";
@@ -165,7 +166,10 @@ export class LocalKeycloak extends pulumi.ComponentResource {
     );
     const image = new docker.RemoteImage(
       `${name}-image`,
-      { name: `quay.io/keycloak/keycloak:${args.version ?? "26.4.5"}`, keepLocally: true },
+      {
+        name: `quay.io/keycloak/keycloak:${args.version ?? DEFAULT_LOCAL_KEYCLOAK_VERSION}`,
+        keepLocally: true,
+      },
       parent,
     );
     const container = new docker.Container(
