@@ -154,7 +154,8 @@ describe("a production Docker stack with Microsoft Entra ID", () => {
       ...commonSecurityEnv(resources),
       AUTHENTICATION_PROVIDER: plain("azure"),
       CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: plain("Azure"),
-      AUTHENTICATION_AUTHORITY: plain(`${tenant}/v2.0`),
+      // The tenant URL, not the issuer: MSAL appends v2.0/.well-known/openid-configuration.
+      AUTHENTICATION_AUTHORITY: plain(tenant),
       AUTHENTICATION_CLIENT_ID: plain(clientId),
       AUTHENTICATION_PUBLIC_KEYS: plain(
         `["${tenant}/discovery/v2.0/keys","http://om-server:8585/api/v1/system/config/jwks"]`,

@@ -4,6 +4,7 @@ import type { IdentityFacts } from "../components/identity/types";
 import { bareMetalSnippet } from "../components/openmetadata-sso";
 import {
   adminPrincipals,
+  authorityOf,
   flowList,
   formatEnvFile,
   isSecretRef,
@@ -119,6 +120,41 @@ const KEYCLOAK = {
   jwksUrl: "https://sso.example.com/realms/data/protocol/openid-connect/certs",
 } as const;
 
+describe("authorityOf", () => {
+  it("gives Entra ID's tenant URL for azure, without the /v2.0 that MSAL appends itself", () => {
+    const guid = "6f1c2e3d-0000-4a5b-9c8d-112233445566";
+    expect(authorityOf("azure", `https://login.microsoftonline.com/${guid}/v2.0`)).toBe(
+      `https://login.microsoftonline.com/${guid}`,
+    );
+    // A tenant named by its domain, or a multi-tenant authority, instead of a GUID.
+    expect(
+      authorityOf("azure", "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0"),
+    ).toBe("https://login.microsoftonline.com/contoso.onmicrosoft.com");
+    expect(authorityOf("azure", "https://login.microsoftonline.com/organizations/v2.0/")).toBe(
+      "https://login.microsoftonline.com/organizations",
+    );
+    // Already a tenant URL: nothing to remove.
+    expect(authorityOf("azure", `https://login.microsoftonline.com/${guid}`)).toBe(
+      `https://login.microsoftonline.com/${guid}`,
+    );
+  });
+
+  it("gives every other provider's issuer unchanged, character by character", () => {
+    const issuers = [
+      ["okta", "https://example.okta.com/oauth2/default"],
+      ["auth0", "https://acme.eu.auth0.com/"],
+      ["custom-oidc", "https://sso.example.com/realms/acme"],
+      ["custom-oidc", "https://idp.example.com/application/o/om/"],
+      // Only azure's authority drops the /v2.0: another provider's issuer may end with it.
+      ["custom-oidc", "https://idp.example.com/tenant/v2.0"],
+      ["google", "https://accounts.google.com"],
+    ] as const;
+    for (const [provider, issuer] of issuers) {
+      expect([provider, authorityOf(provider, issuer)]).toEqual([provider, issuer]);
+    }
+  });
+});
+
 describe("securityEnv", () => {
   it.each([
     ["okta", OKTA, "https://acme.okta.com/oauth2/default/.well-known/openid-configuration"],
@@ -176,7 +212,8 @@ describe("securityEnv", () => {
       CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: "Azure",
       AUTHENTICATION_PUBLIC_KEYS:
         '["https://login.microsoftonline.com/tid/discovery/v2.0/keys","http://openmetadata:8585/api/v1/system/config/jwks"]',
-      AUTHENTICATION_AUTHORITY: "https://login.microsoftonline.com/tid/v2.0",
+      // The tenant URL: MSAL appends v2.0/.well-known/openid-configuration itself.
+      AUTHENTICATION_AUTHORITY: "https://login.microsoftonline.com/tid",
       AUTHENTICATION_CLIENT_TYPE: "confidential",
       ...oidcBlock(
         "azure",
@@ -194,7 +231,8 @@ describe("securityEnv", () => {
       CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: "Azure",
       AUTHENTICATION_PUBLIC_KEYS:
         '["https://login.microsoftonline.com/tid/discovery/v2.0/keys","http://openmetadata:8585/api/v1/system/config/jwks"]',
-      AUTHENTICATION_AUTHORITY: "https://login.microsoftonline.com/tid/v2.0",
+      // The tenant URL: MSAL appends v2.0/.well-known/openid-configuration itself.
+      AUTHENTICATION_AUTHORITY: "https://login.microsoftonline.com/tid",
       AUTHENTICATION_CLIENT_TYPE: "public",
     });
     expect(Object.keys(env).filter((name) => name.startsWith("OIDC_"))).toEqual([]);

@@ -4,7 +4,7 @@
  * OpenMetadata reads. Secrets appear as {@link SecretRef}s, never as values.
  */
 import type { IdentityFacts } from "../identity/types";
-import type { DatabaseEngine, SearchEngine } from "../types";
+import type { DatabaseEngine, OpenMetadataProvider, SearchEngine } from "../types";
 import { callbackUrl, openMetadataJwksUrl } from "../urls";
 
 /** Directory the JWT key files are mounted in, on every target. */
@@ -112,6 +112,18 @@ export function publicKeyUrls(input: Pick<SecurityInput, "identity" | "internalU
 }
 
 /**
+ * OpenMetadata's `authority` (`AUTHENTICATION_AUTHORITY`), where its UI starts the sign-in. For
+ * `azure` the UI hands it to MSAL, which appends `v2.0/.well-known/openid-configuration` itself,
+ * so the authority is the tenant URL `https://login.microsoftonline.com/<tenant>` as OpenMetadata
+ * documents it: the issuer without its trailing `/v2.0`, or MSAL would fetch `.../v2.0/v2.0/...`.
+ * Every other provider's authority is its issuer, unchanged, character by character (user pain
+ * P4). The issuer itself stays what the tokens and the discovery document state.
+ */
+export function authorityOf(provider: OpenMetadataProvider, issuer: string): string {
+  return provider === "azure" ? issuer.replace(/\/v2\.0\/?$/, "") : issuer;
+}
+
+/**
  * The security environment: authentication, authorizer, JWT and fernet settings, with the exact
  * variable names OpenMetadata reads.
  */
@@ -122,7 +134,7 @@ export function securityEnv(input: SecurityInput): ServerEnv {
     AUTHENTICATION_PROVIDER: identity.openMetadataProvider,
     CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: identity.providerName,
     AUTHENTICATION_PUBLIC_KEYS: flowList(publicKeyUrls(input)),
-    AUTHENTICATION_AUTHORITY: identity.issuer,
+    AUTHENTICATION_AUTHORITY: authorityOf(identity.openMetadataProvider, identity.issuer),
     AUTHENTICATION_CLIENT_ID: identity.clientId,
     AUTHENTICATION_CALLBACK_URL: callbackUrl(input.publicUrl),
     AUTHENTICATION_CLIENT_TYPE: identity.clientType,

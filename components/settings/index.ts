@@ -25,6 +25,7 @@ export {
   parseFlowList,
   adminPrincipals,
   publicKeyUrls,
+  authorityOf,
   securityEnv,
   DB_PARAMS,
   databaseDriver,

@@ -158,19 +158,40 @@ describe("Entra ID, public client (OpenMetadata's UI)", () => {
     expect(publicApp.client.metadata.client_secret).toBeUndefined();
   });
 
+  it("hands OpenMetadata's UI the tenant URL as authority, as OpenMetadata documents it for MSAL", () => {
+    expect(publicApp.env.AUTHENTICATION_AUTHORITY).toBe(`${ENTRA}/${TENANT}`);
+    expect(confidential.env.AUTHENTICATION_AUTHORITY).toBe(`${ENTRA}/${TENANT}`);
+  });
+
   it("logs in with code and PKCE and OpenMetadata accepts the ID token", async () => {
     const before = idp.clientAuthentications.length;
+    const requests = idp.requests.length;
     const login = await browserAppLogin(publicApp.env, idp, CREDENTIALS);
     expect(idp.clientAuthentications.slice(before)).toEqual([
       { clientId: publicApp.env.AUTHENTICATION_CLIENT_ID, method: "none" },
     ]);
+    // MSAL appends v2.0/.well-known/openid-configuration to the authority.
+    expect(idp.requests[requests]).toBe(`GET /${TENANT}/v2.0/.well-known/openid-configuration`);
     const accepted = await verifyAsOpenMetadata(login, publicApp.env, idp);
+    expect(accepted.claims.iss).toBe(`${idp.origin}/${TENANT}/v2.0`);
     expect(accepted.claims.aud).toBe(publicApp.env.AUTHENTICATION_CLIENT_ID);
     expect(accepted.principal).toBe("alice");
   });
 });
 
 describe("Entra ID, misconfigured", () => {
+  it("fails at discovery when the authority is the v2.0 issuer: MSAL would append a second v2.0", async () => {
+    const env = { ...publicApp.env, AUTHENTICATION_AUTHORITY: `${ENTRA}/${TENANT}/v2.0` };
+    const requests = idp.requests.length;
+    await expect(browserAppLogin(env, idp, CREDENTIALS)).rejects.toMatchObject({
+      code: "OAUTH_RESPONSE_IS_NOT_CONFORM",
+      cause: { status: 404 },
+    });
+    expect(idp.requests[requests]).toBe(
+      `GET /${TENANT}/v2.0/v2.0/.well-known/openid-configuration`,
+    );
+  });
+
   it("fails at the token endpoint when OpenMetadata's server uses an spa application, which takes no secret", async () => {
     // The public app's registration, used with the confidential client's settings.
     const other = await startProvider({

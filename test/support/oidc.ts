@@ -876,9 +876,23 @@ export const UI_SCOPES: Record<string, string> = {
 };
 
 /**
+ * Where OpenMetadata's UI discovers the provider, by `AUTHENTICATION_PROVIDER`: the Okta and Auth0
+ * libraries append `/.well-known/openid-configuration` to `AUTHENTICATION_AUTHORITY`, the issuer;
+ * MSAL (`azure`) takes the tenant URL as authority and appends `v2.0/.well-known/...` itself, so
+ * it discovers from `<authority>/v2.0`, whose issuer the discovery document states.
+ */
+export function uiDiscoveryBase(env: Record<string, string>): string {
+  const authority = env.AUTHENTICATION_AUTHORITY;
+  return env.AUTHENTICATION_PROVIDER === "azure"
+    ? `${authority.replace(/\/+$/, "")}/v2.0`
+    : authority;
+}
+
+/**
  * Logs in as OpenMetadata's UI does for a public client (Okta, Auth0 and Azure libraries):
- * discovery from `AUTHENTICATION_AUTHORITY` with the issuer compared, authorization code with
- * PKCE S256, `state` and `nonce`, redirect to `AUTHENTICATION_CALLBACK_URL`, no client secret.
+ * discovery from {@link uiDiscoveryBase} (`AUTHENTICATION_AUTHORITY`, or `<authority>/v2.0` for
+ * MSAL) with the issuer compared, authorization code with PKCE S256, `state` and `nonce`, redirect
+ * to `AUTHENTICATION_CALLBACK_URL`, no client secret.
  */
 export async function browserAppLogin(
   env: Record<string, string>,
@@ -889,7 +903,7 @@ export async function browserAppLogin(
   if (!scope)
     throw new Error(`OpenMetadata's UI has no public client for ${env.AUTHENTICATION_PROVIDER}`);
   const config = await client.discovery(
-    new URL(idp.local(env.AUTHENTICATION_AUTHORITY)),
+    new URL(idp.local(uiDiscoveryBase(env))),
     env.AUTHENTICATION_CLIENT_ID,
     undefined,
     client.None(),
@@ -932,7 +946,9 @@ function decodePart(part: string): Record<string, unknown> {
  * Checks an ID token as OpenMetadata's `JwtFilter` does (signature with the key of its `kid` from
  * the first `AUTHENTICATION_PUBLIC_KEYS` URL, algorithm `AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM`,
  * expiry, principal claims and the enforced principal domain), and checks what the filter does
- * not: `iss` equals `AUTHENTICATION_AUTHORITY`, `aud` holds the client id, `nonce` is the one sent.
+ * not: `iss` equals `AUTHENTICATION_AUTHORITY` (for `azure`, whose authority is the tenant URL,
+ * the issuer of the discovery document at `<authority>/v2.0`, as MSAL reads it), `aud` holds the
+ * client id, `nonce` is the one sent.
  */
 export async function verifyAsOpenMetadata(
   login: Login,
@@ -964,7 +980,21 @@ export async function verifyAsOpenMetadata(
   }
 
   const authority = idp.local(env.AUTHENTICATION_AUTHORITY);
-  if (claims.iss !== authority) {
+  if (env.AUTHENTICATION_PROVIDER === "azure") {
+    const discoveryUrl = `${idp.local(uiDiscoveryBase(env))}/.well-known/openid-configuration`;
+    const discovery = await fetch(discoveryUrl);
+    if (!discovery.ok) {
+      throw new Error(
+        `The discovery document at ${discoveryUrl} answered HTTP ${discovery.status}.`,
+      );
+    }
+    const { issuer } = (await discovery.json()) as { issuer?: unknown };
+    if (claims.iss !== issuer) {
+      throw new Error(
+        `The ID token's issuer "${String(claims.iss)}" is not the issuer "${String(issuer)}" of ${discoveryUrl}, where MSAL discovers OpenMetadata's authority "${authority}".`,
+      );
+    }
+  } else if (claims.iss !== authority) {
     throw new Error(
       `The ID token's issuer "${String(claims.iss)}" is not OpenMetadata's authority "${authority}".`,
     );
