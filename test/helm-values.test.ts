@@ -398,6 +398,38 @@ describe("helmValues", () => {
     }
   });
 
+  it("gives Entra ID's tenant URL as authority, as the Docker env does, confidential and public", () => {
+    const tenant = "https://login.microsoftonline.com/6f1c2e3d-0000-4a5b-9c8d-112233445566";
+    for (const clientType of ["confidential", "public"] as const) {
+      const c: Case = { ...CONFIDENTIAL_OKTA, clientType };
+      const base = caseInput(c);
+      const input = {
+        ...base,
+        identity: {
+          ...base.identity,
+          issuer: `${tenant}/v2.0`,
+          discoveryUrl: `${tenant}/v2.0/.well-known/openid-configuration`,
+          jwksUrl: `${tenant}/discovery/v2.0/keys`,
+          openMetadataProvider: "azure" as const,
+          providerName: "Azure",
+          tenant: "6f1c2e3d-0000-4a5b-9c8d-112233445566",
+        },
+      };
+      const values = helmValues(input, caseChart(c));
+      expect(schemaErrors(values)).toEqual([]);
+      const authentication = (
+        values as { openmetadata: { config: { authentication: Record<string, unknown> } } }
+      ).openmetadata.config.authentication;
+      // MSAL appends v2.0/.well-known/openid-configuration to the authority itself.
+      expect([clientType, authentication.authority]).toEqual([clientType, tenant]);
+      const env = effectiveEnv(
+        chartEnv(values, chartSecretContents(caseChart(c).secrets, input.identity.clientId)),
+      );
+      expect(env.AUTHENTICATION_AUTHORITY).toBe(tenant);
+      expect(env.AUTHENTICATION_AUTHORITY).toBe(securityEnv(input).AUTHENTICATION_AUTHORITY);
+    }
+  });
+
   it("reads external endpoints and their passwords from Secrets, and Airflow with ingestion", () => {
     const external = valuesFor({
       ...CONFIDENTIAL_OKTA,

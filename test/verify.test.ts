@@ -19,7 +19,7 @@ import {
   verifyOpenMetadata,
   type ExpectedAuth,
 } from "../components/checks/verify";
-import type { ServerEnv } from "../components/settings";
+import { securityEnv, type ServerEnv } from "../components/settings";
 
 const run = promisify(execFile);
 
@@ -197,6 +197,59 @@ describe("expectedAuth", () => {
     expect(() => expectedAuth({ ...env, JWT_KEY_ID: { secret: "fernetKey" } })).toThrow(
       "The deployed env has no plain JWT_KEY_ID.",
     );
+  });
+});
+
+describe("expectedAuth of an Entra ID deployment", () => {
+  const tenant = "https://login.microsoftonline.com/6f1c2e3d-0000-4a5b-9c8d-112233445566";
+  const env = securityEnv({
+    publicUrl: "https://om.example.com",
+    internalUrl: "http://openmetadata:8585",
+    identity: {
+      clientId: "11111111-2222-3333-4444-555555555555",
+      issuer: `${tenant}/v2.0`,
+      discoveryUrl: `${tenant}/v2.0/.well-known/openid-configuration`,
+      jwksUrl: `${tenant}/discovery/v2.0/keys`,
+      openMetadataProvider: "azure",
+      providerName: "Azure",
+      clientType: "public",
+      tokenEndpointAuthMethod: "none",
+      pkce: true,
+      redirectUris: ["https://om.example.com/callback"],
+    },
+    admins: ["alice@example.com"],
+    principalDomain: "example.com",
+    enableSelfSignup: true,
+    principalClaims: ["email"],
+    jwt: {
+      keyId: EXPECTED.keyId,
+      issuer: "om.example.com",
+      privateKeyPath: "/k/private_key.der",
+      publicKeyPath: "/k/public_key.der",
+    },
+    behindTlsProxy: true,
+  });
+
+  it("expects the tenant URL the deployment hands MSAL, not the v2.0 issuer", () => {
+    expect(expectedAuth(env).authority).toBe(tenant);
+  });
+
+  it("reports a server still serving the v2.0 issuer as its authority as drift", async () => {
+    // No public key URLs: the check of Entra's JWKS would need the internet.
+    const expected = { ...expectedAuth(env), publicKeyUrls: [] };
+    served = {
+      auth: authResponse({ ...expected, publicKeyUrls: [], authority: `${tenant}/v2.0` }),
+      kids: [EXPECTED.keyId],
+    };
+    expect(await verifyOpenMetadata(baseUrl, expected, DRIFT_REMEDY)).toEqual({
+      ok: false,
+      problems: [`authority: deployed "${tenant}", server reports "${tenant}/v2.0"`, DRIFT_REMEDY],
+    });
+    served = { auth: authResponse({ ...expected, publicKeyUrls: [] }), kids: [EXPECTED.keyId] };
+    expect(await verifyOpenMetadata(baseUrl, expected, DRIFT_REMEDY)).toEqual({
+      ok: true,
+      problems: [],
+    });
   });
 });
 
