@@ -5,7 +5,8 @@ import type { ClientType, OpenMetadataProvider, TokenEndpointAuthMethod } from "
  * What every identity provider component returns: the OIDC client it registered and how
  * OpenMetadata must talk to it.
  *
- * Two kinds of URL are kept apart. `issuer` is what the browser sees (OpenMetadata's authority).
+ * Two kinds of URL are kept apart. `issuer` is what the browser sees (OpenMetadata's authority,
+ * apart from Entra ID, whose authority is the tenant URL without `/v2.0`: see `authorityOf`).
  * `discoveryUrl` and `jwksUrl` are fetched by the OpenMetadata server, so they must resolve where
  * the server runs (a container DNS name on Docker, a service name in a cluster). For a provider on
  * the internet they are simply its public URLs.
@@ -15,7 +16,7 @@ export interface IdentityApp {
   clientId: pulumi.Output<string>;
   /** Client secret (a Pulumi secret); absent for a public client. */
   clientSecret?: pulumi.Output<string>;
-  /** Issuer as the browser sees it; OpenMetadata's `authority`. */
+  /** Issuer as the browser and the tokens show it; OpenMetadata's `authority` is derived from it. */
   issuer: pulumi.Output<string>;
   /** Discovery document URL the OpenMetadata server fetches. */
   discoveryUrl: pulumi.Output<string>;
