@@ -248,7 +248,8 @@ export function chartSecretContents(
 
 /**
  * MySQL init script (bitnami runs `/docker-entrypoint-initdb.d` once, on an empty volume) that
- * creates Airflow's database and user. The password comes from the environment, injected from a
+ * creates Airflow's database and user. It runs with or without ingestion: turning ingestion on
+ * later finds them, since the script would not run again on the volume that now holds data. The password comes from the environment, injected from a
  * Secret, so no password sits in a ConfigMap or in the Helm values. The ConfigMap's files are not
  * executable, so bitnami's setup sources the script, where its `mysql_execute` and the root
  * credentials are defined (bitnami/containers `libmysql.sh`, `mysql_custom_scripts`).
@@ -290,19 +291,17 @@ export function dependenciesValues(settings: ResolvedSettings, names: Kubernetes
       },
       initdbScriptsConfigMap: names.mysqlInitConfigMap,
       primary: {
-        extraEnvVars: ingestion
-          ? [
-              {
-                name: AIRFLOW_DB_PASSWORD_ENV,
-                valueFrom: {
-                  secretKeyRef: {
-                    name: names.databaseSecret,
-                    key: OBJECT_KEYS.airflowDatabasePassword,
-                  },
-                },
+        extraEnvVars: [
+          {
+            name: AIRFLOW_DB_PASSWORD_ENV,
+            valueFrom: {
+              secretKeyRef: {
+                name: names.databaseSecret,
+                key: OBJECT_KEYS.airflowDatabasePassword,
               },
-            ]
-          : [],
+            },
+          },
+        ],
         ...(storageClass ? { persistence: { storageClass } } : {}),
       },
     },
@@ -473,9 +472,8 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
         ? {
             [OBJECT_KEYS.mysqlRootPassword]: keys.adminPassword,
             [OBJECT_KEYS.mysqlUserPassword]: keys.databasePassword,
-            ...(ingestion
-              ? { [OBJECT_KEYS.airflowDatabasePassword]: keys.airflowDatabasePassword }
-              : {}),
+            // Always, like Airflow's database: see airflowDatabaseScript.
+            [OBJECT_KEYS.airflowDatabasePassword]: keys.airflowDatabasePassword,
           }
         : {}),
     });
@@ -540,7 +538,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
         `${name}-mysql-init`,
         {
           metadata: metadata(names.mysqlInitConfigMap),
-          data: ingestion ? { [OBJECT_KEYS.airflowDatabaseScript]: airflowDatabaseScript() } : {},
+          data: { [OBJECT_KEYS.airflowDatabaseScript]: airflowDatabaseScript() },
         },
         inNamespace,
       );

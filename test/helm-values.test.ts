@@ -789,7 +789,17 @@ describe("the dependencies release", () => {
           username: "openmetadata_user",
         },
         initdbScriptsConfigMap: "om-mysql-init",
-        primary: { extraEnvVars: [] },
+        // Without ingestion too: the init script creates Airflow's database on the first start.
+        primary: {
+          extraEnvVars: [
+            {
+              name: "OPENMETADATA_AIRFLOW_DB_PASSWORD",
+              valueFrom: {
+                secretKeyRef: { name: "om-database", key: "airflow-database-password" },
+              },
+            },
+          ],
+        },
       },
       opensearch: { enabled: true },
       airflow: { enabled: false },

@@ -290,11 +290,15 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
       mysql: { auth: { existingSecret: string }; initdbScriptsConfigMap: string };
     };
     expect(keysOf(secrets[deps.mysql.auth.existingSecret]).sort()).toEqual([
+      "airflow-database-password",
       "mysql-password",
       "mysql-root-password",
       "openmetadata-database-password",
     ]);
-    expect(configMaps[deps.mysql.initdbScriptsConfigMap]).toBeDefined();
+    // Airflow's database is created without ingestion too, so turning ingestion on later finds it.
+    expect(plain(configMaps[deps.mysql.initdbScriptsConfigMap].inputs.data)).toEqual({
+      "10-airflow-database.sh": airflowDatabaseScript(),
+    });
   });
 
   it("fills each Secret from the right source, as a Pulumi secret", async () => {
@@ -305,6 +309,7 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
       "openmetadata-database-password": await valueOf(keys.databasePassword),
       "mysql-root-password": await valueOf(keys.adminPassword),
       "mysql-password": await valueOf(keys.databasePassword),
+      "airflow-database-password": await valueOf(keys.airflowDatabasePassword),
     });
     expect(plain(secrets["om-fernet"].inputs.stringData)).toEqual({
       "openmetadata-fernet-key": await valueOf(keys.fernetKey),
@@ -313,7 +318,9 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
       "openmetadata-oidc-client-id": "0oa1234567890abcdef",
       "openmetadata-oidc-client-secret": "okta-client-secret-0123456789abcdef",
     });
-    expect(plain(byName(resources, CONFIG_MAP)["om-mysql-init"].inputs.data)).toEqual({});
+    expect(plain(byName(resources, CONFIG_MAP)["om-mysql-init"].inputs.data)).toEqual({
+      "10-airflow-database.sh": airflowDatabaseScript(),
+    });
   });
 
   it("mounts exactly the DER bytes of the keys: the private key secret, the public key not", async () => {

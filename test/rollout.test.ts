@@ -180,8 +180,8 @@ const ROLLOUTS: Record<string, Rollout> = {
     // MySQL and Elasticsearch both come from the dependencies chart.
     database: ["k8s-database-secret", "k8s-mysql-init", "k8s-dependencies"],
     search: [],
-    // Through the database Secret; no ingestion, so no Airflow database password.
-    passwords: ["keys-admin-password", "keys-database-password"],
+    // Through the database Secret, Airflow's too: its database exists before ingestion is on.
+    passwords: ["keys-admin-password", "keys-airflow-database-password", "keys-database-password"],
     server: "k8s-openmetadata",
     serverWaitsFor: [
       "k8s-database-secret",
