@@ -253,6 +253,39 @@ it("has an expected module list for every stack in stacks/, and only for those",
   expect(Object.keys(EXPECTED).sort()).toEqual(stackNames());
 });
 
+/**
+ * The module lists BENCHMARKS.md shows, by section: `npm run bench` writes them, and they must be
+ * the lists this test holds the program to. A change in what a stack loads fails here until the
+ * file is regenerated, so it never shows another program than the one in the repository.
+ */
+function benchmarkLists(): Record<string, { project: string[]; sdk: string[] }> {
+  const text = fs.readFileSync(path.join(PROJECT_ROOT, "BENCHMARKS.md"), "utf8");
+  const modules = text.slice(text.indexOf("## Modules each stack loads"));
+  const lists: Record<string, { project: string[]; sdk: string[] }> = {};
+  for (const section of modules.split(/^### /m).slice(1)) {
+    const stack = section.slice(0, section.indexOf("\n")).trim();
+    const project = /^- project: (.*)$/m.exec(section)?.[1] ?? "";
+    lists[stack] = {
+      project: project === "none" ? [] : [...project.matchAll(/`([^`]+)`/g)].map((m) => m[1]),
+      sdk: [...section.matchAll(/^ {2}- `(@pulumi\/[^`]+)`/gm)].map((m) => m[1]),
+    };
+  }
+  return lists;
+}
+
+it("matches the module lists BENCHMARKS.md shows, so the file is not stale", () => {
+  const expected = Object.fromEntries(
+    Object.entries(EXPECTED).map(([stack, { project, sdk }]) => [
+      stack,
+      { project: [...project].sort(), sdk },
+    ]),
+  );
+  expect(benchmarkLists()).toEqual({
+    floor: { project: [], sdk: ["@pulumi/pulumi"] },
+    ...expected,
+  });
+});
+
 describe("the benchmark's floor", () => {
   it("loads the harness and no module of the program", () => {
     expect(floor.project).toEqual(HARNESS);
