@@ -29,7 +29,7 @@ export const TOKEN_ALGORITHM = "RS256";
 export interface PreflightExpectations {
   /** Which kind of provider; it decides how a wrong issuer is fixed. */
   provider: IdentityProviderKind;
-  /** OpenMetadata's authority: the issuer the browser and the tokens must show. */
+  /** The issuer the browser and the tokens must show; OpenMetadata's authority derives from it. */
   issuer: string;
   /** The discovery document OpenMetadata's server reads. */
   discoveryUrl: string;
@@ -84,7 +84,7 @@ export const PUBLIC_CLIENTS_UNLISTED: ReadonlySet<IdentityProviderKind> = new Se
   "entra",
 ]);
 
-/** The issuer stated by the discovery document must equal the authority, character by character. */
+/** The issuer stated by the discovery document must equal the expected one, character by character. */
 export function issuerProblems(
   document: DiscoveryDocument,
   expected: Pick<PreflightExpectations, "issuer" | "discoveryUrl" | "provider">,
@@ -95,7 +95,7 @@ export function issuerProblems(
       ? "; they differ only by a trailing slash"
       : "";
   return [
-    `The discovery document at ${expected.discoveryUrl} states the issuer "${document.issuer}", but OpenMetadata's authority is "${expected.issuer}"${slashOnly}. Browsers and token checks compare issuers character by character (user pain P4). Fix: the authority must be exactly "${document.issuer}"; ${ISSUER_FIXES[expected.provider]}.`,
+    `The discovery document at ${expected.discoveryUrl} states the issuer "${document.issuer}", but the stack expects the issuer "${expected.issuer}"${slashOnly}. Browsers and token checks compare issuers character by character (user pain P4). Fix: the issuer must be exactly "${document.issuer}"; ${ISSUER_FIXES[expected.provider]}.`,
   ];
 }
 
