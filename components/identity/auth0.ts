@@ -5,9 +5,6 @@ import { logoutRedirectUris, redirectUris } from "../urls";
 import { readyAfter, type IdentityAppArgs } from "./common";
 import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
-/** Arguments of {@link Auth0App}. */
-export interface Auth0AppArgs extends IdentityAppArgs, Auth0Args {}
-
 /** The URLs of an Auth0 tenant, derived from its domain. */
 export function auth0Urls(domain: string): {
   issuer: string;
@@ -62,6 +59,9 @@ export function requireClientSecret(
     );
   });
 }
+
+/** Arguments of {@link Auth0App}. */
+export interface Auth0AppArgs extends IdentityAppArgs, Auth0Args {}
 
 /**
  * A dedicated OpenMetadata application at Auth0: a `regular_web` application for a confidential

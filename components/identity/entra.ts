@@ -5,9 +5,6 @@ import { logoutRedirectUris, redirectUris } from "../urls";
 import type { IdentityAppArgs } from "./common";
 import { clientAuth, type IdentityApp } from "./types";
 
-/** Arguments of {@link EntraApp}. */
-export interface EntraAppArgs extends IdentityAppArgs, EntraArgs {}
-
 /** Microsoft Graph, whose delegated OpenID permissions the application declares. */
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
@@ -50,6 +47,9 @@ export function entraPlatforms(
     ? { web: { implicitGrant: noImplicit }, singlePageApplication: { redirectUris: uris } }
     : { web: { redirectUris: uris, implicitGrant: noImplicit } };
 }
+
+/** Arguments of {@link EntraApp}. */
+export interface EntraAppArgs extends IdentityAppArgs, EntraArgs {}
 
 /**
  * A dedicated OpenMetadata application in Microsoft Entra ID: the app registration, its service

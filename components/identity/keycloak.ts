@@ -5,6 +5,19 @@ import { logoutRedirectUris, redirectUris } from "../urls";
 import type { IdentityAppArgs } from "./common";
 import { clientAuth, type IdentityApp } from "./types";
 
+/** The URLs of a Keycloak realm, derived from the server URL and the realm name. */
+export function keycloakUrls(
+  url: string,
+  realm: string,
+): { issuer: string; discoveryUrl: string; jwksUrl: string } {
+  const issuer = `${url.replace(/\/+$/, "")}/realms/${realm}`;
+  return {
+    issuer,
+    discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    jwksUrl: `${issuer}/protocol/openid-connect/certs`,
+  };
+}
+
 /** Arguments of {@link KeycloakClient}. */
 export interface KeycloakClientArgs extends IdentityAppArgs, KeycloakArgs {
   /**
@@ -23,19 +36,6 @@ export interface KeycloakClientArgs extends IdentityAppArgs, KeycloakArgs {
    * @default true
    */
   retainOnDelete?: boolean;
-}
-
-/** The URLs of a Keycloak realm, derived from the server URL and the realm name. */
-export function keycloakUrls(
-  url: string,
-  realm: string,
-): { issuer: string; discoveryUrl: string; jwksUrl: string } {
-  const issuer = `${url.replace(/\/+$/, "")}/realms/${realm}`;
-  return {
-    issuer,
-    discoveryUrl: `${issuer}/.well-known/openid-configuration`,
-    jwksUrl: `${issuer}/protocol/openid-connect/certs`,
-  };
 }
 
 /**

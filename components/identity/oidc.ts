@@ -6,9 +6,6 @@ import type { IdentityAppArgs } from "./common";
 import type { ClientMetadata } from "./registration-api";
 import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
-/** Arguments of {@link OidcClient}. */
-export interface OidcClientArgs extends IdentityAppArgs, OidcArgs {}
-
 /** What is registered through RFC 7591 for OpenMetadata, derived from `publicUrl`. */
 export function registrationMetadata(input: {
   appName: string;
@@ -45,6 +42,9 @@ export function existingClientProblems(args: {
   }
   return problems;
 }
+
+/** Arguments of {@link OidcClient}. */
+export interface OidcClientArgs extends IdentityAppArgs, OidcArgs {}
 
 /**
  * OpenMetadata's client at any OpenID provider: an existing client (issuer, client id and, for a
