@@ -84,7 +84,10 @@ export interface LocalKeycloakArgs {
    * @default - required
    */
   publicUrl: string;
-  /** @default "confidential" */
+  /**
+   * Confidential (server-side flow with a secret) or public (browser flow with PKCE).
+   * @default "confidential"
+   */
   clientType?: ClientType;
   /**
    * Domain of the demo user's email.
