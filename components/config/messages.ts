@@ -24,7 +24,9 @@ export interface ConfigIssue {
 /** Every problem found in one pass; thrown before any resource is registered. */
 export class ConfigValidationError extends Error {
   constructor(
+    /** Every problem found, in the order they were found; each names its setting. */
     readonly issues: ConfigIssue[],
+    /** What was validated: the stack config, or the arguments of the component. */
     readonly source: "stack config" | "arguments",
   ) {
     super(
