@@ -108,15 +108,20 @@ export const REQUIRED_FIXES: Record<string, { path: Path; example: string }> = {
   identity: { path: ["identity", "provider"], example: "okta" },
 };
 
+/** Gathers every problem of one validation, each under the key name its source uses. */
 export class IssueCollector {
+  /** The problems found so far, in the order found. */
   readonly issues: ConfigIssue[] = [];
+  /** @param namer How a path is named: a stack config key, or a component argument. */
   constructor(readonly namer: KeyNamer) {}
 
+  /** Adds a problem of the setting at `path`. */
   add(path: Path, problem: string): void {
     const key = this.namer.name(path);
     this.issues.push({ key, message: `${key}: ${problem}` });
   }
 
+  /** Adds a problem of a key that has no path in the schema (another namespace's, say). */
   addKey(key: string, problem: string): void {
     this.issues.push({ key, message: `${key}: ${problem}` });
   }

@@ -60,7 +60,7 @@ export class OneLoginOidcApp extends pulumi.CustomResource {
 export interface OneLoginAppArgs extends IdentityAppArgs, OneLoginArgs {
   /**
    * Base URL of the OneLogin API, for tests against a local server.
-   * @default "https://<subdomain>.onelogin.com"
+   * @default - `https://<subdomain>.onelogin.com`
    */
   apiBaseUrl?: string;
   /**

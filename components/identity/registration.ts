@@ -19,11 +19,21 @@ export const registrationProvider: pulumi.dynamic.ResourceProvider<
 
 /** Inputs of {@link RegisteredClient}. */
 export interface RegisteredClientArgs {
-  /** Discovery document that names the `registration_endpoint`. */
+  /**
+   * Discovery document that names the `registration_endpoint`.
+   * @default - required
+   */
   discoveryUrl: pulumi.Input<string>;
-  /** RFC 7591 initial access token (made a secret). */
+  /**
+   * RFC 7591 initial access token (made a secret), for providers that do not allow open
+   * registration.
+   * @default - none: open registration
+   */
   initialAccessToken?: pulumi.Input<string>;
-  /** Client metadata, in RFC 7591 names. */
+  /**
+   * Client metadata, in RFC 7591 names.
+   * @default - required
+   */
   metadata: pulumi.Input<api.ClientMetadata>;
 }
 
