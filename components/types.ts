@@ -79,7 +79,7 @@ export type OpenMetadataProvider = (typeof OpenMetadataProvider)[keyof typeof Op
 export const DataRetention = {
   /** Keep them (`retainOnDelete`). */
   Retain: "retain",
-  /** Delete them with the stack. Only honoured outside production. */
+  /** Delete them with the stack. Refused in production. */
   Delete: "delete",
 } as const;
 export type DataRetention = (typeof DataRetention)[keyof typeof DataRetention];
