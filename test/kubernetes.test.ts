@@ -432,6 +432,9 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
       authority: "https://example.okta.com/oauth2/default",
       callbackUrl: "https://om.example.com/callback",
       clientType: "confidential",
+      enableSelfSignup: true,
+      jwtPrincipalClaims: ["email", "preferred_username", "sub"],
+      jwtPrincipalClaimsMapping: [],
       keyId: await valueOf(deployed.keys.keyId),
       publicKeyUrls: [
         "https://example.okta.com/oauth2/default/v1/keys",
@@ -541,6 +544,38 @@ describe("KubernetesDeployment variants", () => {
       "openmetadata-search-password": "external-search-password-1",
     });
     expect(byName(resources, CONFIG_MAP)["om-mysql-init"]).toBeUndefined();
+  });
+
+  it("external database parameters: the release's dbParams and the server's DB_PARAMS", async () => {
+    const withParams = (c: Case) => {
+      const settings = caseSettings(c);
+      return {
+        ...settings,
+        kubernetes: {
+          ...settings.kubernetes!,
+          database: {
+            ...settings.kubernetes!.database!,
+            params: "sslMode=REQUIRED&serverTimezone=UTC",
+          },
+        },
+      };
+    };
+    const external: Case = { ...PROD, dependencies: "external", replicas: 1 };
+    const deployed = await deploy(external, { settings: withParams });
+    const values = releaseValues(deployed.resources) as {
+      openmetadata: { config: { database: { dbParams: string } } };
+    };
+    expect(values.openmetadata.config.database.dbParams).toBe(
+      "sslMode=REQUIRED&serverTimezone=UTC",
+    );
+    expect((await valueOf(deployed.deployment.env)).DB_PARAMS).toBe(
+      "sslMode=REQUIRED&serverTimezone=UTC",
+    );
+    // Without params the default stays.
+    const plainExternal = await deploy(external);
+    expect((await valueOf(plainExternal.deployment.env)).DB_PARAMS).toBe(
+      "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC",
+    );
   });
 
   it("ingestion: Airflow's Secret, its generated webserver key and MySQL's init script", async () => {

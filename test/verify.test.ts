@@ -30,19 +30,25 @@ const EXPECTED: ExpectedAuth = {
   authority: "http://localhost:8081/realms/openmetadata",
   callbackUrl: "http://localhost:8585/callback",
   clientType: "confidential",
+  enableSelfSignup: true,
+  jwtPrincipalClaims: ["email", "preferred_username", "sub"],
+  jwtPrincipalClaimsMapping: [],
   keyId: "3f1c2b7a-0d4e-4c9a-9b1e-5a6f7c8d9e0f",
   publicKeyUrls: [],
 };
 
-/** What OpenMetadata's ConfigResource returns: the copied fields, plus schema defaults. */
+/**
+ * What OpenMetadata's ConfigResource.getAuthConfig returns: the copied fields (self-signup and the
+ * principal claims among them), plus schema defaults.
+ */
 function authResponse(overrides: Record<string, unknown> = {}) {
   return {
     provider: EXPECTED.provider,
     providerName: EXPECTED.providerName,
     clientType: EXPECTED.clientType,
-    enableSelfSignup: true,
-    jwtPrincipalClaims: ["email", "preferred_username", "sub"],
-    jwtPrincipalClaimsMapping: [],
+    enableSelfSignup: EXPECTED.enableSelfSignup,
+    jwtPrincipalClaims: EXPECTED.jwtPrincipalClaims,
+    jwtPrincipalClaimsMapping: EXPECTED.jwtPrincipalClaimsMapping,
     clientId: EXPECTED.clientId,
     authority: EXPECTED.authority,
     callbackUrl: EXPECTED.callbackUrl,
@@ -160,6 +166,90 @@ describe("verifyOpenMetadata", () => {
     ).toEqual({ ok: true, problems: [] });
   });
 
+  it("reports drifted self-signup and principal claims, one line each, then the remedy", async () => {
+    served = {
+      auth: authResponse({
+        enableSelfSignup: false,
+        jwtPrincipalClaims: ["sub", "email", "preferred_username"],
+        jwtPrincipalClaimsMapping: ["username:preferred_username", "email:email"],
+      }),
+      kids: [EXPECTED.keyId],
+    };
+    expect(await verifyOpenMetadata(baseUrl, EXPECTED, DRIFT_REMEDY)).toEqual({
+      ok: false,
+      problems: [
+        "enableSelfSignup: deployed true, server reports false",
+        'jwtPrincipalClaims: deployed ["email","preferred_username","sub"], server reports ["sub","email","preferred_username"]',
+        'jwtPrincipalClaimsMapping: deployed [], server reports ["username:preferred_username","email:email"]',
+        DRIFT_REMEDY,
+      ],
+    });
+  });
+
+  it("compares the claims in order and the mapping as a set, as the server uses them", async () => {
+    const mapped = {
+      ...EXPECTED,
+      jwtPrincipalClaims: ["email"],
+      jwtPrincipalClaimsMapping: ["username:preferred_username", "email:email"],
+    };
+    served = {
+      auth: authResponse({
+        jwtPrincipalClaims: ["email"],
+        jwtPrincipalClaimsMapping: ["email:email", "username:preferred_username"],
+      }),
+      kids: [EXPECTED.keyId],
+    };
+    expect(await verifyOpenMetadata(baseUrl, mapped, DRIFT_REMEDY)).toEqual({
+      ok: true,
+      problems: [],
+    });
+    served = {
+      auth: authResponse({
+        jwtPrincipalClaims: ["email", "sub"],
+        jwtPrincipalClaimsMapping: ["email:email", "username:sub"],
+      }),
+      kids: [EXPECTED.keyId],
+    };
+    expect(await verifyOpenMetadata(baseUrl, mapped, DRIFT_REMEDY)).toEqual({
+      ok: false,
+      problems: [
+        'jwtPrincipalClaims: deployed ["email"], server reports ["email","sub"]',
+        'jwtPrincipalClaimsMapping: deployed ["username:preferred_username","email:email"], server reports ["email:email","username:sub"]',
+        DRIFT_REMEDY,
+      ],
+    });
+  });
+
+  it("does not report fields an older OpenMetadata does not return as drift", async () => {
+    const older: Record<string, unknown> = authResponse();
+    delete older.enableSelfSignup;
+    delete older.jwtPrincipalClaims;
+    delete older.jwtPrincipalClaimsMapping;
+    served = { auth: older, kids: [EXPECTED.keyId] };
+    expect(
+      await verifyOpenMetadata(
+        baseUrl,
+        { ...EXPECTED, enableSelfSignup: false, jwtPrincipalClaimsMapping: ["email:mail"] },
+        DRIFT_REMEDY,
+      ),
+    ).toEqual({ ok: true, problems: [] });
+  });
+
+  it("reports a claims list the server answers with null or a string", async () => {
+    served = {
+      auth: authResponse({ jwtPrincipalClaims: null, jwtPrincipalClaimsMapping: "email:email" }),
+      kids: [EXPECTED.keyId],
+    };
+    expect(await verifyOpenMetadata(baseUrl, EXPECTED, "remedy")).toEqual({
+      ok: false,
+      problems: [
+        'jwtPrincipalClaims: deployed ["email","preferred_username","sub"], server reports null',
+        'jwtPrincipalClaimsMapping: deployed [], server reports "email:email"',
+        "remedy",
+      ],
+    });
+  });
+
   it("reports HTTP failures with their status", async () => {
     served = { auth: authResponse(), kids: [EXPECTED.keyId], status: 503 };
     expect(await verifyOpenMetadata(baseUrl, EXPECTED, "remedy")).toEqual({
@@ -182,6 +272,8 @@ describe("expectedAuth", () => {
       AUTHENTICATION_AUTHORITY: "http://localhost:8081/realms/openmetadata",
       AUTHENTICATION_CALLBACK_URL: "http://localhost:8585/callback",
       AUTHENTICATION_CLIENT_TYPE: "confidential",
+      AUTHENTICATION_ENABLE_SELF_SIGNUP: "true",
+      AUTHENTICATION_JWT_PRINCIPAL_CLAIMS: '["email","preferred_username","sub"]',
       JWT_KEY_ID: EXPECTED.keyId,
       AUTHENTICATION_PUBLIC_KEYS:
         '["http://keycloak:8080/realms/openmetadata/protocol/openid-connect/certs","http://openmetadata-server:8585/api/v1/system/config/jwks"]',
@@ -196,6 +288,32 @@ describe("expectedAuth", () => {
     });
     expect(() => expectedAuth({ ...env, JWT_KEY_ID: { secret: "fernetKey" } })).toThrow(
       "The deployed env has no plain JWT_KEY_ID.",
+    );
+  });
+
+  it("reads self-signup as a boolean and both claim lists in either list syntax", () => {
+    const env: ServerEnv = {
+      AUTHENTICATION_PROVIDER: "custom-oidc",
+      CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: "Keycloak",
+      AUTHENTICATION_CLIENT_ID: "openmetadata",
+      AUTHENTICATION_AUTHORITY: "http://localhost:8081/realms/openmetadata",
+      AUTHENTICATION_CALLBACK_URL: "http://localhost:8585/callback",
+      AUTHENTICATION_CLIENT_TYPE: "confidential",
+      AUTHENTICATION_ENABLE_SELF_SIGNUP: "false",
+      AUTHENTICATION_JWT_PRINCIPAL_CLAIMS: "[preferred_username, email]",
+      AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING: '["username:preferred_username","email:email"]',
+      JWT_KEY_ID: EXPECTED.keyId,
+      AUTHENTICATION_PUBLIC_KEYS: "[]",
+    };
+    expect(expectedAuth(env)).toMatchObject({
+      enableSelfSignup: false,
+      jwtPrincipalClaims: ["preferred_username", "email"],
+      jwtPrincipalClaimsMapping: ["username:preferred_username", "email:email"],
+    });
+    const unset = { ...env };
+    delete unset.AUTHENTICATION_ENABLE_SELF_SIGNUP;
+    expect(() => expectedAuth(unset)).toThrow(
+      "The deployed env has no plain AUTHENTICATION_ENABLE_SELF_SIGNUP.",
     );
   });
 });
@@ -288,6 +406,32 @@ describe("verifierScript", () => {
       [
         "openmetadata-sso: verification failed",
         '  - clientType: deployed "confidential", server reports "public"',
+        `  - ${DRIFT_REMEDY}`,
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("reports drifted self-signup and principal claims from the shipped script", async () => {
+    served = {
+      auth: authResponse({
+        enableSelfSignup: false,
+        jwtPrincipalClaims: ["sub"],
+        jwtPrincipalClaimsMapping: ["username:sub", "email:email"],
+      }),
+      kids: [EXPECTED.keyId],
+    };
+    const failure = await runScript(EXPECTED).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toBe(
+      [
+        "openmetadata-sso: verification failed",
+        "  - enableSelfSignup: deployed true, server reports false",
+        '  - jwtPrincipalClaims: deployed ["email","preferred_username","sub"], server reports ["sub"]',
+        '  - jwtPrincipalClaimsMapping: deployed [], server reports ["username:sub","email:email"]',
         `  - ${DRIFT_REMEDY}`,
         "",
       ].join("\n"),

@@ -10,10 +10,13 @@
 import { isSecretRef, parseFlowList, type ServerEnv } from "../settings/env";
 
 /**
- * What the running server must report. `/api/v1/system/config/auth` copies only these fields
- * from its effective config; the rest (`publicKeyUrls`, `responseType`) come back as schema
- * defaults whatever was deployed, so they cannot be compared. The public key URLs are checked
- * the way the server uses them instead: each must serve keys from inside its network.
+ * What the running server must report. `/api/v1/system/config/auth` copies these fields from its
+ * effective config, which may be the one stored in its database (user pains P1, P25):
+ * `provider`, `providerName`, `clientType`, `enableSelfSignup`, `jwtPrincipalClaims`,
+ * `jwtPrincipalClaimsMapping`, `clientId`, `authority` and `callbackUrl` (newer releases add
+ * `enableAutoRedirect`, which is not deployed). The rest (`publicKeyUrls`, `responseType`) come
+ * back as schema defaults whatever was deployed, so they cannot be compared. The public key URLs
+ * are checked the way the server uses them instead: each must serve keys from inside its network.
  */
 export interface ExpectedAuth {
   provider: string;
@@ -22,6 +25,18 @@ export interface ExpectedAuth {
   authority: string;
   callbackUrl: string;
   clientType: string;
+  /** `AUTHENTICATION_ENABLE_SELF_SIGNUP`: may an unknown user who signs in get an account. */
+  enableSelfSignup: boolean;
+  /**
+   * `AUTHENTICATION_JWT_PRINCIPAL_CLAIMS`: the claims that name a user. Ordered: the server takes
+   * the first one a token carries, so a reordered list names users differently.
+   */
+  jwtPrincipalClaims: string[];
+  /**
+   * `AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING` (`username:<claim>`, `email:<claim>`), empty when
+   * unset. A set: the server turns it into a map keyed by the part before the colon.
+   */
+  jwtPrincipalClaimsMapping: string[];
   /** Key id OpenMetadata's own JWKS must serve. */
   keyId: string;
   /** `AUTHENTICATION_PUBLIC_KEYS`: JWKS URLs the server fetches to validate tokens. */
@@ -50,6 +65,13 @@ export function expectedAuth(env: ServerEnv): ExpectedAuth {
     authority: plain("AUTHENTICATION_AUTHORITY"),
     callbackUrl: plain("AUTHENTICATION_CALLBACK_URL"),
     clientType: plain("AUTHENTICATION_CLIENT_TYPE"),
+    // Read as the settings read env values into openmetadata.yaml (`kind: "boolean"`, `"list"`).
+    enableSelfSignup: plain("AUTHENTICATION_ENABLE_SELF_SIGNUP") === "true",
+    jwtPrincipalClaims: parseFlowList(plain("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS")),
+    jwtPrincipalClaimsMapping:
+      env.AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING === undefined
+        ? []
+        : parseFlowList(plain("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING")),
     keyId: plain("JWT_KEY_ID"),
     publicKeyUrls: parseFlowList(plain("AUTHENTICATION_PUBLIC_KEYS")),
   };
@@ -82,6 +104,11 @@ export async function verifyOpenMetadata(
   };
   try {
     const auth = (await get("/api/v1/system/config/auth")) as Record<string, unknown>;
+    const report = (field: keyof ExpectedAuth): void => {
+      problems.push(
+        `${field}: deployed ${JSON.stringify(expected[field])}, server reports ${JSON.stringify(auth[field])}`,
+      );
+    };
     const fields = [
       "provider",
       "providerName",
@@ -91,10 +118,22 @@ export async function verifyOpenMetadata(
       "clientType",
     ] as const;
     for (const field of fields) {
-      if (auth[field] !== expected[field]) {
-        problems.push(
-          `${field}: deployed ${JSON.stringify(expected[field])}, server reports ${JSON.stringify(auth[field])}`,
-        );
+      if (auth[field] !== expected[field]) report(field);
+    }
+    // Older releases do not return these three: a field the answer lacks is not compared.
+    if (auth.enableSelfSignup !== undefined && auth.enableSelfSignup !== expected.enableSelfSignup)
+      report("enableSelfSignup");
+    const lists = [
+      ["jwtPrincipalClaims", false],
+      ["jwtPrincipalClaimsMapping", true],
+    ] as const;
+    for (const [field, unordered] of lists) {
+      const served = auth[field];
+      if (served === undefined) continue;
+      const want = unordered ? [...expected[field]].sort() : expected[field];
+      const got = Array.isArray(served) ? (unordered ? [...served].sort() : served) : undefined;
+      if (!got || got.length !== want.length || want.some((item, i) => got[i] !== item)) {
+        report(field);
       }
     }
   } catch (error) {
