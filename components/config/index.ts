@@ -346,7 +346,12 @@ export function readStackConfig(
 
   // Parse the config-shaped schema first: its messages name config keys.
   const parsed = parseAll(input, configSchemas, out);
-  const args = toArgs(parsed, raw, env, offline, out);
+  // A block given but not parsed has its problems reported already; a secret placed into it would
+  // leave the cross-field rules a block with none of its defaults.
+  const unparsed = new Set(
+    TOP_LEVEL_KEYS.filter((key) => input[key] !== undefined && parsed[key] === undefined),
+  );
+  const args = toArgs(parsed, unparsed, raw, env, offline, out);
   crossFieldRules(args.parsed, out);
   if (options.stack !== undefined) stackNameRules(options.stack, args.parsed, out);
   if (!offline && parsed.identity) credentialRules(parsed.identity.provider, raw, env, out);
@@ -388,6 +393,7 @@ function numericLabels(input: Record<string, unknown>): void {
 /** Moves secret keys and provider values into the argument shape. */
 function toArgs(
   parsed: Parsed,
+  unparsed: ReadonlySet<string>,
   raw: RawConfig,
   env: Record<string, string | undefined>,
   offline: boolean,
@@ -408,8 +414,8 @@ function toArgs(
     return undefined;
   };
   const place = (path: string, value: unknown) => {
-    if (value === undefined) return;
     const parts = path.split(".");
+    if (value === undefined || unparsed.has(parts[0])) return;
     let node = args;
     for (const part of parts.slice(0, -1)) {
       node[part] ??= {};
