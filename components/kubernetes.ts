@@ -178,6 +178,7 @@ export function kubernetesTopology(settings: ResolvedSettings): Topology {
       port: database.port ?? DATABASE_PORTS[database.engine],
       name: database.name,
       user: database.user,
+      ...(database.params === undefined ? {} : { params: database.params }),
     },
     search: {
       engine: search.engine,

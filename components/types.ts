@@ -508,6 +508,14 @@ export interface ExternalDatabaseArgs {
    */
   user?: string;
   /**
+   * JDBC connection parameters, as a URL query string without the leading `?`: `key=value` pairs
+   * joined by `&`, such as `sslMode=REQUIRED&serverTimezone=UTC` for a managed MySQL that requires
+   * TLS (PostgreSQL: `sslmode=require`). They replace the default parameters entirely, so repeat
+   * any of those still needed.
+   * @default "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC"
+   */
+  params?: string;
+  /**
    * Password of `user`. The stack program fills it from the `databasePassword` secret.
    * @default - required
    */

@@ -542,6 +542,41 @@ describe("readStackConfig", () => {
         'openmetadata-sso:kubernetes.search.host: is required with dependencies "external". Set it: pulumi config set --path openmetadata-sso:kubernetes.search.host opensearch.example.internal',
       ],
     ],
+    [
+      "external database parameters with a leading ? and a space",
+      {
+        ...okta,
+        kubernetes: {
+          dependencies: "external",
+          database: {
+            host: "mysql.example.internal",
+            params: "?sslMode=REQUIRED& serverTimezone=UTC",
+          },
+          search: { host: "opensearch.example.internal" },
+        },
+        databasePassword: "database-password-1",
+      },
+      [...oktaSecrets, "databasePassword"],
+      [
+        'openmetadata-sso:kubernetes.database.params: must be JDBC parameters as a URL query string: key=value pairs joined by "&", without a leading "?"; got "?sslMode=REQUIRED& serverTimezone=UTC", which starts with "?" (the server puts its own before the parameters) and contains whitespace. Use "sslMode=REQUIRED&serverTimezone=UTC"',
+      ],
+    ],
+    [
+      "external database parameters with an empty pair and a bare flag",
+      {
+        ...okta,
+        kubernetes: {
+          dependencies: "external",
+          database: { host: "mysql.example.internal", params: "useSSL&&serverTimezone=UTC" },
+          search: { host: "opensearch.example.internal" },
+        },
+        databasePassword: "database-password-1",
+      },
+      [...oktaSecrets, "databasePassword"],
+      [
+        'openmetadata-sso:kubernetes.database.params: must be JDBC parameters as a URL query string: key=value pairs joined by "&", without a leading "?"; got "useSSL&&serverTimezone=UTC", which has an empty pair (a stray "&") and has "useSSL", not a key=value pair. Use "sslMode=REQUIRED&serverTimezone=UTC"',
+      ],
+    ],
   ];
 
   it.each(table)("reports %s", (_label, values, secrets, expected) => {

@@ -430,7 +430,7 @@ describe("helmValues", () => {
     }
   });
 
-  it("reads external endpoints and their passwords from Secrets, and Airflow with ingestion", () => {
+  it("reads external endpoints and their passwords from Secrets, the database's own JDBC parameters, and Airflow with ingestion", () => {
     const external = valuesFor({
       ...CONFIDENTIAL_OKTA,
       dependencies: "external",
@@ -462,6 +462,38 @@ describe("helmValues", () => {
         password: { secretRef: "om-search", secretKey: "openmetadata-search-password" },
       },
     });
+    const ownParams = caseSettings({ ...CONFIDENTIAL_OKTA, dependencies: "external" });
+    ownParams.kubernetes!.database!.params = "sslMode=REQUIRED&serverTimezone=UTC";
+    const c: Case = { ...CONFIDENTIAL_OKTA, dependencies: "external", replicas: 1 };
+    const withParams = helmValues(caseInput(c), {
+      ...caseChart(c),
+      topology: kubernetesTopology(ownParams),
+    });
+    expect(schemaErrors(withParams)).toEqual([]);
+    expect((withParams as typeof external).openmetadata.config.database).toEqual({
+      enabled: true,
+      host: "pg.example.internal",
+      port: 5432,
+      driverClass: "org.postgresql.Driver",
+      dbScheme: "postgresql",
+      databaseName: "openmetadata_db",
+      auth: {
+        username: "openmetadata_user",
+        password: { secretRef: "om-database", secretKey: "openmetadata-database-password" },
+      },
+      dbParams: "sslMode=REQUIRED&serverTimezone=UTC",
+    });
+    expect(
+      effectiveEnv(
+        chartEnv(
+          withParams,
+          chartSecretContents(caseChart(c).secrets, caseInput(c).identity.clientId),
+        ),
+      ).DB_PARAMS,
+    ).toBe("sslMode=REQUIRED&serverTimezone=UTC");
+    expect(serverEnv(caseInput(c), kubernetesTopology(ownParams)).DB_PARAMS).toBe(
+      "sslMode=REQUIRED&serverTimezone=UTC",
+    );
     const withIngestion = valuesFor({ ...CONFIDENTIAL_OKTA, ingestion: true }) as {
       openmetadata: { config: Record<string, unknown> };
       extraEnvs: { name: string }[];

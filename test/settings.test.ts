@@ -321,6 +321,27 @@ describe("serverEnv", () => {
     });
   });
 
+  it("connects with the database's own JDBC parameters when the topology names them", () => {
+    const database = {
+      engine: "mysql",
+      host: "db",
+      port: 3306,
+      name: "openmetadata_db",
+      user: "openmetadata_user",
+    } as const;
+    const search = { engine: "opensearch", host: "os", port: 9200, scheme: "http" } as const;
+    const common = { search, heapSize: "1G", clusterName: "openmetadata" };
+    expect(
+      serverEnv(input(OKTA, "confidential"), {
+        ...common,
+        database: { ...database, params: "sslMode=REQUIRED&serverTimezone=UTC" },
+      }).DB_PARAMS,
+    ).toBe("sslMode=REQUIRED&serverTimezone=UTC");
+    expect(serverEnv(input(OKTA, "confidential"), { ...common, database }).DB_PARAMS).toBe(
+      "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC",
+    );
+  });
+
   it("switches the pipeline client off when no ingestion runs", () => {
     const env = serverEnv(input(OKTA, "confidential"), {
       database: {

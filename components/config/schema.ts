@@ -242,6 +242,55 @@ export const dockerSchema = z.strictObject({
 });
 
 export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+
+/** The example of JDBC parameters shown when a value cannot be corrected. */
+export const EXAMPLE_DATABASE_PARAMS = "sslMode=REQUIRED&serverTimezone=UTC";
+
+/**
+ * Why JDBC parameters are not a URL query string (`key=value` pairs joined by `&`, no leading `?`,
+ * no whitespace, no empty pair), phrased to follow the value, and the corrected value to use;
+ * `undefined` when they are one. The server appends them to the JDBC URL after its own `?`.
+ */
+export function databaseParamsProblem(params: string): string | undefined {
+  const problems: string[] = [];
+  if (params.startsWith("?"))
+    problems.push('starts with "?" (the server puts its own before the parameters)');
+  else if (params.includes("?")) problems.push('contains "?"');
+  if (/\s/.test(params)) problems.push("contains whitespace");
+  const pairs = params.replace(/^\?/, "").split("&");
+  if (pairs.some((pair) => pair.trim() === "")) problems.push('has an empty pair (a stray "&")');
+  const malformed = pairs.filter((pair) => pair.trim() !== "" && !/^[^=\s]+=/.test(pair.trim()));
+  if (malformed.length > 0)
+    problems.push(
+      `has ${malformed.map((pair) => show(pair.trim())).join(", ")}, not ${malformed.length === 1 ? "a key=value pair" : "key=value pairs"}`,
+    );
+  if (problems.length === 0) return undefined;
+  const corrected = params
+    .replace(/^\?/, "")
+    .split("&")
+    .map((pair) => pair.replace(/\s+/g, ""))
+    .filter((pair) => pair !== "");
+  const fix =
+    malformed.length === 0 && corrected.length > 0 && !corrected.join("&").includes("?")
+      ? corrected.join("&")
+      : EXAMPLE_DATABASE_PARAMS;
+  return `, which ${problems.join(" and ")}. Use "${fix}"`;
+}
+
+/**
+ * JDBC parameters of an external database. Checked in the schema, so that a problem is reported
+ * together with any other problem in the `kubernetes` block.
+ */
+export const databaseParams = text.superRefine((params, ctx) => {
+  const problem = databaseParamsProblem(params);
+  if (problem === undefined) return;
+  ctx.addIssue({
+    code: "custom",
+    message: `must be JDBC parameters as a URL query string: key=value pairs joined by "&", without a leading "?"; got ${show(params)}${problem}`,
+    params: { ownMessage: true },
+  });
+});
+
 export const externalDatabaseShape = {
   engine: z.enum(DatabaseEngine).default("mysql"),
   host: text,
@@ -254,6 +303,7 @@ export const externalDatabaseShape = {
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .default("openmetadata_user"),
+  params: databaseParams.optional(),
 };
 export const externalSearchShape = {
   engine: z.enum(SearchEngine).default("opensearch"),

@@ -73,6 +73,8 @@ export interface Topology {
     port: number;
     name: string;
     user: string;
+    /** JDBC parameters, a query string without `?`. @default {@link DB_PARAMS} */
+    params?: string;
   };
   search: {
     engine: SearchEngine;
@@ -193,7 +195,7 @@ const DRIVERS: Record<DatabaseEngine, { driverClass: string; scheme: string }> =
   postgresql: { driverClass: "org.postgresql.Driver", scheme: "postgresql" },
 };
 
-/** JDBC parameters OpenMetadata's quickstart uses for both engines. */
+/** JDBC parameters OpenMetadata's quickstart uses for both engines, unless the topology names its own. */
 export const DB_PARAMS = "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC";
 
 /** JDBC driver class and URL scheme of a database engine. */
@@ -217,7 +219,7 @@ export function serverEnv(input: SecurityInput, topology: Topology): ServerEnv {
     OM_DATABASE: database.name,
     DB_USER: database.user,
     DB_USER_PASSWORD: { secret: "databasePassword" },
-    DB_PARAMS,
+    DB_PARAMS: database.params ?? DB_PARAMS,
     SEARCH_TYPE: search.engine,
     ELASTICSEARCH_HOST: search.host,
     ELASTICSEARCH_PORT: String(search.port),

@@ -251,7 +251,7 @@ export function helmValues(input: SecurityInput, chart: ChartInput): HelmValues 
           dbScheme: databaseDriver(database.engine).scheme,
           databaseName: database.name,
           auth: { username: database.user, password: refs.databasePassword },
-          dbParams: DB_PARAMS,
+          dbParams: database.params ?? DB_PARAMS,
         },
         elasticsearch: {
           enabled: true,
