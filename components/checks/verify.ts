@@ -11,7 +11,7 @@ import { isSecretRef, parseFlowList, type ServerEnv } from "../settings/env";
 
 /**
  * What the running server must report. `/api/v1/system/config/auth` copies these fields from its
- * effective config, which may be the one stored in its database (user pains P1, P25):
+ * effective config, which may be the one stored in its database (user pain P1):
  * `provider`, `providerName`, `clientType`, `enableSelfSignup`, `jwtPrincipalClaims`,
  * `jwtPrincipalClaimsMapping`, `clientId`, `authority` and `callbackUrl` (newer releases add
  * `enableAutoRedirect`, which is not deployed). The rest (`publicKeyUrls`, `responseType`) come
@@ -28,8 +28,8 @@ export interface ExpectedAuth {
   /** `AUTHENTICATION_ENABLE_SELF_SIGNUP`: may an unknown user who signs in get an account. */
   enableSelfSignup: boolean;
   /**
-   * `AUTHENTICATION_JWT_PRINCIPAL_CLAIMS`: the claims that name a user. Ordered: the server takes
-   * the first one a token carries, so a reordered list names users differently.
+   * `AUTHENTICATION_JWT_PRINCIPAL_CLAIMS`: the claims that name a user (user pain P25). Ordered:
+   * the server takes the first one a token carries, so a reordered list names users differently.
    */
   jwtPrincipalClaims: string[];
   /**
