@@ -9,6 +9,7 @@ import {
 import {
   containerConfig,
   isOpenMetadataChart,
+  isServerImage,
   parseList,
   releaseConfig,
   SECRET_ENV_NAMES,
@@ -98,6 +99,42 @@ describe("containerConfig", () => {
       oidcServerUrl: undefined,
       fernetKey: { label: "env FERNET_KEY", value: SHIPPED.fernetKey, defaulted: true },
     });
+  });
+
+  it("knows a server by its image or the component's label, with every setting defaulted", () => {
+    for (const props of [
+      { envs: [], image: "docker.getcollate.io/openmetadata/server:1.13.1" },
+      {
+        envs: [],
+        image: "sha256:0259",
+        labels: [{ label: "openmetadata-sso.role", value: "server" }],
+      },
+    ]) {
+      expect(settings(containerConfig(props)!, ["provider", "keyId"])).toEqual({
+        provider: { label: "env AUTHENTICATION_PROVIDER", value: "basic", defaulted: true },
+        keyId: { label: "env JWT_KEY_ID", value: SHIPPED.keyId, defaulted: true },
+      });
+    }
+  });
+
+  it("reads an image reference's repository, whatever the registry, tag or digest", () => {
+    for (const image of [
+      "openmetadata/server",
+      "openmetadata/server:1.13.1",
+      "docker.getcollate.io/openmetadata/server:1.13.1",
+      "localhost:5000/openmetadata/server@sha256:abc",
+    ]) {
+      expect([image, isServerImage(image)]).toEqual([image, true]);
+    }
+    for (const image of [
+      "docker.getcollate.io/openmetadata/ingestion:1.13.1",
+      "example.com/notopenmetadata/server:1.13.1",
+      "openmetadata/server-extras:1",
+      "sha256:0259578494cf978dee644e241565144022fa03b6c3d2c74caa0576b050cb284f",
+      undefined,
+    ]) {
+      expect([image, isServerImage(image)]).toEqual([image, false]);
+    }
   });
 
   it("ignores containers that are not OpenMetadata", () => {

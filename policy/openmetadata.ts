@@ -6,7 +6,7 @@
  * The pack is self-contained (it imports nothing from `components/`), so it runs, and can be
  * published, on its own. `policy/openmetadata.test.ts` proves these constants equal the package's.
  */
-import { at, list, record, strings } from "./props";
+import { at, ifKnown, list, record, strings } from "./props";
 
 /** OpenMetadata's shipped key id, fernet key and key paths (`components/settings/env.ts`). */
 export const SHIPPED = {
@@ -216,13 +216,54 @@ const SERVER_MARKERS = [
 
 /**
  * The settings of a Docker container that runs OpenMetadata's server or migration, or `undefined`
- * for any other container. Reading `envs` throws while it is unknown (preview).
+ * for any other container. A server is known by its image or label even with none of its settings
+ * in `envs`: OpenMetadata's defaults (basic auth, the shipped keys) then apply, and are judged.
+ * Reading `envs` throws while it is unknown (preview).
  */
+/** The label the component puts on its OpenMetadata server container. */
+export const SERVER_LABEL = { label: "openmetadata-sso.role", value: "server" } as const;
+
+/**
+ * Whether an image reference names OpenMetadata's server image, from any registry, at any tag or
+ * digest: `openmetadata/server:1.13.1`, `docker.getcollate.io/openmetadata/server:1.13.1`.
+ */
+export function isServerImage(image: unknown): boolean {
+  if (typeof image !== "string") return false;
+  const repository = image
+    .trim()
+    .replace(/@.*$/, "")
+    .replace(/:[^/]*$/, "")
+    .toLowerCase();
+  return repository === "openmetadata/server" || repository.endsWith("/openmetadata/server");
+}
+
+/**
+ * Whether a container runs OpenMetadata's server although its env may say nothing about it: its
+ * image is the server image (a reference; the component passes a pulled image's id, which names
+ * nothing), or it carries the component's server label. Parts unknown during preview are skipped.
+ */
+function isServerContainer(props: Record<string, unknown>): boolean {
+  if (isServerImage(ifKnown(() => props.image))) return true;
+  const labels = ifKnown(() => list(props.labels)) ?? [];
+  for (let i = 0; i < labels.length; i++) {
+    const item = ifKnown(() => record(labels[i]));
+    if (
+      item !== undefined &&
+      ifKnown(() => item.label) === SERVER_LABEL.label &&
+      ifKnown(() => item.value) === SERVER_LABEL.value
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 export function containerConfig(props: Record<string, unknown>): ServerConfig | undefined {
   const env = envEntries(props.envs);
-  if (!SERVER_MARKERS.some((name) => env.has(name))) return undefined;
+  if (!server && !SERVER_MARKERS.some((name) => env.has(name))) return undefined;
   const get = (key: SettingKey): Setting | undefined => {
     const spec = SETTINGS[key];
+  const server = isServerContainer(props);
     const label = `env ${spec.env}`;
     if (env.has(spec.env)) return { label, value: env.get(spec.env), defaulted: false };
     return spec.fallback === undefined

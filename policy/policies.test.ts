@@ -524,6 +524,79 @@ describe("https-only", () => {
     await expectViolations(rule, production, []);
     await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
   });
+describe("a server container whose env names none of its settings", () => {
+  const BASIC_FIX =
+    "Set it to the identity provider's type (okta, auth0, azure, google, aws-cognito or custom-oidc).";
+  const server = "om-prod-docker-server";
+  /** The production server with an empty env (OpenMetadata's defaults), and `inputs` changed. */
+  const bare = (inputs: Record<string, unknown> = {}) =>
+    changed(production, server, (r) => ({ inputs: { ...r.inputs, envs: [], ...inputs } }));
+  const DEFAULTS = [
+    mandatory(
+      "no-shipped-keys",
+      server,
+      `env JWT_KEY_ID is not set, so OpenMetadata's shipped key id ${SHIPPED.keyId} applies. Use a key id unique to this stack.`,
+    ),
+    mandatory(
+      "no-shipped-keys",
+      server,
+      "env FERNET_KEY is not set, so OpenMetadata's shipped fernet key applies. Use a generated fernet key: anyone can decrypt what the shipped one encrypts.",
+    ),
+    mandatory(
+      "no-shipped-keys",
+      server,
+      "env RSA_PRIVATE_KEY_FILE_PATH is not set, so OpenMetadata's shipped key path ./conf/private_key.der applies. Mount generated keys and point to them with absolute paths.",
+    ),
+    mandatory(
+      "no-shipped-keys",
+      server,
+      "env RSA_PUBLIC_KEY_FILE_PATH is not set, so OpenMetadata's shipped key path ./conf/public_key.der applies. Mount generated keys and point to them with absolute paths.",
+    ),
+    mandatory(
+      "no-basic-auth",
+      server,
+      `env AUTHENTICATION_PROVIDER is "basic" (the default: it is not set). ${BASIC_FIX}`,
+    ),
+  ];
+  async function expectDefaultsRefused(resources: PolicyInput[], expected: Violation[]) {
+    const found = (await analyze(policies, resources)).filter((v) =>
+      ["no-shipped-keys", "no-basic-auth"].includes(v.policy.replace(/-non-production$/, "")),
+    );
+    expect(found).toEqual(expected);
+  }
+
+  it("is known by the component's server label, though its image is a pulled image's id", async () => {
+    const container = production.find((r) => r.name === server)!;
+    expect(container.inputs.image).toMatch(/^sha256:/);
+    expect(container.inputs.labels).toContainEqual({
+      label: "openmetadata-sso.role",
+      value: "server",
+    });
+    await expectDefaultsRefused(bare(), DEFAULTS);
+  });
+
+  it("is known by OpenMetadata's server image from any registry, at a tag or a digest", async () => {
+    for (const image of [
+      "docker.getcollate.io/openmetadata/server:1.13.1",
+      "openmetadata/server",
+      `localhost:5000/openmetadata/server@sha256:${"0".repeat(64)}`,
+    ]) {
+      await expectDefaultsRefused(bare({ image, labels: [] }), DEFAULTS);
+    }
+  });
+
+  it("passes containers that are not the server: other images and other roles, with no env", async () => {
+    for (const image of [
+      "docker.getcollate.io/openmetadata/ingestion:1.13.1",
+      "example.com/notopenmetadata/server:1.13.1",
+      "nginx:1.27.3-alpine",
+    ]) {
+      const labels = [{ label: "openmetadata-sso.role", value: "proxy" }];
+      await expectDefaultsRefused(bare({ image, labels }), []);
+    }
+  });
+});
+
 
   it("refuses a plain-http publicUrl, callback and redirect URI in production", async () => {
     let resources = changed(production, "om-prod", (r) => ({
