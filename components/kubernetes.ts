@@ -281,6 +281,8 @@ export function dependenciesValues(settings: ResolvedSettings, names: Kubernetes
   const target = settings.kubernetes!;
   const ingestion = settings.openmetadata.ingestion;
   const storageClass = target.storageClass;
+  // Airflow's pods share the DAGs and logs volumes: they need a ReadWriteMany class.
+  const sharedStorageClass = target.sharedStorageClass ?? storageClass;
   return {
     mysql: {
       enabled: true,
@@ -332,10 +334,10 @@ export function dependenciesValues(settings: ResolvedSettings, names: Kubernetes
               `exec airflow users create --role Admin --username admin --email admin@${settings.principalDomain} --firstname OpenMetadata --lastname Ingestion --password "$${AIRFLOW_ADMIN_PASSWORD_ENV}"`,
             ],
           },
-          ...(storageClass
+          ...(sharedStorageClass
             ? {
-                dags: { persistence: { storageClassName: storageClass } },
-                logs: { persistence: { storageClassName: storageClass } },
+                dags: { persistence: { storageClassName: sharedStorageClass } },
+                logs: { persistence: { storageClassName: sharedStorageClass } },
               }
             : {}),
         }

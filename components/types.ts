@@ -630,4 +630,11 @@ export interface KubernetesArgs {
    * @default - the cluster default
    */
   storageClass?: string;
+  /**
+   * Storage class of Airflow's DAGs and logs volumes, with `openmetadata.ingestion` and
+   * `dependencies: chart`. Airflow's pods share them, so the class must provide ReadWriteMany
+   * (EFS, Azure Files, Filestore, NFS), which block storage does not.
+   * @default - `storageClass`
+   */
+  sharedStorageClass?: string;
 }

@@ -73,6 +73,45 @@ describe("readStackConfig", () => {
     expect(problems(okta, oktaSecrets)).toEqual([]);
   });
 
+  it("accepts external database parameters and a shared storage class for Airflow, and passes them on", () => {
+    const { args } = readStackConfig(
+      raw(
+        {
+          ...okta,
+          openmetadata: { ingestion: true },
+          kubernetes: { storageClass: "gp3", sharedStorageClass: "efs" },
+        },
+        oktaSecrets,
+      ),
+      { env: {} },
+    );
+    expect([args.kubernetes!.storageClass, args.kubernetes!.sharedStorageClass]).toEqual([
+      "gp3",
+      "efs",
+    ]);
+    const external = readStackConfig(
+      raw(
+        {
+          ...okta,
+          kubernetes: {
+            dependencies: "external",
+            database: {
+              host: "mysql.example.internal",
+              params: "sslMode=REQUIRED&serverTimezone=UTC",
+            },
+            search: { host: "opensearch.example.internal" },
+          },
+          databasePassword: "database-password-1",
+        },
+        [...oktaSecrets, "databasePassword"],
+      ),
+      { env: {} },
+    );
+    expect(validateArgs(external.args).kubernetes!.database!.params).toBe(
+      "sslMode=REQUIRED&serverTimezone=UTC",
+    );
+  });
+
   it("takes a rotation label set with --path as a number (2027) as its digits", () => {
     const { args } = readStackConfig(raw({ ...local, keys: { rotation: 2027 } }), { env: {} });
     expect(args.keys).toEqual({ bits: 2048, rotation: "2027" });
@@ -559,6 +598,14 @@ describe("readStackConfig", () => {
       [...oktaSecrets, "databasePassword"],
       [
         'openmetadata-sso:kubernetes.database.params: must be JDBC parameters as a URL query string: key=value pairs joined by "&", without a leading "?"; got "?sslMode=REQUIRED& serverTimezone=UTC", which starts with "?" (the server puts its own before the parameters) and contains whitespace. Use "sslMode=REQUIRED&serverTimezone=UTC"',
+      ],
+    ],
+    [
+      "a shared storage class without ingestion",
+      { ...okta, kubernetes: { storageClass: "gp3", sharedStorageClass: "efs" } },
+      oktaSecrets,
+      [
+        "openmetadata-sso:kubernetes.sharedStorageClass: is only used with openmetadata.ingestion true, for Airflow's DAGs and logs volumes; got openmetadata.ingestion false. Remove it: pulumi config rm --path openmetadata-sso:kubernetes.sharedStorageClass",
       ],
     ],
     [

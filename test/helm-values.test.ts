@@ -861,6 +861,39 @@ describe("the dependencies release", () => {
     ]);
   });
 
+  it("puts Airflow's shared DAGs and logs volumes on the shared storage class, the rest on storageClass", () => {
+    const settings = caseSettings({ ...CONFIDENTIAL_OKTA, ingestion: true });
+    const on = (storage: { storageClass?: string; sharedStorageClass?: string }) => {
+      const values = dependenciesValues(
+        { ...settings, kubernetes: { ...settings.kubernetes!, ...storage } },
+        names,
+      ) as {
+        mysql: { primary: { persistence?: unknown } };
+        opensearch: { persistence?: unknown };
+        airflow: { dags?: unknown; logs?: unknown };
+      };
+      return [
+        values.mysql.primary.persistence,
+        values.opensearch.persistence,
+        values.airflow.dags,
+        values.airflow.logs,
+      ];
+    };
+    expect(on({ storageClass: "gp3", sharedStorageClass: "efs" })).toEqual([
+      { storageClass: "gp3" },
+      { storageClass: "gp3" },
+      { persistence: { storageClassName: "efs" } },
+      { persistence: { storageClassName: "efs" } },
+    ]);
+    // Alone, it leaves MySQL and OpenSearch on the cluster default.
+    expect(on({ sharedStorageClass: "efs" })).toEqual([
+      undefined,
+      undefined,
+      { persistence: { storageClassName: "efs" } },
+      { persistence: { storageClassName: "efs" } },
+    ]);
+  });
+
   it("runs Airflow with ingestion, its secrets from our Secret", () => {
     const values = dependenciesValues(
       caseSettings({ ...CONFIDENTIAL_OKTA, ingestion: true }),

@@ -535,6 +535,12 @@ export function kubernetesRules(v: Parsed, out: IssueCollector): void {
       `must be false with kubernetes.dependencies "external"; got true. Ingestion runs in the Airflow of the dependencies chart: set kubernetes.dependencies to "chart", or openmetadata.ingestion to false`,
     );
   }
+  if (k8s.sharedStorageClass !== undefined && !v.openmetadata?.ingestion) {
+    out.add(
+      ["kubernetes", "sharedStorageClass"],
+      `is only used with openmetadata.ingestion true, for Airflow's DAGs and logs volumes; got openmetadata.ingestion false. Remove it: ${out.namer.remove(["kubernetes", "sharedStorageClass"])}`,
+    );
+  }
   if (k8s.ingress.issuer !== undefined && k8s.ingress.tls !== "cert-manager") {
     out.add(
       ["kubernetes", "ingress", "issuer"],

@@ -330,6 +330,7 @@ export const kubernetesShape = {
   dependencies: z.enum(KubernetesDependencies).default("chart"),
   ingress: ingressSchema,
   storageClass: text.optional(),
+  sharedStorageClass: text.optional(),
 };
 export const kubernetesConfigSchema = z.strictObject({
   ...kubernetesShape,
