@@ -276,6 +276,23 @@ describe("shippedIn", () => {
     }
   });
 
+  it("finds a key path written with empty, . or .. segments, and quotes it as written", () => {
+    for (const text of [
+      "./conf//private_key.der",
+      "./conf/./private_key.der",
+      "/opt/openmetadata/conf/./private_key.der",
+      "conf/keys/../private_key.der",
+    ]) {
+      expect([text, shippedIn(text)]).toEqual([text, [path(text)]]);
+    }
+    for (const text of [
+      "/opt/openmetadata/conf/../keys/private_key.der",
+      "conf/./x/public_key.der",
+    ]) {
+      expect([text, shippedIn(text)]).toEqual([text, []]);
+    }
+  });
+
   it("leaves paths whose last two segments are not conf and the shipped file name", () => {
     for (const text of [
       "/etc/openmetadata/jwtkeys/private_key.der",

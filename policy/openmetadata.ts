@@ -6,6 +6,7 @@
  * The pack is self-contained (it imports nothing from `components/`), so it runs, and can be
  * published, on its own. `policy/openmetadata.test.ts` proves these constants equal the package's.
  */
+import { posix } from "node:path";
 import { at, ifKnown, list, record, strings } from "./props";
 
 /** OpenMetadata's shipped key id, fernet key and key paths (`components/settings/env.ts`). */
@@ -58,8 +59,9 @@ export interface ShippedFinding {
 /**
  * The shipped values a text holds: the key id and the fernet key (in either base64 alphabet)
  * anywhere in it, and every path whose last two segments are `conf/private_key.der` or
- * `conf/public_key.der`, however it starts (`./conf/...`, `conf/...`, `/opt/openmetadata/conf/...`,
- * an item of a list of key URLs). Each finding once, in this order: key id, fernet key, paths.
+ * `conf/public_key.der` once normalised (`./conf//private_key.der`, `conf/./public_key.der`), however
+ * it starts (`./conf/...`, `conf/...`, `/opt/openmetadata/conf/...`, an item of a list of key URLs),
+ * quoted as written. Each finding once, in this order: key id, fernet key, paths.
  */
 export function shippedIn(text: string): ShippedFinding[] {
   const found: ShippedFinding[] = [];
@@ -69,7 +71,9 @@ export function shippedIn(text: string): ShippedFinding[] {
   }
   const paths = new Set<string>();
   for (const token of text.split(PATH_DELIMITERS)) {
-    const segments = token.split("/");
+    // Normalised first: `./conf//private_key.der`, `conf/./private_key.der` and
+    // `conf/x/../private_key.der` open the same file as `conf/private_key.der`.
+    const segments = posix.normalize(token).split("/");
     if (segments.length < 2 || segments[segments.length - 2] !== "conf") continue;
     for (const [key, file] of SHIPPED_KEY_FILES) {
       if (segments[segments.length - 1] !== file || paths.has(token)) continue;
@@ -214,12 +218,6 @@ const SERVER_MARKERS = [
   "SERVER_HOST_API_URL",
 ];
 
-/**
- * The settings of a Docker container that runs OpenMetadata's server or migration, or `undefined`
- * for any other container. A server is known by its image or label even with none of its settings
- * in `envs`: OpenMetadata's defaults (basic auth, the shipped keys) then apply, and are judged.
- * Reading `envs` throws while it is unknown (preview).
- */
 /** The label the component puts on its OpenMetadata server container. */
 export const SERVER_LABEL = { label: "openmetadata-sso.role", value: "server" } as const;
 
@@ -258,12 +256,18 @@ function isServerContainer(props: Record<string, unknown>): boolean {
   return false;
 }
 
+/**
+ * The settings of a Docker container that runs OpenMetadata's server or migration, or `undefined`
+ * for any other container. A server is known by its image or label even with none of its settings
+ * in `envs`: OpenMetadata's defaults (basic auth, the shipped keys) then apply, and are judged.
+ * Reading `envs` throws while it is unknown (preview).
+ */
 export function containerConfig(props: Record<string, unknown>): ServerConfig | undefined {
+  const server = isServerContainer(props);
   const env = envEntries(props.envs);
   if (!server && !SERVER_MARKERS.some((name) => env.has(name))) return undefined;
   const get = (key: SettingKey): Setting | undefined => {
     const spec = SETTINGS[key];
-  const server = isServerContainer(props);
     const label = `env ${spec.env}`;
     if (env.has(spec.env)) return { label, value: env.get(spec.env), defaulted: false };
     return spec.fallback === undefined

@@ -454,6 +454,65 @@ describe("no-shipped-keys, every form of the shipped values", () => {
     ]);
   });
 
+  it("refuses key paths with empty, . or .. segments, which open the same files", async () => {
+    let resources = env(
+      production,
+      "om-prod-docker-server",
+      "RSA_PRIVATE_KEY_FILE_PATH",
+      "./conf//private_key.der",
+    );
+    resources = env(
+      resources,
+      "om-prod-docker-server",
+      "RSA_PUBLIC_KEY_FILE_PATH",
+      "/opt/openmetadata/conf/./public_key.der",
+    );
+    resources = env(
+      resources,
+      "om-prod-docker-server",
+      "AUTHENTICATION_PUBLIC_KEYS",
+      "[https://example.okta.com/oauth2/default/v1/keys,./conf/./public_key.der,conf/keys/../private_key.der]",
+    );
+    await expectViolations(rule, resources, [
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        `env RSA_PRIVATE_KEY_FILE_PATH holds OpenMetadata's shipped key path ./conf//private_key.der. ${PATH_FIX}`,
+      ),
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        `env RSA_PUBLIC_KEY_FILE_PATH holds OpenMetadata's shipped key path /opt/openmetadata/conf/./public_key.der. ${PATH_FIX}`,
+      ),
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        `env AUTHENTICATION_PUBLIC_KEYS holds OpenMetadata's shipped key path ./conf/./public_key.der. ${PATH_FIX}`,
+      ),
+      mandatory(
+        rule,
+        "om-prod-docker-server",
+        `env AUTHENTICATION_PUBLIC_KEYS holds OpenMetadata's shipped key path conf/keys/../private_key.der. ${PATH_FIX}`,
+      ),
+    ]);
+  });
+
+  it("passes paths that only look like conf/ before they are normalised", async () => {
+    let resources = env(
+      production,
+      "om-prod-docker-server",
+      "RSA_PRIVATE_KEY_FILE_PATH",
+      "/opt/openmetadata/conf/../jwtkeys/private_key.der",
+    );
+    resources = env(
+      resources,
+      "om-prod-docker-server",
+      "RSA_PUBLIC_KEY_FILE_PATH",
+      "/etc/conf/.//keys/public_key.der",
+    );
+    await expectViolations(rule, resources, []);
+  });
+
   it("passes generated keys at absolute paths of their own, whatever the directory is called", async () => {
     const resources = env(
       production,
@@ -465,65 +524,6 @@ describe("no-shipped-keys, every form of the shipped values", () => {
   });
 });
 
-describe("no-basic-auth", () => {
-  const rule = "no-basic-auth";
-  const FIX =
-    "Set it to the identity provider's type (okta, auth0, azure, google, aws-cognito or custom-oidc).";
-
-  it("passes the production stack and chart values with a provider", async () => {
-    await expectViolations(rule, production, []);
-    await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
-  });
-
-  it("refuses basic auth in a production container", async () => {
-    const resources = env(production, "om-prod-docker-server", "AUTHENTICATION_PROVIDER", "basic");
-    await expectViolations(rule, resources, [
-      mandatory(rule, "om-prod-docker-server", `env AUTHENTICATION_PROVIDER is "basic". ${FIX}`),
-    ]);
-  });
-
-  it("advises when the local stack's env falls back to OpenMetadata's default", async () => {
-    const resources = env(local, "om-local-docker-server", "AUTHENTICATION_PROVIDER", undefined);
-    await expectViolations(rule, resources, [
-      advisory(
-        rule,
-        "om-local-docker-server",
-        `env AUTHENTICATION_PROVIDER is "basic" (the default: it is not set). ${FIX}`,
-      ),
-    ]);
-  });
-
-  it("refuses chart values without a provider, and an extraEnvs override to basic", async () => {
-    const unset = valuesWith(["openmetadata.config.authentication.provider", undefined]);
-    await expectViolations(rule, kubernetesStack(release(unset)), [
-      mandatory(
-        rule,
-        "om-k8s-openmetadata",
-        `values openmetadata.config.authentication.provider is "basic" (the default: it is not set). ${FIX}`,
-      ),
-    ]);
-    const overridden = valuesWith([
-      "extraEnvs",
-      [{ name: "AUTHENTICATION_PROVIDER", value: "basic" }],
-    ]);
-    await expectViolations(rule, kubernetesStack(release(overridden), STAGING), [
-      advisory(
-        rule,
-        "om-k8s-openmetadata",
-        `values extraEnvs AUTHENTICATION_PROVIDER is "basic". ${FIX}`,
-      ),
-    ]);
-  });
-});
-
-describe("https-only", () => {
-  const rule = "https-only";
-  const USE_HTTPS = "Use https: browsers send sign-ins and tokens to these URLs.";
-
-  it("passes the production stack and https chart values", async () => {
-    await expectViolations(rule, production, []);
-    await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
-  });
 describe("a server container whose env names none of its settings", () => {
   const BASIC_FIX =
     "Set it to the identity provider's type (okta, auth0, azure, google, aws-cognito or custom-oidc).";
@@ -597,6 +597,65 @@ describe("a server container whose env names none of its settings", () => {
   });
 });
 
+describe("no-basic-auth", () => {
+  const rule = "no-basic-auth";
+  const FIX =
+    "Set it to the identity provider's type (okta, auth0, azure, google, aws-cognito or custom-oidc).";
+
+  it("passes the production stack and chart values with a provider", async () => {
+    await expectViolations(rule, production, []);
+    await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
+  });
+
+  it("refuses basic auth in a production container", async () => {
+    const resources = env(production, "om-prod-docker-server", "AUTHENTICATION_PROVIDER", "basic");
+    await expectViolations(rule, resources, [
+      mandatory(rule, "om-prod-docker-server", `env AUTHENTICATION_PROVIDER is "basic". ${FIX}`),
+    ]);
+  });
+
+  it("advises when the local stack's env falls back to OpenMetadata's default", async () => {
+    const resources = env(local, "om-local-docker-server", "AUTHENTICATION_PROVIDER", undefined);
+    await expectViolations(rule, resources, [
+      advisory(
+        rule,
+        "om-local-docker-server",
+        `env AUTHENTICATION_PROVIDER is "basic" (the default: it is not set). ${FIX}`,
+      ),
+    ]);
+  });
+
+  it("refuses chart values without a provider, and an extraEnvs override to basic", async () => {
+    const unset = valuesWith(["openmetadata.config.authentication.provider", undefined]);
+    await expectViolations(rule, kubernetesStack(release(unset)), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        `values openmetadata.config.authentication.provider is "basic" (the default: it is not set). ${FIX}`,
+      ),
+    ]);
+    const overridden = valuesWith([
+      "extraEnvs",
+      [{ name: "AUTHENTICATION_PROVIDER", value: "basic" }],
+    ]);
+    await expectViolations(rule, kubernetesStack(release(overridden), STAGING), [
+      advisory(
+        rule,
+        "om-k8s-openmetadata",
+        `values extraEnvs AUTHENTICATION_PROVIDER is "basic". ${FIX}`,
+      ),
+    ]);
+  });
+});
+
+describe("https-only", () => {
+  const rule = "https-only";
+  const USE_HTTPS = "Use https: browsers send sign-ins and tokens to these URLs.";
+
+  it("passes the production stack and https chart values", async () => {
+    await expectViolations(rule, production, []);
+    await expectViolations(rule, kubernetesStack(release(releaseValues())), []);
+  });
 
   it("refuses a plain-http publicUrl, callback and redirect URI in production", async () => {
     let resources = changed(production, "om-prod", (r) => ({
