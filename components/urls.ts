@@ -56,6 +56,10 @@ export function urlProblem(value: string, rules: UrlRules): string | undefined {
     problems.push("must not contain credentials");
     fixed = fixed.replace(/^(https?:\/\/)[^@/]*@/, "$1");
   }
+  if (url.port === "0") {
+    problems.push("must not use port 0, on which nothing can be reached");
+    fixed = fixed.replace(/^(https?:\/\/[^/?#]*?):0+(?=[/?#]|$)/i, "$1");
+  }
   if (url.search || value.includes("?")) {
     problems.push("must not have a query string");
     fixed = fixed.split("?")[0];

@@ -862,6 +862,10 @@ describe("urlProblem", () => {
       'must use https outside a local stack, and must not have a query string, and must not contain a double slash, and must not end with a slash; got "http://idp.example.com//realms/x/?a=1". Use "https://idp.example.com/realms/x", or set environment to "local"',
     ],
     [
+      "https://idp.example.com:0/realms/x",
+      'must not use port 0, on which nothing can be reached; got "https://idp.example.com:0/realms/x". Use "https://idp.example.com/realms/x"',
+    ],
+    [
       "https:idp.example.com/realms/x",
       'must have exactly two slashes after the scheme, as in "https://"; got "https:idp.example.com/realms/x". Use "https://idp.example.com/realms/x"',
     ],
