@@ -792,6 +792,52 @@ describe("client-secret-from-secret", () => {
     ]);
   });
 
+  it("refuses an extraEnvs client secret taken from anything but a Secret", async () => {
+    const values = valuesWith([
+      "extraEnvs",
+      [
+        {
+          name: "OIDC_CLIENT_SECRET",
+          valueFrom: { configMapKeyRef: { name: "om-oidc", key: "client-secret" } },
+        },
+        { name: "OIDC_CLIENT_SECRET", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        { name: "OIDC_CLIENT_SECRET" },
+      ],
+    ]);
+    const FIX =
+      "Take it from a Secret with valueFrom.secretKeyRef, or remove it: the chart reads the secret from openmetadata.config.authentication.oidcConfiguration.clientSecret (secretRef, secretKey).";
+    await expectViolations(rule, kubernetesStack(release(values)), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        `values extraEnvs[0] takes OIDC_CLIENT_SECRET from valueFrom.configMapKeyRef, not from valueFrom.secretKeyRef. ${FIX}`,
+      ),
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        `values extraEnvs[1] takes OIDC_CLIENT_SECRET from valueFrom.fieldRef, not from valueFrom.secretKeyRef. ${FIX}`,
+      ),
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        `values extraEnvs[2] takes OIDC_CLIENT_SECRET from no Secret, not from valueFrom.secretKeyRef. ${FIX}`,
+      ),
+    ]);
+  });
+
+  it("passes an extraEnvs client secret taken from a Secret", async () => {
+    const values = valuesWith([
+      "extraEnvs",
+      [
+        {
+          name: "OIDC_CLIENT_SECRET",
+          valueFrom: { secretKeyRef: { name: "om-oidc", key: "client-secret" } },
+        },
+      ],
+    ]);
+    await expectViolations(rule, kubernetesStack(release(values)), []);
+  });
+
   const PLAIN = (container: string) =>
     mandatory(
       rule,

@@ -263,13 +263,23 @@ export const clientSecretFromSecret: Rule = {
     }
     const values = openMetadataValues(args);
     if (values === undefined) return;
+    // Every extraEnvs entry for the client secret must read it from a Secret: a value is plain
+    // text in the release, and a ConfigMap or field reference is no secret either.
     (list(values.extraEnvs) ?? []).forEach((item, i) => {
       const env = record(item);
-      if (env?.name === "OIDC_CLIENT_SECRET" && env.value !== undefined) {
+      if (env?.name !== CLIENT_SECRET_ENV) return;
+      if (env.value !== undefined) {
         report(
           `values extraEnvs[${i}] sets OIDC_CLIENT_SECRET as a value. Remove it: the chart reads the secret from openmetadata.config.authentication.oidcConfiguration.clientSecret (secretRef, secretKey).`,
         );
+        return;
       }
+      const valueFrom = record(env.valueFrom);
+      if (record(valueFrom?.secretKeyRef) !== undefined) return;
+      const sources = Object.keys(valueFrom ?? {}).map((key) => `valueFrom.${key}`);
+      report(
+        `values extraEnvs[${i}] takes OIDC_CLIENT_SECRET from ${sources.length > 0 ? sources.join(", ") : "no Secret"}, not from valueFrom.secretKeyRef. Take it from a Secret with valueFrom.secretKeyRef, or remove it: the chart reads the secret from openmetadata.config.authentication.oidcConfiguration.clientSecret (secretRef, secretKey).`,
+      );
     });
     if (!releaseConfig(values).confidential) return;
     const reference = record(
