@@ -1144,6 +1144,23 @@ describe("sticky-sessions, the ingress controller and the autoscaler", () => {
     await expectViolations(rule, scaled({ enabled: true, maxReplicas: 1 }), []);
     await expectViolations(rule, scaled({ enabled: false, maxReplicas: 4 }), []);
   });
+
+  it('reads hpa.enabled as Helm does: any non-empty string, even "false", and a non-zero number', async () => {
+    const scaled = (hpa: Record<string, unknown>) =>
+      kubernetesStack(release(valuesWith(["replicaCount", 1], ["hpa", hpa])));
+    for (const enabled of ["true", "false", "no", 1]) {
+      await expectViolations(rule, scaled({ enabled, maxReplicas: 4 }), [
+        mandatory(
+          rule,
+          "om-k8s-openmetadata",
+          `values hpa.enabled is ${JSON.stringify(enabled)}, which Helm reads as true (up to 4 replicas) with OpenMetadata 1.13.1, ${NO_AFFINITY}`,
+        ),
+      ]);
+    }
+    for (const enabled of [false, "", 0, null]) {
+      await expectViolations(rule, scaled({ enabled, maxReplicas: 4 }), []);
+    }
+  });
 });
 
 describe("admins-in-principal-domain", () => {

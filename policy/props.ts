@@ -70,6 +70,19 @@ export function at(value: unknown, path: readonly string[]): unknown {
 }
 
 /**
+ * Whether a value is true in a Helm template's `if`: anything but false, 0, null, an empty string,
+ * list or map. So the string "false" is true.
+ */
+export function helmTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === "") {
+    return false;
+  }
+  if (Array.isArray(value)) return value.length > 0;
+  const fields = record(value);
+  return fields === undefined || Object.keys(fields).length > 0;
+}
+
+/**
  * How a property is named in a message: `values.openmetadata.config.fernetkey.value`,
  * `data["private_key.der"]`, `envs[3]`.
  */

@@ -23,7 +23,7 @@ import {
   type SettingKey,
 } from "./openmetadata";
 import { COMPONENT_TYPE, typeChain, type ComponentFacts } from "./ownership";
-import { eachString, formatPath, ifKnown, list, record } from "./props";
+import { eachString, formatPath, helmTruthy, ifKnown, list, record } from "./props";
 
 /** What a rule is given for one resource. */
 export interface RuleContext {
@@ -349,17 +349,20 @@ const LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
 /**
  * The most server replicas the release can run: `replicaCount` (chart default 1), or with the
- * chart's autoscaler on, `hpa.maxReplicas` (`undefined` when unset: the chart's default).
+ * chart's autoscaler on, as Helm reads `hpa.enabled`, `hpa.maxReplicas` (`undefined` when unset:
+ * the chart's default).
  */
 function maxReplicas(values: Record<string, unknown>): {
   label: string;
   count: number | undefined;
 } {
   const hpa = record(values.hpa);
-  if (hpa?.enabled === true) {
-    const max = hpa.maxReplicas === undefined ? undefined : Number(hpa.maxReplicas);
+  if (helmTruthy(hpa?.enabled)) {
+    const max = hpa!.maxReplicas === undefined ? undefined : Number(hpa!.maxReplicas);
+    const enabled =
+      hpa!.enabled === true ? "true" : `${JSON.stringify(hpa!.enabled)}, which Helm reads as true`;
     return {
-      label: `values hpa.enabled is true (up to ${max === undefined ? "the chart's default hpa.maxReplicas" : `${max} replicas`})`,
+      label: `values hpa.enabled is ${enabled} (up to ${max === undefined ? "the chart's default hpa.maxReplicas" : `${max} replicas`})`,
       count: max,
     };
   }
