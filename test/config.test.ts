@@ -112,6 +112,27 @@ describe("readStackConfig", () => {
     );
   });
 
+  it("never echoes a private key pasted as the TLS certificate, and says where the key goes", () => {
+    const key =
+      "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
+    const tls = (certificate: string) => ({
+      ...local,
+      environment: "staging",
+      publicUrl: "https://openmetadata.example.com",
+      docker: { tls: { mode: "provided", certificate } },
+      tlsPrivateKey: "-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n",
+    });
+    const hidden = [
+      "openmetadata-sso:docker.tls.certificate: must be a PEM certificate chain; got a private key (value hidden). Store the key as a secret instead (pulumi config set --secret openmetadata-sso:tlsPrivateKey <value>) and set this to the certificate chain",
+    ];
+    expect(problems(tls(key), ["tlsPrivateKey"])).toEqual(hidden);
+    const rsa = key.replace(/PRIVATE KEY/g, "RSA PRIVATE KEY");
+    expect(problems(tls(rsa), ["tlsPrivateKey"])).toEqual(hidden);
+    expect(problems(tls("not a certificate"), ["tlsPrivateKey"])).toEqual([
+      'openmetadata-sso:docker.tls.certificate: must be a PEM certificate chain; got "not a certificate"',
+    ]);
+  });
+
   it("takes a rotation label set with --path as a number (2027) as its digits", () => {
     const { args } = readStackConfig(raw({ ...local, keys: { rotation: 2027 } }), { env: {} });
     expect(args.keys).toEqual({ bits: 2048, rotation: "2027" });

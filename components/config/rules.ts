@@ -429,6 +429,12 @@ export function dockerRules(v: Parsed, publicUrl: string | undefined, out: Issue
         ["docker", "tls", "certificate"],
         `is required with tls.mode "provided". Set it to the PEM certificate chain`,
       );
+    } else if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(docker.tls.certificate)) {
+      // Never echo key material: the value is plain config, but its text must not reach a log.
+      out.add(
+        ["docker", "tls", "certificate"],
+        `must be a PEM certificate chain; got a private key (value hidden). Store the key as a secret instead (${out.namer.setSecret(["docker", "tls", "privateKey"])}) and set this to the certificate chain`,
+      );
     } else if (!docker.tls.certificate.includes("-----BEGIN CERTIFICATE-----")) {
       out.add(
         ["docker", "tls", "certificate"],
