@@ -79,10 +79,19 @@ function flagFindings(props: Record<string, unknown>, paths: string[][]): string
 /** The realm files a Keycloak container imports at start. */
 const KEYCLOAK_IMPORT_DIRECTORY = "/opt/keycloak/data/import/";
 
+/** An upload's text: its `content`, or its `contentBase64` decoded; `undefined` if neither. */
+function realmText(upload: Record<string, unknown>): string | undefined {
+  const content = ifKnown(() => upload.content);
+  if (typeof content === "string") return content;
+  const encoded = ifKnown(() => upload.contentBase64);
+  if (typeof encoded !== "string") return undefined;
+  return Buffer.from(encoded.replace(/\s+/g, ""), "base64").toString("utf8");
+}
+
 /**
  * The OpenMetadata clients in realm files uploaded to a Keycloak container (the local stack's
- * identity provider). The realm file is a secret input; a policy still reads it in clear. Parts
- * not known yet (preview) are skipped.
+ * identity provider), given as `content` or `contentBase64`. The realm file is a secret input; a
+ * policy still reads it in clear. Parts not known yet (preview) are skipped.
  */
 function keycloakImports(props: Record<string, unknown>): IdentityAppFacts | undefined {
   const uploads = ifKnown(() => list(props.uploads)) ?? [];
@@ -92,8 +101,8 @@ function keycloakImports(props: Record<string, unknown>): IdentityAppFacts | und
     const upload = ifKnown(() => record(uploads[i]));
     const file = upload && ifKnown(() => upload.file);
     if (typeof file !== "string" || !file.startsWith(KEYCLOAK_IMPORT_DIRECTORY)) continue;
-    const content = ifKnown(() => upload!.content);
-    if (typeof content !== "string") continue;
+    const content = realmText(upload!);
+    if (content === undefined) continue;
     let realm: unknown;
     try {
       realm = JSON.parse(content);

@@ -1011,6 +1011,61 @@ describe("no-implicit-or-password-grant", () => {
   });
 });
 
+describe("the local Keycloak's realm given as contentBase64", () => {
+  /** The local stack in production, its realm uploaded base64-encoded, changed by `edit`. */
+  const encoded = (edit: (client: Record<string, unknown>) => void) =>
+    changed(local, "om-local-keycloak-container", (r) => {
+      const uploads = r.inputs.uploads as { file: string; content: SecretValue }[];
+      const realm = JSON.parse(uploads[0].content.value as string) as {
+        clients: Record<string, unknown>[];
+      };
+      edit(realm.clients[0]);
+      const contentBase64 = Buffer.from(JSON.stringify(realm)).toString("base64");
+      return {
+        inputs: {
+          ...r.inputs,
+          uploads: [{ file: uploads[0].file, contentBase64: new SecretValue(contentBase64) }],
+        },
+      };
+    }).map((r) =>
+      r.type === "openmetadata-sso:index:OpenMetadataSso"
+        ? { ...r, inputs: { ...r.inputs, environment: "production" } }
+        : r,
+    );
+  const WHERE = 'upload /opt/keycloak/data/import/openmetadata-realm.json, client "openmetadata":';
+
+  it("refuses implicit and password grants and plain-http redirects in it in production", async () => {
+    const resources = encoded((client) => {
+      client.implicitFlowEnabled = true;
+      client.directAccessGrantsEnabled = true;
+    });
+    await expectViolations("no-implicit-or-password-grant", resources, [
+      mandatory(
+        "no-implicit-or-password-grant",
+        "om-local-keycloak-container",
+        `${WHERE} implicitFlowEnabled is true; ${WHERE} directAccessGrantsEnabled is true. Allow authorization_code (and refresh_token) only.`,
+      ),
+    ]);
+    const violations = await violationsOf("https-only", resources);
+    expect(violations.filter((v) => v.resource === "om-local-keycloak-container")).toEqual([
+      mandatory(
+        "https-only",
+        "om-local-keycloak-container",
+        `${WHERE} redirectUris has "http://localhost:8585/callback", "http://localhost:8585/auth/callback". Use https: browsers send sign-ins and tokens to these URLs.`,
+      ),
+    ]);
+  });
+
+  it("passes the realm the component writes, and https redirects, encoded the same way", async () => {
+    const resources = encoded((client) => {
+      client.redirectUris = ["https://om.example.com/callback"];
+    });
+    await expectViolations("no-implicit-or-password-grant", resources, []);
+    const violations = await violationsOf("https-only", resources);
+    expect(violations.filter((v) => v.resource === "om-local-keycloak-container")).toEqual([]);
+  });
+});
+
 describe("sticky-sessions", () => {
   const rule = "sticky-sessions";
   const DETAIL = (version: string) =>
