@@ -6,6 +6,7 @@ import {
   validateArgs,
   type RawConfig,
 } from "../components/config";
+import type { OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { editDistance } from "../components/suggest";
 import { urlProblem } from "../components/urls";
 
@@ -801,6 +802,62 @@ describe("readStackConfig", () => {
 });
 
 describe("validateArgs", () => {
+  /** The lines validateArgs throws for `args`, or [] when they are valid. */
+  const argProblems = (args: unknown): string[] => {
+    try {
+      validateArgs(args as OpenMetadataSsoArgs);
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigValidationError) return error.issues.map((i) => i.message);
+      throw error;
+    }
+  };
+
+  it("refuses anything but an object, with the arguments error, never a TypeError", () => {
+    const fix = ". Pass at least { publicUrl, target, admins, identity }";
+    expect(argProblems(null)).toEqual([
+      `args: must be an object of OpenMetadataSsoArgs; got null${fix}`,
+    ]);
+    expect(argProblems(undefined)).toEqual([
+      `args: must be an object of OpenMetadataSsoArgs; got nothing${fix}`,
+    ]);
+    expect(argProblems([])).toEqual([
+      `args: must be an object of OpenMetadataSsoArgs; got a list${fix}`,
+    ]);
+    // An object's inherited members are not settings.
+    expect(argProblems(Object.create({ keys: 5 }))).toEqual([
+      "args.publicUrl: is required. Set it: set args.publicUrl to https://openmetadata.example.com",
+      "args.target: must be one of docker, kubernetes; got nothing",
+      'args.admins: is required. Set it: set args.admins to ["alice@example.com"]',
+      "args.identity: is required. Set it: set args.identity.provider to okta",
+    ]);
+  });
+
+  it("refuses a secret of the wrong type without showing it, and takes strings and Outputs", () => {
+    const withSecret = (clientSecret: unknown) => ({
+      environment: "local",
+      publicUrl: "http://localhost:8585",
+      target: "docker",
+      admins: ["demo@example.com"],
+      identity: {
+        provider: "oidc",
+        oidc: { issuer: "https://idp.example.com", clientId: "om", clientSecret },
+      },
+    });
+    const line = (kind: string) =>
+      `args.identity.oidc.clientSecret: must be a non-empty string or a pulumi.Output of one; got ${kind} (value hidden)`;
+    expect(argProblems(withSecret(12345678))).toEqual([line("a number")]);
+    expect(argProblems(withSecret({ value: "s3cr3t-value" }))).toEqual([line("an object")]);
+    expect(argProblems(withSecret(["s3cr3t-value"]))).toEqual([line("a list")]);
+    expect(argProblems(withSecret(true))).toEqual([line("a boolean")]);
+    expect(argProblems(withSecret(""))).toEqual([
+      'args.identity.oidc.clientSecret: must be a value; got ""',
+    ]);
+    expect(argProblems(withSecret("s3cr3t-value"))).toEqual([]);
+    expect(argProblems(withSecret(pulumi.secret("s3cr3t-value")))).toEqual([]);
+    expect(argProblems(withSecret(Promise.resolve("s3cr3t-value")))).toEqual([]);
+  });
+
   it("names arguments, not config keys, for programs that use the component as a library", () => {
     expect(() =>
       validateArgs({

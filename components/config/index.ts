@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type z } from "zod";
 import type { OpenMetadataSsoArgs } from "../openmetadata-sso";
-import { closest, editDistance } from "../suggest";
+import { closest, editDistance, show } from "../suggest";
 import { type IdentityProviderKind } from "../types";
 import { hostOf, isHttps, portOf } from "../urls";
 import {
@@ -120,9 +120,11 @@ function parseAll(
 ): Parsed {
   const parsed: Record<string, unknown> = {};
   for (const key of TOP_LEVEL_KEYS) {
-    const result = schemas[key].safeParse(input[key]);
+    // Own keys only: an inherited `keys` or `constructor` is not a setting.
+    const value = Object.hasOwn(input, key) ? input[key] : undefined;
+    const result = schemas[key].safeParse(value);
     if (result.success) parsed[key] = result.data;
-    else zodIssues(key, schemas[key], input[key], result.error.issues, out);
+    else zodIssues(key, schemas[key], value, result.error.issues, out);
   }
   return parsed as Parsed;
 }
@@ -132,6 +134,19 @@ function parseAll(
  * that lists every problem.
  */
 export function validateArgs(args: OpenMetadataSsoArgs, name?: string): ResolvedSettings {
+  const given: unknown = args;
+  if (given === null || typeof given !== "object" || Array.isArray(given)) {
+    const got = given === null ? "null" : Array.isArray(given) ? "a list" : show(given);
+    throw new ConfigValidationError(
+      [
+        {
+          key: "args",
+          message: `args: must be an object of OpenMetadataSsoArgs; got ${got}. Pass at least { publicUrl, target, admins, identity }`,
+        },
+      ],
+      "arguments",
+    );
+  }
   return validateWith(
     args as unknown as Record<string, unknown>,
     new IssueCollector(argsNamer),

@@ -251,14 +251,29 @@ export function zodIssues(
         );
         break;
       }
-      case "custom":
+      case "custom": {
+        const params = issue.params as { ownMessage?: boolean; secretInput?: boolean } | undefined;
         // A schema check that words its own message (see pinnedImage).
-        if ((issue.params as { ownMessage?: boolean } | undefined)?.ownMessage) {
+        if (params?.ownMessage) {
           out.add(path, issue.message);
+          break;
+        }
+        // A secret of the wrong type: say what it is, never what it holds.
+        if (params?.secretInput && got !== undefined && got !== null && got !== "") {
+          const kind = Array.isArray(got)
+            ? "a list"
+            : typeof got === "object"
+              ? "an object"
+              : `a ${typeof got}`;
+          out.add(
+            path,
+            `must be a non-empty string or a pulumi.Output of one; got ${kind} (value hidden)`,
+          );
           break;
         }
         out.add(path, `must be ${expected(at)}; got ${show(got)}`);
         break;
+      }
       default:
         out.add(path, `must be ${expected(at)}; got ${show(got)}`);
     }

@@ -2,7 +2,7 @@
  * The configuration schema: every setting, its type, bounds and static default (zod), the secret
  * keys and provider values, and the types of validated settings.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { OpenMetadataSsoArgs } from "../openmetadata-sso";
 import { show } from "../suggest";
@@ -45,9 +45,14 @@ export type Path = (string | number)[];
 
 export const text = z.string().min(1);
 export const port = z.number().int().min(1).max(65535);
-export const secretInput = z.custom<pulumi.Input<string>>(
-  (value) => value !== undefined && value !== null && value !== "",
-);
+/** A secret argument: a non-empty string, or an Output or promise that Pulumi resolves later. */
+export function isSecretInput(value: unknown): boolean {
+  if (typeof value === "string") return value !== "";
+  return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+export const secretInput = z.custom<pulumi.Input<string>>(isSecretInput, {
+  params: { secretInput: true },
+});
 
 export const oktaSchema = z.strictObject({
   authorizationServer: text.default("default"),
