@@ -7,7 +7,7 @@
  * published, on its own. `policy/openmetadata.test.ts` proves these constants equal the package's.
  */
 import { posix } from "node:path";
-import { at, ifKnown, list, record, strings } from "./props";
+import { at, helmTruthy, ifKnown, list, record, strings } from "./props";
 
 /** OpenMetadata's shipped key id, fernet key and key paths (`components/settings/env.ts`). */
 export const SHIPPED = {
@@ -326,7 +326,7 @@ export function releaseConfig(values: Record<string, unknown>): ServerConfig {
           : String(value);
   const confidential =
     (text(at(config, SETTINGS.clientType.values)) ?? SETTINGS.clientType.fallback) ===
-      "confidential" && at(config, ["authentication", "oidcConfiguration", "enabled"]) === true;
+      "confidential" && helmTruthy(at(config, ["authentication", "oidcConfiguration", "enabled"]));
 
   const get = (key: SettingKey): Setting | undefined => {
     const spec = SETTINGS[key];

@@ -838,6 +838,47 @@ describe("client-secret-from-secret", () => {
     await expectViolations(rule, kubernetesStack(release(values)), []);
   });
 
+  it("reads oidcConfiguration.enabled as Helm does, and refuses a client secret given as a plain value", async () => {
+    const CLIENT_SECRET_PATH = "openmetadata.config.authentication.oidcConfiguration.clientSecret";
+    const enabledByString = valuesWith(
+      ["openmetadata.config.authentication.oidcConfiguration.enabled", "true"],
+      [CLIENT_SECRET_PATH, { secretKey: "openmetadata-oidc-client-secret" }],
+    );
+    await expectViolations(rule, kubernetesStack(release(enabledByString)), [
+      mandatory(
+        rule,
+        "om-k8s-openmetadata",
+        "values openmetadata.config.authentication.oidcConfiguration.clientSecret lacks secretRef or secretKey. Name the Secret and the key that hold the client secret.",
+      ),
+    ]);
+    for (const enabled of [true, false]) {
+      const plain = valuesWith(
+        ["openmetadata.config.authentication.oidcConfiguration.enabled", enabled],
+        [CLIENT_SECRET_PATH, "s3cr3t"],
+      );
+      await expectViolations(rule, kubernetesStack(release(plain)), [
+        mandatory(
+          rule,
+          "om-k8s-openmetadata",
+          "values openmetadata.config.authentication.oidcConfiguration.clientSecret is a plain value, not a reference to a Secret. Put the client secret in a Secret and name it with secretRef and secretKey.",
+        ),
+      ]);
+    }
+  });
+
+  it("passes a reference without a Secret while the chart leaves the server-side flow off", async () => {
+    for (const enabled of [false, "", 0]) {
+      const off = valuesWith(
+        ["openmetadata.config.authentication.oidcConfiguration.enabled", enabled],
+        [
+          "openmetadata.config.authentication.oidcConfiguration.clientSecret",
+          { secretKey: "openmetadata-oidc-client-secret" },
+        ],
+      );
+      await expectViolations(rule, kubernetesStack(release(off)), []);
+    }
+  });
+
   const PLAIN = (container: string) =>
     mandatory(
       rule,

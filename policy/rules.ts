@@ -281,15 +281,22 @@ export const clientSecretFromSecret: Rule = {
         `values extraEnvs[${i}] takes OIDC_CLIENT_SECRET from ${sources.length > 0 ? sources.join(", ") : "no Secret"}, not from valueFrom.secretKeyRef. Take it from a Secret with valueFrom.secretKeyRef, or remove it: the chart reads the secret from openmetadata.config.authentication.oidcConfiguration.clientSecret (secretRef, secretKey).`,
       );
     });
-    if (!releaseConfig(values).confidential) return;
-    const reference = record(
-      ifKnown(
-        () =>
-          record(
-            record(record(record(values.openmetadata)?.config)?.authentication)?.oidcConfiguration,
-          )?.clientSecret,
-      ),
+    const clientSecret = ifKnown(
+      () =>
+        record(
+          record(record(record(values.openmetadata)?.config)?.authentication)?.oidcConfiguration,
+        )?.clientSecret,
     );
+    const reference = record(clientSecret);
+    // A plain value is refused even while the chart leaves the server-side flow off: the client
+    // secret is then written in the release's values all the same.
+    if (reference === undefined && clientSecret !== undefined && clientSecret !== null) {
+      report(
+        "values openmetadata.config.authentication.oidcConfiguration.clientSecret is a plain value, not a reference to a Secret. Put the client secret in a Secret and name it with secretRef and secretKey.",
+      );
+      return;
+    }
+    if (!releaseConfig(values).confidential) return;
     if (reference !== undefined && (!reference.secretRef || !reference.secretKey)) {
       report(
         "values openmetadata.config.authentication.oidcConfiguration.clientSecret lacks secretRef or secretKey. Name the Secret and the key that hold the client secret.",
