@@ -833,6 +833,23 @@ describe("validateArgs", () => {
     ]);
   });
 
+  it("names a string's length limit, and says a problem of one value once", () => {
+    const local = {
+      environment: "local",
+      publicUrl: "http://localhost:8585",
+      target: "docker",
+      admins: ["demo@example.com"],
+    };
+    expect(
+      argProblems({ ...local, identity: { provider: "local-keycloak", appName: "x".repeat(101) } }),
+    ).toEqual([
+      `args.identity.appName: must be a non-empty string of at most 100 characters; got "${"x".repeat(76)}...`,
+    ]);
+    expect(
+      argProblems({ ...local, identity: { provider: "local-keycloak" }, keys: { bits: 1e308 } }),
+    ).toEqual(["args.keys.bits: must be an integer from 1 to 16384; got 1e+308"]);
+  });
+
   it("refuses a secret of the wrong type without showing it, and takes strings and Outputs", () => {
     const withSecret = (clientSecret: unknown) => ({
       environment: "local",

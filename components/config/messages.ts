@@ -117,13 +117,15 @@ export class IssueCollector {
 
   /** Adds a problem of the setting at `path`. */
   add(path: Path, problem: string): void {
-    const key = this.namer.name(path);
-    this.issues.push({ key, message: `${key}: ${problem}` });
+    this.addKey(this.namer.name(path), problem);
   }
 
   /** Adds a problem of a key that has no path in the schema (another namespace's, say). */
   addKey(key: string, problem: string): void {
-    this.issues.push({ key, message: `${key}: ${problem}` });
+    const message = `${key}: ${problem}`;
+    // Zod can report one value twice (a number both not an integer and too large); say it once.
+    if (this.issues.some((issue) => issue.message === message)) return;
+    this.issues.push({ key, message });
   }
 }
 
@@ -178,7 +180,11 @@ export function expected(schema: AnySchema | undefined): string {
       const pattern = (inner as z.ZodString).def.checks?.find(
         (check) => (check as { _zod: { def: { format?: string } } })._zod.def.format === "regex",
       ) as { _zod: { def: { pattern: RegExp } } } | undefined;
-      return pattern ? `a string matching ${pattern._zod.def.pattern}` : "a non-empty string";
+      if (pattern) return `a string matching ${pattern._zod.def.pattern}`;
+      const max = (inner as z.ZodString).maxLength;
+      return max === null
+        ? "a non-empty string"
+        : `a non-empty string of at most ${max} characters`;
     }
     case "boolean":
       return "true or false";
