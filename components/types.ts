@@ -395,6 +395,32 @@ export interface OpenMetadataArgs {
    * @default false
    */
   ingestion?: boolean;
+  /**
+   * An HTTP proxy for the server's outbound requests: the identity provider's discovery document,
+   * JWKS and token endpoint (user pain P10). The JVM ignores `HTTP(S)_PROXY`, so the server, its
+   * migration and the bot token regeneration get it as JVM system properties in
+   * `JAVA_TOOL_OPTIONS`. Hosts inside the deployment's network always bypass it.
+   * @default - none: the server connects directly
+   */
+  egressProxy?: EgressProxyArgs;
+}
+
+/** The HTTP proxy the OpenMetadata server reaches the internet through. */
+export interface EgressProxyArgs {
+  /**
+   * The proxy as `http://<host>:<port>`, without path, query or credentials (the JVM's proxy
+   * settings hold none). Plain `http:` even for https sites, which the JVM tunnels with CONNECT.
+   * @default - required
+   */
+  url: string;
+  /**
+   * Further hosts the server reaches without the proxy, in Java's `http.nonProxyHosts` syntax: a
+   * host name or an IP address, with at most one `*` at its start or its end (`*.corp.example.com`,
+   * `10.*`). Loopback and the deployment's own hosts (server, database, search, Airflow, the local
+   * Keycloak) are always added.
+   * @default []
+   */
+  noProxy?: string[];
 }
 
 /** TLS on a Docker host. */

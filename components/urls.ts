@@ -150,3 +150,53 @@ export function openMetadataJwksUrl(baseUrl: string): string {
 export function discoveryUrlOf(issuer: string): string {
   return `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
 }
+
+/** The proxy shown when a configured one cannot be corrected. */
+export const EXAMPLE_PROXY_URL = "http://proxy.example.com:3128";
+
+/**
+ * Checks the URL of an HTTP proxy for the JVM, in the manner of {@link urlProblem}: `undefined` when
+ * it is acceptable, otherwise every problem and one value that corrects them all. Only its host and
+ * port reach the JVM (`-Dhttps.proxyHost`, `-Dhttps.proxyPort`), so anything else it holds would be
+ * silently dropped: a path, a query, credentials. And `https:` is refused: the JVM always speaks
+ * plain HTTP to its proxy (a CONNECT request for an https site), so a proxy that expects TLS would
+ * never answer it.
+ */
+export function proxyUrlProblem(value: string): string | undefined {
+  const kind = `an absolute http URL of a proxy, like ${JSON.stringify(EXAMPLE_PROXY_URL)}`;
+  // The usual mistake: HTTPS_PROXY-style "proxy.corp:3128" without a scheme, which `new URL`
+  // would read as the scheme "proxy.corp:".
+  if (/^[A-Za-z0-9_.-]+(:\d{1,5})?$/.test(value)) {
+    return `must be ${kind}; got ${JSON.stringify(value)}. Use ${JSON.stringify(`http://${value}`)}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be ${kind}; got ${JSON.stringify(value)}`;
+  }
+  // Exactly two slashes and a host, written out: the parser forgives what the value would keep.
+  if (!/^https?:\/\/[^/\\]/i.test(value) || url.hostname === "") {
+    return `must be ${kind}; got ${JSON.stringify(value)}`;
+  }
+  const problems: string[] = [];
+  const https = url.protocol === "https:";
+  if (https) {
+    problems.push(
+      "must use http: the JVM speaks plain HTTP to its proxy, with a CONNECT request for https sites, and cannot open TLS to it",
+    );
+  }
+  if (url.username || url.password) {
+    problems.push(
+      "must not contain credentials: the JVM's proxy settings carry none, so the proxy must admit the server without them",
+    );
+  }
+  if (url.port === "0") problems.push("must not use port 0, on which nothing can be reached");
+  if (url.pathname !== "/") problems.push("must not have a path");
+  if (url.search || value.includes("?")) problems.push("must not have a query string");
+  if (url.hash || value.includes("#")) problems.push("must not have a fragment");
+  if (problems.length === 0) return undefined;
+  // `url.port` is empty for the scheme's default port: https's 443 is kept as an explicit port.
+  const port = url.port && url.port !== "0" ? `:${url.port}` : https && !url.port ? ":443" : "";
+  return `${problems.join(", and ")}; got ${JSON.stringify(value)}. Use ${JSON.stringify(`http://${url.hostname}${port}`)}`;
+}

@@ -8,7 +8,7 @@ import {
 } from "../components/config";
 import type { OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { editDistance } from "../components/suggest";
-import { urlProblem } from "../components/urls";
+import { proxyUrlProblem, urlProblem } from "../components/urls";
 
 const NS = "openmetadata-sso";
 
@@ -141,6 +141,21 @@ describe("readStackConfig", () => {
     expect(problems({ ...local, keys: { rotation: 20.5 } })).toEqual([
       "openmetadata-sso:keys.rotation: must be a string matching /^[A-Za-z0-9._-]{1,64}$/; got 20.5",
     ]);
+  });
+
+  it("accepts an egress proxy and passes it on, with no further noProxy hosts by default", () => {
+    const egressProxy = {
+      url: "http://proxy.corp.example.com:3128",
+      noProxy: ["*.corp.example.com", "10.*", "idp.internal", "IDP_2.internal"],
+    };
+    const { args } = readStackConfig(raw({ ...okta, openmetadata: { egressProxy } }, oktaSecrets), {
+      env: {},
+    });
+    expect(validateArgs(args).openmetadata.egressProxy).toEqual(egressProxy);
+    const bare = { ...local, openmetadata: { egressProxy: { url: "http://proxy:3128/" } } };
+    expect(validateArgs(readStackConfig(raw(bare), { env: {} }).args).openmetadata).toMatchObject({
+      egressProxy: { url: "http://proxy:3128/", noProxy: [] },
+    });
   });
 
   it("accepts a local Keycloak pinned to 26 or later", () => {
@@ -646,6 +661,58 @@ describe("readStackConfig", () => {
         'openmetadata-sso:kubernetes.database.params: must be JDBC parameters as a URL query string: key=value pairs joined by "&", without a leading "?"; got "useSSL&&serverTimezone=UTC", which has an empty pair (a stray "&") and has "useSSL", not a key=value pair. Use "sslMode=REQUIRED&serverTimezone=UTC"',
       ],
     ],
+    [
+      "an egress proxy URL with https, credentials, a path and a query",
+      {
+        ...local,
+        openmetadata: { egressProxy: { url: "https://user:pw@proxy.corp:3128/path?x=1" } },
+      },
+      [],
+      [
+        'openmetadata-sso:openmetadata.egressProxy.url: must use http: the JVM speaks plain HTTP to its proxy, with a CONNECT request for https sites, and cannot open TLS to it, and must not contain credentials: the JVM\'s proxy settings carry none, so the proxy must admit the server without them, and must not have a path, and must not have a query string; got "https://user:pw@proxy.corp:3128/path?x=1". Use "http://proxy.corp:3128"',
+      ],
+    ],
+    [
+      "an egress proxy written as host:port, and NO_PROXY-style noProxy entries",
+      {
+        ...okta,
+        openmetadata: {
+          egressProxy: {
+            url: "proxy.corp:3128",
+            noProxy: [
+              ".corp.example.com",
+              "10.0.0.0/8",
+              "idp.internal:8443",
+              "https://idp.example.com/realms/x",
+              "*",
+              "a.example.com,b.example.com",
+              "*corp*",
+              "",
+            ],
+          },
+        },
+      },
+      oktaSecrets,
+      [
+        'openmetadata-sso:openmetadata.egressProxy.url: must be an absolute http URL of a proxy, like "http://proxy.example.com:3128"; got "proxy.corp:3128". Use "http://proxy.corp:3128"',
+        'openmetadata-sso:openmetadata.egressProxy.noProxy[0]: must be a host name or an IP address, with at most one "*" at its start or its end, as Java\'s http.nonProxyHosts reads them; got ".corp.example.com", which starts with "." as NO_PROXY does: the JVM would compare it literally. Use "*.corp.example.com"',
+        'openmetadata-sso:openmetadata.egressProxy.noProxy[1]: must be a host name or an IP address, with at most one "*" at its start or its end, as Java\'s http.nonProxyHosts reads them; got "10.0.0.0/8", which is a CIDR range: the JVM matches text, not addresses. Use "10.*"',
+        'openmetadata-sso:openmetadata.egressProxy.noProxy[2]: must be a host name or an IP address, with at most one "*" at its start or its end, as Java\'s http.nonProxyHosts reads them; got "idp.internal:8443", which has a port: the JVM compares host names only. Use "idp.internal"',
+        'openmetadata-sso:openmetadata.egressProxy.noProxy[3]: must be a host name or an IP address, with at most one "*" at its start or its end, as Java\'s http.nonProxyHosts reads them; got "https://idp.example.com/realms/x", which is a URL: the JVM compares host names only. Use "idp.example.com"',
+        'openmetadata-sso:openmetadata.egressProxy.noProxy[4]: must be a host name or an IP address, with at most one "*" at its start or its end, as Java\'s http.nonProxyHosts reads them; got "*", which would send no request through the proxy. Remove egressProxy instead',
+        'openmetadata-sso:openmetadata.egressProxy.noProxy[5]: must be a host name or an IP address, with at most one "*" at its start or its end, as Java\'s http.nonProxyHosts reads them; got "a.example.com,b.example.com", which holds several entries: give each its own list item',
+        'openmetadata-sso:openmetadata.egressProxy.noProxy[6]: must be a host name or an IP address, with at most one "*" at its start or its end, as Java\'s http.nonProxyHosts reads them; got "*corp*", which has "*" other than once at its start or its end, the forms Java documents for http.nonProxyHosts. Use "*.corp.example.com"',
+        'openmetadata-sso:openmetadata.egressProxy.noProxy[7]: must be a non-empty string; got ""',
+      ],
+    ],
+    [
+      "an egress proxy without its url",
+      { ...local, openmetadata: { egressProxy: { noProxy: ["*.corp.example.com"] } } },
+      [],
+      [
+        "openmetadata-sso:openmetadata.egressProxy.url: is required. Set it: pulumi config set --path openmetadata-sso:openmetadata.egressProxy.url http://proxy.example.com:3128",
+      ],
+    ],
   ];
 
   it.each(table)("reports %s", (_label, values, secrets, expected) => {
@@ -1003,6 +1070,36 @@ describe("urlProblem", () => {
       'must use https outside a local stack, and must not end with a slash, and must be an origin without a path (OpenMetadata is served at the domain root, user pain P6); got "http://om.example.com/app/". Use "https://om.example.com", or set environment to "local"',
     );
     expect(urlProblem("https://om.example.com", origin)).toBeUndefined();
+  });
+});
+
+describe("proxyUrlProblem", () => {
+  it.each([
+    ["http://proxy.corp.example.com:3128", undefined],
+    ["http://10.0.0.5", undefined],
+    ["http://proxy:3128/", undefined],
+    [
+      "proxy.corp:3128",
+      'must be an absolute http URL of a proxy, like "http://proxy.example.com:3128"; got "proxy.corp:3128". Use "http://proxy.corp:3128"',
+    ],
+    [
+      "socks5://proxy.corp:1080",
+      'must be an absolute http URL of a proxy, like "http://proxy.example.com:3128"; got "socks5://proxy.corp:1080"',
+    ],
+    [
+      "http:/proxy.corp:3128",
+      'must be an absolute http URL of a proxy, like "http://proxy.example.com:3128"; got "http:/proxy.corp:3128"',
+    ],
+    [
+      "https://proxy.corp",
+      'must use http: the JVM speaks plain HTTP to its proxy, with a CONNECT request for https sites, and cannot open TLS to it; got "https://proxy.corp". Use "http://proxy.corp:443"',
+    ],
+    [
+      "http://proxy.corp:0/#x",
+      'must not use port 0, on which nothing can be reached, and must not have a fragment; got "http://proxy.corp:0/#x". Use "http://proxy.corp"',
+    ],
+  ])("checks %s", (url, expected) => {
+    expect(proxyUrlProblem(url)).toBe(expected);
   });
 });
 

@@ -53,6 +53,7 @@ const COMMON = [
   "components/keys.ts",
   "components/openmetadata-sso.ts",
   "components/settings/env.ts",
+  "components/settings/proxy.ts",
   "components/settings/yaml.ts",
   "components/suggest.ts",
   "components/types.ts",

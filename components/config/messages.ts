@@ -101,6 +101,7 @@ export const EXAMPLES: Record<string, string> = {
   "identity.keycloak.realm": "openmetadata",
   "kubernetes.database.host": "mysql.example.internal",
   "kubernetes.search.host": "opensearch.example.internal",
+  "openmetadata.egressProxy.url": "http://proxy.example.com:3128",
 };
 
 /** Required objects are set through their first required field. */

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { OpenMetadataSsoArgs } from "../openmetadata-sso";
+import { nonProxyHostProblem } from "../settings/proxy";
 import { show } from "../suggest";
 import {
   ClientType,
@@ -20,6 +21,7 @@ import {
   Target,
   TokenEndpointAuthMethod,
 } from "../types";
+import { proxyUrlProblem } from "../urls";
 
 /** The project's config namespace: keys are `openmetadata-sso:<key>`. */
 export const NAMESPACE = "openmetadata-sso";
@@ -162,6 +164,32 @@ export const keysSchema = z
   })
   .prefault({});
 
+/**
+ * The server's egress proxy (user pain P10). Its URL and entries are checked in the schema, so that
+ * every problem of the block is reported together.
+ */
+export const egressProxySchema = z.strictObject({
+  url: text.superRefine((url, ctx) => {
+    // An empty value has its one message from `text`.
+    const problem = url === "" ? undefined : proxyUrlProblem(url);
+    if (problem === undefined) return;
+    ctx.addIssue({ code: "custom", message: problem, params: { ownMessage: true } });
+  }),
+  noProxy: z
+    .array(
+      text.superRefine((pattern, ctx) => {
+        const problem = pattern === "" ? undefined : nonProxyHostProblem(pattern);
+        if (problem === undefined) return;
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a host name or an IP address, with at most one "*" at its start or its end, as Java's http.nonProxyHosts reads them; got ${show(pattern)}${problem}`,
+          params: { ownMessage: true },
+        });
+      }),
+    )
+    .default([]),
+});
+
 export const openMetadataSchema = z
   .strictObject({
     version: text.default(DEFAULT_OPENMETADATA_VERSION),
@@ -177,6 +205,7 @@ export const openMetadataSchema = z
       .min(1)
       .default(["email", "preferred_username", "sub"]),
     ingestion: z.boolean().default(false),
+    egressProxy: egressProxySchema.optional(),
   })
   .prefault({});
 
