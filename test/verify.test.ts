@@ -13,13 +13,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DRIFT_REMEDY,
   expectedAuth,
+  keyUrls,
   verificationFailure,
   VERIFIER_ENV,
   verifierScript,
   verifyOpenMetadata,
   type ExpectedAuth,
 } from "../components/checks/verify";
-import { securityEnv, type ServerEnv } from "../components/settings";
+import {
+  bypassesProxy,
+  javaProxyOf,
+  javaProxyOptions,
+  securityEnv,
+  type ServerEnv,
+} from "../components/settings";
 
 const run = promisify(execFile);
 
@@ -463,6 +470,141 @@ describe("verificationFailure", () => {
   it("names the command that prints the verifier's whole log", () => {
     expect(verificationFailure("docker logs om-verify")).toBe(
       "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify",
+    );
+  });
+});
+
+describe("an egress proxy (user pain P10)", () => {
+  const IDP_KEYS = "https://idp.example.com/oauth2/v1/keys";
+  const OWN_KEYS = "http://om-server:8585/api/v1/system/config/jwks";
+  const options = javaProxyOptions("http://proxy.corp.example.com:3128", [
+    "localhost",
+    "127.*",
+    "[::1]",
+    "om-server",
+    "*.corp.example.com",
+  ]);
+
+  it("reads the proxy and the bypass list back from JAVA_TOOL_OPTIONS", () => {
+    expect(javaProxyOf(options)).toEqual({
+      proxy: "proxy.corp.example.com:3128",
+      nonProxyHosts: ["localhost", "127.*", "[::1]", "om-server", "*.corp.example.com"],
+    });
+    expect(javaProxyOf(undefined)).toBeUndefined();
+    expect(javaProxyOf("-Xss1m")).toBeUndefined();
+  });
+
+  it("bypasses the proxy as the JVM does: exact hosts, and one * at the start or end", () => {
+    const list = ["localhost", "127.*", "om-server", "*.corp.example.com"];
+    expect(
+      [
+        "http://om-server:8585/x",
+        "http://OM-Server:8585/x",
+        "http://127.0.0.1/",
+        "https://sso.corp.example.com/keys",
+        "https://corp.example.com/keys",
+        "https://idp.example.com/keys",
+        "http://om-server-2:8585/x",
+      ].map((url) => bypassesProxy(url, list)),
+    ).toEqual([true, true, true, true, false, false, false]);
+  });
+
+  it("leaves the key URLs the server reaches through the proxy out of the reachability check", () => {
+    expect(keyUrls([IDP_KEYS, OWN_KEYS], options)).toEqual({
+      publicKeyUrls: [OWN_KEYS],
+      egressProxy: "proxy.corp.example.com:3128",
+      proxiedKeyUrls: [IDP_KEYS],
+    });
+    // An identity provider the user lists in noProxy is read directly, and so checked.
+    const corpIdp = "https://sso.corp.example.com/realms/x/protocol/openid-connect/certs";
+    expect(keyUrls([corpIdp, OWN_KEYS], options)).toEqual({
+      publicKeyUrls: [corpIdp, OWN_KEYS],
+      egressProxy: "proxy.corp.example.com:3128",
+      proxiedKeyUrls: [],
+    });
+    // Without a proxy, every URL is checked, and nothing else is added.
+    expect(keyUrls([IDP_KEYS, OWN_KEYS], undefined)).toEqual({
+      publicKeyUrls: [IDP_KEYS, OWN_KEYS],
+    });
+  });
+
+  it("expects the same auth settings, with the proxy, from a deployed env", () => {
+    const env: ServerEnv = {
+      AUTHENTICATION_PROVIDER: "okta",
+      CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: "Okta",
+      AUTHENTICATION_CLIENT_ID: "openmetadata",
+      AUTHENTICATION_AUTHORITY: "https://idp.example.com/oauth2/default",
+      AUTHENTICATION_CALLBACK_URL: "https://om.example.com/callback",
+      AUTHENTICATION_CLIENT_TYPE: "confidential",
+      AUTHENTICATION_ENABLE_SELF_SIGNUP: "true",
+      AUTHENTICATION_JWT_PRINCIPAL_CLAIMS: '["email"]',
+      JWT_KEY_ID: EXPECTED.keyId,
+      AUTHENTICATION_PUBLIC_KEYS: JSON.stringify([IDP_KEYS, OWN_KEYS]),
+      JAVA_TOOL_OPTIONS: options,
+    };
+    expect(expectedAuth(env)).toEqual({
+      provider: "okta",
+      providerName: "Okta",
+      clientId: "openmetadata",
+      authority: "https://idp.example.com/oauth2/default",
+      callbackUrl: "https://om.example.com/callback",
+      clientType: "confidential",
+      enableSelfSignup: true,
+      jwtPrincipalClaims: ["email"],
+      jwtPrincipalClaimsMapping: [],
+      keyId: EXPECTED.keyId,
+      publicKeyUrls: [OWN_KEYS],
+      egressProxy: "proxy.corp.example.com:3128",
+      proxiedKeyUrls: [IDP_KEYS],
+    });
+  });
+
+  it("keeps the script of deployments without a proxy exactly as it was", () => {
+    expect(verifierScript(2, 10, false)).toBe(verifierScript(2, 10));
+    expect(verifierScript(2, 10)).not.toContain("proxiedKeyUrls");
+  });
+
+  it("passes, saying which key URL it left to the proxy, where the direct check would fail", async () => {
+    const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-")), "verify.cjs");
+    fs.writeFileSync(script, verifierScript(2, 10, true));
+    // .invalid never resolves (RFC 6761): read directly, this URL would fail the update.
+    const unreachable = "https://idp.invalid/oauth2/v1/keys";
+    const expected: ExpectedAuth = {
+      ...EXPECTED,
+      publicKeyUrls: [`${baseUrl}/idp/certs`],
+      egressProxy: "proxy.corp.example.com:3128",
+      proxiedKeyUrls: [unreachable],
+    };
+    served = { auth: authResponse(), kids: [EXPECTED.keyId] };
+    const env = {
+      [VERIFIER_ENV.url]: baseUrl,
+      [VERIFIER_ENV.expected]: JSON.stringify(expected),
+      PATH: process.env.PATH,
+    };
+    const { stdout, stderr } = await run(process.execPath, [script], { env });
+    expect([stdout, stderr]).toEqual([
+      [
+        `openmetadata-sso: not checked from here: ${unreachable}, which the server reaches through the egress proxy proxy.corp.example.com:3128 (this check connects directly)`,
+        `openmetadata-sso: the server serves the deployed auth settings and key id ${EXPECTED.keyId}`,
+        "",
+      ].join("\n"),
+      "",
+    ]);
+    // The same URL among the directly read ones fails it: the skip is what lets it pass.
+    const direct = { ...expected, publicKeyUrls: [unreachable], proxiedKeyUrls: [] };
+    const failure = await run(process.execPath, [script], {
+      env: { ...env, [VERIFIER_ENV.expected]: JSON.stringify(direct) },
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toBe(
+      [
+        "openmetadata-sso: verification failed",
+        `  - publicKeyUrls: ${unreachable} cannot be read: fetch failed. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found" (user pains P9, P12)`,
+        "",
+      ].join("\n"),
     );
   });
 });

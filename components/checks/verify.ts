@@ -8,6 +8,7 @@
  * is one implementation to test.
  */
 import { isSecretRef, parseFlowList, type ServerEnv } from "../settings/env";
+import { bypassesProxy, JAVA_TOOL_OPTIONS, javaProxyOf } from "../settings/proxy";
 
 /**
  * What the running server must report. `/api/v1/system/config/auth` copies these fields from its
@@ -39,8 +40,22 @@ export interface ExpectedAuth {
   jwtPrincipalClaimsMapping: string[];
   /** Key id OpenMetadata's own JWKS must serve. */
   keyId: string;
-  /** `AUTHENTICATION_PUBLIC_KEYS`: JWKS URLs the server fetches to validate tokens. */
+  /**
+   * `AUTHENTICATION_PUBLIC_KEYS`: JWKS URLs the server fetches to validate tokens, those it
+   * reaches directly. The verifier reads each the same way.
+   */
   publicKeyUrls: string[];
+  /**
+   * With an egress proxy (user pain P10), the proxy's `host:port`. Only then is the field set.
+   * @default - none
+   */
+  egressProxy?: string;
+  /**
+   * With an egress proxy, the JWKS URLs the server reaches through it. The verifier cannot check
+   * them: Node's `fetch` ignores proxies, and the network may let only the proxy out. It says so
+   * instead of failing. @default - none
+   */
+  proxiedKeyUrls?: string[];
 }
 
 /** Result of one verification. */
@@ -73,7 +88,27 @@ export function expectedAuth(env: ServerEnv): ExpectedAuth {
         ? []
         : parseFlowList(plain("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING")),
     keyId: plain("JWT_KEY_ID"),
-    publicKeyUrls: parseFlowList(plain("AUTHENTICATION_PUBLIC_KEYS")),
+    ...keyUrls(
+      parseFlowList(plain("AUTHENTICATION_PUBLIC_KEYS")),
+      env[JAVA_TOOL_OPTIONS] === undefined ? undefined : plain(JAVA_TOOL_OPTIONS),
+    ),
+  };
+}
+
+/**
+ * The public key URLs the verifier reads, and with a JVM proxy in `javaToolOptions`, the proxy and
+ * the URLs the server reaches through it, as the JVM decides (`http.nonProxyHosts`).
+ */
+export function keyUrls(
+  urls: string[],
+  javaToolOptions: string | undefined,
+): Pick<ExpectedAuth, "publicKeyUrls" | "egressProxy" | "proxiedKeyUrls"> {
+  const proxy = javaProxyOf(javaToolOptions);
+  if (proxy === undefined) return { publicKeyUrls: urls };
+  return {
+    publicKeyUrls: urls.filter((url) => bypassesProxy(url, proxy.nonProxyHosts)),
+    egressProxy: proxy.proxy,
+    proxiedKeyUrls: urls.filter((url) => !bypassesProxy(url, proxy.nonProxyHosts)),
   };
 }
 
@@ -194,9 +229,17 @@ export function verificationFailure(logsCommand: string): string {
 /**
  * A standalone Node script that runs {@link verifyOpenMetadata} with `OPENMETADATA_URL` and
  * `EXPECTED_AUTH` from its environment, retrying while the server starts, and exits 1 with every
- * problem printed when it disagrees, then `VERIFY_FAILURE` when set.
+ * problem printed when it disagrees, then `VERIFY_FAILURE` when set. With `egressProxy`, it first
+ * prints one line for each public key URL the server reaches through the proxy, which it does not
+ * check; without, the script is exactly the one deployments without a proxy have always run, so
+ * they keep their verifier unchanged.
  */
-export function verifierScript(attempts = 30, delayMs = 5000): string {
+export function verifierScript(attempts = 30, delayMs = 5000, egressProxy = false): string {
+  const proxied = egressProxy
+    ? [
+        `for (const key of expected.proxiedKeyUrls ?? []) console.log("openmetadata-sso: not checked from here: " + key + ", which the server reaches through the egress proxy " + expected.egressProxy + " (this check connects directly)");`,
+      ]
+    : [];
   return [
     // Transpilers that keep function names (esbuild, as tsx and vitest run it) emit __name calls.
     `const __name = (fn) => fn;`,
@@ -204,6 +247,7 @@ export function verifierScript(attempts = 30, delayMs = 5000): string {
     `const remedy = ${JSON.stringify(DRIFT_REMEDY)};`,
     `const url = process.env.${VERIFIER_ENV.url};`,
     `const expected = JSON.parse(process.env.${VERIFIER_ENV.expected});`,
+    ...proxied,
     `(async () => {`,
     `  let result;`,
     `  for (let attempt = 1; attempt <= ${attempts}; attempt++) {`,

@@ -36,6 +36,17 @@ export {
   formatEnvFile,
 } from "./env";
 export {
+  EgressProxy,
+  JAVA_TOOL_OPTIONS,
+  LOOPBACK_HOSTS,
+  nonProxyHostProblem,
+  internalHosts,
+  nonProxyHosts,
+  javaProxyOptions,
+  javaProxyOf,
+  bypassesProxy,
+} from "./proxy";
+export {
   SECURITY_YAML_KEYS,
   securityYamlObject,
   securityYaml,
