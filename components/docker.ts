@@ -56,6 +56,7 @@ export function containerNames(prefix: string, database: DatabaseEngine, search:
     ingestion: `${prefix}-ingestion`,
     verify: `${prefix}-verify`,
     regenerate: `${prefix}-regenerate-bot-tokens`,
+    keycloak: `${prefix}-keycloak`,
   };
 }
 
@@ -94,6 +95,10 @@ export function dockerTopology(
       : {}),
     heapSize: settings.openmetadata.heapSize,
     clusterName: settings.openmetadata.clusterName,
+    ...(settings.openmetadata.egressProxy === undefined
+      ? {}
+      : { egressProxy: settings.openmetadata.egressProxy }),
+    ...(settings.identity.provider === "local-keycloak" ? { identityHost: names.keycloak } : {}),
   };
 }
 
@@ -581,7 +586,12 @@ export class DockerDeployment extends pulumi.ComponentResource {
           pulumi.interpolate`${VERIFIER_ENV.expected}=${this.env.apply((env) => JSON.stringify(expectedAuth(env)))}`,
           pulumi.interpolate`OPENMETADATA_SERVER_ID=${server.id}`,
         ],
-        uploads: [{ file: "/verify/verify.cjs", content: verifierScript() }],
+        uploads: [
+          {
+            file: "/verify/verify.cjs",
+            content: verifierScript(30, 5000, settings.openmetadata.egressProxy !== undefined),
+          },
+        ],
         command: ["node", "/verify/verify.cjs"],
         restart: "no",
         mustRun: false,

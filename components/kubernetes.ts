@@ -148,7 +148,11 @@ const DATABASE_PORTS = { mysql: 3306, postgresql: 5432 } as const;
 export function kubernetesTopology(settings: ResolvedSettings): Topology {
   const target = settings.kubernetes!;
   const om = settings.openmetadata;
-  const common = { heapSize: om.heapSize, clusterName: om.clusterName };
+  const common = {
+    heapSize: om.heapSize,
+    clusterName: om.clusterName,
+    ...(om.egressProxy === undefined ? {} : { egressProxy: om.egressProxy }),
+  };
   if (target.dependencies === "chart") {
     return {
       // The dependencies chart's fixed Service names (fullnameOverride mysql and opensearch).
@@ -700,7 +704,13 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       `${name}-verify-script`,
       {
         metadata: metadata(names.verifyConfigMap),
-        data: { [OBJECT_KEYS.verifyScript]: verifierScript() },
+        data: {
+          [OBJECT_KEYS.verifyScript]: verifierScript(
+            30,
+            5000,
+            settings.openmetadata.egressProxy !== undefined,
+          ),
+        },
       },
       inNamespace,
     );

@@ -181,7 +181,8 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
 
   private deployToDocker(name: string, settings: ResolvedSettings, keys: SigningKeys): Deployment {
     /* eslint-disable @typescript-eslint/no-require-imports -- loaded only by Docker stacks (issue 9) */
-    const { dockerNetwork, DockerDeployment } = require("./docker") as typeof import("./docker");
+    const { containerNames, dockerNetwork, DockerDeployment } =
+      require("./docker") as typeof import("./docker");
     const network = dockerNetwork(`${name}-network`, { parent: this });
     let identity: IdentityApp;
     let local: Pick<Deployment, "keycloakUrl" | "demoUser" | "demoPassword"> = {};
@@ -196,7 +197,8 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
           clientType: settings.identity.clientType,
           principalDomain: settings.principalDomain,
           networkName: network.name,
-          prefix: `${name}-keycloak`,
+          // The server's topology names the same container, to reach it without the proxy.
+          prefix: containerNames(name, settings.docker!.database, settings.docker!.search).keycloak,
           ...settings.identity.localKeycloak!,
         },
         { parent: this },

@@ -412,6 +412,39 @@ describe("DockerDeployment options", () => {
     expect(server.SEARCH_TYPE.value).toBe("opensearch");
     expect(server.ELASTICSEARCH_USER).toBeUndefined();
   });
+  it("gives the server, its migration and the bot token regeneration the egress proxy, bypassed for every container (user pain P10)", async () => {
+    const { resources } = await record(
+      () =>
+        new OpenMetadataSso("pg", {
+          ...localArgs,
+          docker: { database: "postgresql", search: "opensearch" },
+          keys: { rotation: "2027" },
+          openmetadata: {
+            ingestion: true,
+            egressProxy: { url: "http://proxy.corp.example.com:3128", noProxy: ["10.*"] },
+          },
+        }),
+    );
+    const options =
+      "-Dhttp.proxyHost=proxy.corp.example.com -Dhttp.proxyPort=3128 -Dhttps.proxyHost=proxy.corp.example.com -Dhttps.proxyPort=3128 -Dhttp.nonProxyHosts=localhost|127.*|[::1]|pg-server|pg-postgresql|pg-opensearch|pg-ingestion|pg-keycloak|10.*";
+    const env = (role: string) => envMap(one(resources, CONTAINER, `pg-docker-${role}`));
+    expect(
+      ["server", "migrate", "regenerate-bot-tokens-2027"].map(
+        (role) => env(role).JAVA_TOOL_OPTIONS,
+      ),
+    ).toEqual(Array(3).fill({ value: options, secret: false }));
+    // The local Keycloak's container is the one the list names.
+    expect(one(resources, CONTAINER, "pg-keycloak-container").inputs.name).toBe("pg-keycloak");
+    // Every key URL is in the network, so the verifier still reads them all.
+    expect(JSON.parse(env("verify").EXPECTED_AUTH.value)).toMatchObject({
+      publicKeyUrls: [
+        "http://pg-keycloak:8080/realms/openmetadata/protocol/openid-connect/certs",
+        "http://pg-server:8585/api/v1/system/config/jwks",
+      ],
+      egressProxy: "proxy.corp.example.com:3128",
+      proxiedKeyUrls: [],
+    });
+  });
 });
 
 describe("a one-shot container that fails, through the whole component", () => {
@@ -581,6 +614,7 @@ describe("pure Docker shaping", () => {
       ingestion: "om-ingestion",
       verify: "om-verify",
       regenerate: "om-regenerate-bot-tokens",
+      keycloak: "om-keycloak",
     });
   });
 

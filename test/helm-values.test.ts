@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import Ajv from "ajv";
 import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
+import { verifierScript } from "../components/checks/verify";
 import {
   chartSecretContents,
   dependenciesValues,
@@ -42,6 +43,7 @@ import {
   caseSettings,
   chartDefaults,
   chartFile,
+  EGRESS_PROXY,
   KEY_ID,
   SCHEMA_CASES,
   type Case,
@@ -519,6 +521,29 @@ describe("helmValues", () => {
       "OPENMETADATA_HEAP_OPTS",
     ]);
   });
+
+  it("passes the egress proxy's JAVA_TOOL_OPTIONS through extraEnvs, the chart having no value for it (user pain P10)", () => {
+    const c: Case = { ...CONFIDENTIAL_OKTA, ingestion: true, egressProxy: true };
+    const values = valuesFor(c) as HelmValues & { extraEnvs: unknown };
+    expect(schemaErrors(values)).toEqual([]);
+    expect(schemaErrors(coalesceValues(chartDefaults(), values))).toEqual([]);
+    expect(values.extraEnvs).toEqual([
+      { name: "CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME", value: "Okta" },
+      { name: "AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM", value: "RS256" },
+      { name: "FORCE_SECURE_SESSION_COOKIE", value: "true" },
+      { name: "SERVER_USE_FORWARDED_HEADERS", value: "true" },
+      { name: "OPENMETADATA_HEAP_OPTS", value: "-Xmx1G -Xms1G" },
+      {
+        name: "JAVA_TOOL_OPTIONS",
+        value:
+          "-Dhttp.proxyHost=proxy.corp.example.com -Dhttp.proxyPort=3128 -Dhttps.proxyHost=proxy.corp.example.com -Dhttps.proxyPort=3128 -Dhttp.nonProxyHosts=localhost|127.*|[::1]|openmetadata|mysql|opensearch|openmetadata-dependencies-api-server|*.corp.example.com",
+      },
+    ]);
+    // Everything else is what the same deployment without a proxy gets.
+    const { extraEnvs: _with, ...rest } = values;
+    const { extraEnvs: _without, ...plain } = valuesFor({ ...c, egressProxy: false });
+    expect(rest).toEqual(plain);
+  });
 });
 
 describe("ingressValues", () => {
@@ -619,6 +644,7 @@ describe("chartEnv, the model of the chart's env", () => {
     ...SCHEMA_CASES,
     { ...CONFIDENTIAL_OKTA, ingestion: true },
     { ...CONFIDENTIAL_OKTA, dependencies: "external", searchUser: true },
+    { ...CONFIDENTIAL_OKTA, ingestion: true, egressProxy: true },
   ];
   for (const c of cases) {
     it(`carries Docker's security and server settings: ${caseName(c)}`, () => {
@@ -936,8 +962,15 @@ describe("the dependencies release", () => {
 // its own mock runtime.
 // ---------------------------------------------------------------------------------------------
 
-async function evaluateStackFile(stack: string) {
+async function evaluateStackFile(stack: string, openmetadata: Record<string, unknown> = {}) {
   const config = readStackFile(stack);
+  const key = "openmetadata-sso:openmetadata";
+  if (Object.keys(openmetadata).length > 0) {
+    config.values[key] = JSON.stringify({
+      ...(JSON.parse(config.values[key] ?? "{}") as object),
+      ...openmetadata,
+    });
+  }
   process.env.OPENMETADATA_SSO_OFFLINE = "1";
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const resources = installMocks({ realKeys: false, project: config.project, stack });
@@ -1014,6 +1047,35 @@ describe("npm run render for the Kubernetes stacks", () => {
       fs.readFileSync(path.join(dir, "files/etc/openmetadata/jwtkeys/public_key.der")),
     ).toEqual(publicDer);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("prod with an egress proxy: the chart's env, values.yaml and the verifier carry it (user pain P10)", async () => {
+    const resources = await evaluateStackFile("prod", { egressProxy: EGRESS_PROXY });
+    const files = renderFiles(resources, { showSecrets: false });
+    const options =
+      "-Dhttp.proxyHost=proxy.corp.example.com -Dhttp.proxyPort=3128 -Dhttps.proxyHost=proxy.corp.example.com -Dhttps.proxyPort=3128 -Dhttp.nonProxyHosts=localhost|127.*|[::1]|openmetadata|mysql|opensearch|*.corp.example.com";
+    expect((files["openmetadata.env"] as string).split("\n")).toContain(
+      `JAVA_TOOL_OPTIONS=${options}`,
+    );
+    const values = parse(files["values.yaml"] as string) as { extraEnvs: unknown[] };
+    expect(schemaErrors(values)).toEqual([]);
+    expect(values.extraEnvs).toContainEqual({ name: "JAVA_TOOL_OPTIONS", value: options });
+    // The verifier Job leaves Okta's JWKS to the proxy and says so; it reads the server's own.
+    const job = JSON.stringify(resources.filter((r) => r.type === "kubernetes:batch/v1:Job"));
+    const expected = /"name":"EXPECTED_AUTH","value":"((?:[^"\\]|\\.)*)"/.exec(job)![1];
+    expect(JSON.parse(JSON.parse(`"${expected}"`) as string)).toMatchObject({
+      publicKeyUrls: ["http://openmetadata:8585/api/v1/system/config/jwks"],
+      egressProxy: "proxy.corp.example.com:3128",
+      proxiedKeyUrls: ["https://example.okta.com/oauth2/default/v1/keys"],
+    });
+    const scripts = resources
+      .filter((r) => r.type === "kubernetes:core/v1:ConfigMap")
+      .map((r) => (r.inputs as { data?: Record<string, string> }).data?.["verify.cjs"])
+      .filter((script) => script !== undefined);
+    // The function's source depends on how the program was transpiled; the added line does not.
+    const line = (script: string) => script.split("\n").filter((l) => l.includes("proxiedKeyUrls"));
+    expect(scripts.map(line)).toEqual([line(verifierScript(30, 5000, true))]);
+    expect(line(verifierScript(30, 5000, true))).toHaveLength(1);
   });
 
   it("staging: an Auth0 confidential client against external endpoints", async () => {

@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { validateArgs } from "../components/config";
+import { containerNames, dockerTopology } from "../components/docker";
+import { kubernetesTopology } from "../components/kubernetes";
 import type { IdentityFacts } from "../components/identity/types";
-import { bareMetalSnippet } from "../components/openmetadata-sso";
+import { bareMetalSnippet, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import {
   adminPrincipals,
   authorityOf,
+  botTokenEnv,
+  javaProxyEnv,
+  javaProxyOptions,
+  nonProxyHosts,
   flowList,
   formatEnvFile,
   isSecretRef,
@@ -471,5 +478,92 @@ describe("value syntax", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("the egress proxy's JAVA_TOOL_OPTIONS (user pain P10)", () => {
+  const egressProxy = {
+    url: "http://proxy.corp.example.com:3128",
+    noProxy: ["*.corp.example.com", "10.*", "OM-Server"],
+  };
+  const PROXY =
+    "-Dhttp.proxyHost=proxy.corp.example.com -Dhttp.proxyPort=3128 -Dhttps.proxyHost=proxy.corp.example.com -Dhttps.proxyPort=3128";
+
+  it("sets both schemes' proxy and the bypass list, joined by |", () => {
+    expect(javaProxyOptions("http://proxy:80", ["localhost", "127.*"])).toBe(
+      "-Dhttp.proxyHost=proxy -Dhttp.proxyPort=80 -Dhttps.proxyHost=proxy -Dhttps.proxyPort=80 -Dhttp.nonProxyHosts=localhost|127.*",
+    );
+  });
+
+  it("bypasses loopback first, then the in-network hosts, then the user's, each once", () => {
+    expect(nonProxyHosts(["om-server", "om-mysql"], ["*.corp", "OM-MySQL", "127.*"])).toEqual([
+      "localhost",
+      "127.*",
+      "[::1]",
+      "om-server",
+      "om-mysql",
+      "*.corp",
+    ]);
+  });
+
+  it("bypasses every container of a Docker deployment, the local Keycloak and Airflow included", () => {
+    const settings = validateArgs({
+      environment: "local",
+      publicUrl: "http://localhost:8585",
+      target: "docker",
+      admins: ["demo@example.com"],
+      identity: { provider: "local-keycloak" },
+      openmetadata: { ingestion: true, egressProxy },
+      docker: { database: "postgresql", search: "opensearch" },
+    });
+    const names = containerNames("om", "postgresql", "opensearch");
+    // As docker.ts builds the server's input: the in-network URL of the server container.
+    const topology = dockerTopology(settings, names);
+    const internal = { ...input(OKTA, "confidential"), internalUrl: `http://${names.server}:8585` };
+    const expected = `${PROXY} -Dhttp.nonProxyHosts=localhost|127.*|[::1]|om-server|om-postgresql|om-opensearch|om-ingestion|om-keycloak|*.corp.example.com|10.*`;
+    expect(javaProxyEnv(internal, topology)).toBe(expected);
+    const env = serverEnv(internal, topology);
+    expect(env.JAVA_TOOL_OPTIONS).toBe(expected);
+    // The bot token regeneration starts a JVM with the same proxy.
+    expect(botTokenEnv(env).JAVA_TOOL_OPTIONS).toBe(expected);
+  });
+
+  it("bypasses the release, the dependencies' Services and Airflow on Kubernetes", () => {
+    const base: OpenMetadataSsoArgs = {
+      publicUrl: "https://om.example.com",
+      target: "kubernetes",
+      admins: ["alice@example.com"],
+      identity: { provider: "okta" },
+    };
+    const internal = { ...input(OKTA, "confidential"), internalUrl: "http://openmetadata:8585" };
+    const chart = validateArgs({ ...base, openmetadata: { ingestion: true, egressProxy } });
+    expect(javaProxyEnv(internal, kubernetesTopology(chart))).toBe(
+      `${PROXY} -Dhttp.nonProxyHosts=localhost|127.*|[::1]|openmetadata|mysql|opensearch|openmetadata-dependencies-api-server|*.corp.example.com|10.*|om-server`,
+    );
+    const external = validateArgs({
+      ...base,
+      openmetadata: { egressProxy: { url: "http://10.0.0.3:8080" } },
+      kubernetes: {
+        dependencies: "external",
+        database: { host: "pg.example.internal", password: "database-password-1" },
+        search: { host: "search.example.internal" },
+      },
+    });
+    expect(serverEnv(internal, kubernetesTopology(external)).JAVA_TOOL_OPTIONS).toBe(
+      "-Dhttp.proxyHost=10.0.0.3 -Dhttp.proxyPort=8080 -Dhttps.proxyHost=10.0.0.3 -Dhttps.proxyPort=8080 -Dhttp.nonProxyHosts=localhost|127.*|[::1]|openmetadata|pg.example.internal|search.example.internal",
+    );
+  });
+
+  it("sets nothing without a proxy", () => {
+    const settings = validateArgs({
+      publicUrl: "https://om.example.com",
+      target: "kubernetes",
+      admins: ["alice@example.com"],
+      identity: { provider: "okta" },
+    });
+    const topology = kubernetesTopology(settings);
+    expect(topology.egressProxy).toBeUndefined();
+    expect(javaProxyEnv(input(OKTA, "confidential"), topology)).toBeUndefined();
+    expect("JAVA_TOOL_OPTIONS" in serverEnv(input(OKTA, "confidential"), topology)).toBe(false);
   });
 });

@@ -6,6 +6,13 @@
 import type { IdentityFacts } from "../identity/types";
 import type { DatabaseEngine, OpenMetadataProvider, SearchEngine } from "../types";
 import { callbackUrl, openMetadataJwksUrl } from "../urls";
+import {
+  type EgressProxy,
+  internalHosts,
+  JAVA_TOOL_OPTIONS,
+  javaProxyOptions,
+  nonProxyHosts,
+} from "./proxy";
 
 /** Directory the JWT key files are mounted in, on every target. */
 export const KEY_DIRECTORY = "/etc/openmetadata/jwtkeys";
@@ -88,6 +95,13 @@ export interface Topology {
   airflowEndpoint?: string;
   heapSize: string;
   clusterName: string;
+  /** The proxy of the server's outbound requests (user pain P10). @default - none */
+  egressProxy?: EgressProxy;
+  /**
+   * Host of an identity provider in the server's own network (the local Keycloak), which must
+   * bypass the proxy. @default - none
+   */
+  identityHost?: string;
 }
 
 /** OpenMetadata's list syntax for env values: a YAML flow sequence of quoted strings. */
@@ -241,12 +255,39 @@ export function serverEnv(input: SecurityInput, topology: Topology): ServerEnv {
     env.PIPELINE_SERVICE_CLIENT_CLASS_NAME =
       "org.openmetadata.service.clients.pipeline.noop.NoopClient";
   }
+  const proxy = javaProxyEnv(input, topology);
+  if (proxy !== undefined) env[JAVA_TOOL_OPTIONS] = proxy;
   return env;
 }
 
-/** Settings `openmetadata-ops regenerate-bot-tokens` reads: database, search, keys, cluster. */
+/**
+ * `JAVA_TOOL_OPTIONS` for the topology's egress proxy, with every host of the topology reached
+ * directly; `undefined` without a proxy.
+ */
+export function javaProxyEnv(
+  input: Pick<SecurityInput, "internalUrl">,
+  topology: Topology,
+): string | undefined {
+  if (topology.egressProxy === undefined) return undefined;
+  const internal = internalHosts({
+    internalUrl: input.internalUrl,
+    database: topology.database.host,
+    search: topology.search.host,
+    airflowEndpoint: topology.airflowEndpoint,
+    identityHost: topology.identityHost,
+  });
+  return javaProxyOptions(
+    topology.egressProxy.url,
+    nonProxyHosts(internal, topology.egressProxy.noProxy),
+  );
+}
+
+/**
+ * Settings `openmetadata-ops regenerate-bot-tokens` reads: database, search, keys, cluster, and
+ * the JVM's proxy, should any request of the tool leave the network.
+ */
 export const BOT_TOKEN_ENV =
-  /^(DB_|OM_DATABASE$|SEARCH_TYPE$|ELASTICSEARCH_|RSA_|JWT_|FERNET_KEY$|OPENMETADATA_CLUSTER_NAME$)/;
+  /^(DB_|OM_DATABASE$|SEARCH_TYPE$|ELASTICSEARCH_|RSA_|JWT_|FERNET_KEY$|OPENMETADATA_CLUSTER_NAME$|JAVA_TOOL_OPTIONS$)/;
 
 /** The part of the server env the bot token regeneration needs. */
 export function botTokenEnv(env: ServerEnv): ServerEnv {

@@ -10,6 +10,7 @@
  * pipeline clients) rather than guess.
  */
 import { callbackUrl } from "../urls";
+import { JAVA_TOOL_OPTIONS } from "./proxy";
 import {
   DB_PARAMS,
   type EnvValue,
@@ -171,6 +172,8 @@ export function helmValues(input: SecurityInput, chart: ChartInput): HelmValues 
   const extraEnvNames: string[] = [
     ...CHART_EXTRA_ENV,
     ...(airflowEndpoint === undefined ? CHART_EXTRA_ENV_WITHOUT_PIPELINE : []),
+    // The JVM's proxy (user pain P10): the chart has no value for it.
+    ...(env[JAVA_TOOL_OPTIONS] === undefined ? [] : [JAVA_TOOL_OPTIONS]),
   ];
   const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
   const directory = (path: string) => path.slice(0, path.lastIndexOf("/"));

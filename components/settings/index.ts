@@ -30,6 +30,7 @@ export {
   DB_PARAMS,
   databaseDriver,
   serverEnv,
+  javaProxyEnv,
   BOT_TOKEN_ENV,
   botTokenEnv,
   resolveEnv,

@@ -40,10 +40,18 @@ export interface Case {
   ingestion?: boolean;
   /** External search with basic authentication. */
   searchUser?: boolean;
+  /** The server's egress proxy, {@link EGRESS_PROXY} (user pain P10). */
+  egressProxy?: boolean;
 }
 
+/** The egress proxy of the cases that have one. */
+export const EGRESS_PROXY = {
+  url: "http://proxy.corp.example.com:3128",
+  noProxy: ["*.corp.example.com"],
+};
+
 export function caseName(c: Case): string {
-  return `${c.provider} ${c.clientType}, ${c.dependencies} dependencies, ${c.replicas} replica${c.replicas === 1 ? "" : "s"}${c.ingestion ? ", ingestion" : ""}${c.searchUser ? ", search user" : ""}`;
+  return `${c.provider} ${c.clientType}, ${c.dependencies} dependencies, ${c.replicas} replica${c.replicas === 1 ? "" : "s"}${c.ingestion ? ", ingestion" : ""}${c.searchUser ? ", search user" : ""}${c.egressProxy ? ", egress proxy" : ""}`;
 }
 
 /** Settings as validateArgs resolves them for a case. */
@@ -65,7 +73,11 @@ export function caseSettings(c: Case): ResolvedSettings {
       } satisfies Record<Case["provider"], IdentityArgs>
     )[c.provider],
     keys: { bits: 2048 },
-    openmetadata: { replicas: c.replicas, ingestion: c.ingestion ?? false },
+    openmetadata: {
+      replicas: c.replicas,
+      ingestion: c.ingestion ?? false,
+      ...(c.egressProxy ? { egressProxy: EGRESS_PROXY } : {}),
+    },
     kubernetes: {
       namespace: "om",
       dependencies: c.dependencies,
