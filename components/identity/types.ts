@@ -30,7 +30,11 @@ export interface IdentityApp {
   clientType: ClientType;
   /** How the client authenticates at the token endpoint; `none` for a public client. */
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
-  /** Whether the provider requires PKCE (S256) from this client. */
+  /**
+   * Whether the client uses PKCE (S256): OpenMetadata then sends it (`OIDC_DISABLE_PKCE=false`),
+   * and the providers that can enforce it for a confidential client (Okta, Keycloak) are set to
+   * require it. Auth0, Entra ID and OneLogin enforce it only for public clients.
+   */
   pkce: boolean;
   /** Redirect URIs registered at the provider, derived from `publicUrl`. */
   redirectUris: string[];
