@@ -34,6 +34,7 @@ export const url = openmetadata.url;
 export const loginUrl = openmetadata.loginUrl;
 export const clientId = openmetadata.clientId;
 export const issuer = openmetadata.issuer;
+export const clientSecretEndDate = openmetadata.clientSecretEndDate;
 export const jwksUrl = openmetadata.jwksUrl;
 export const keyId = openmetadata.keyId;
 export const openMetadataYaml = openmetadata.openMetadataYaml;

@@ -84,6 +84,11 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
   public readonly clientId: pulumi.Output<string>;
   /** Issuer (authority) of the identity provider. */
   public readonly issuer: pulumi.Output<string>;
+  /**
+   * When the client secret expires (RFC 3339), for Microsoft Entra ID, whose application passwords
+   * expire; set `identity.entra.secretRotation` to a new label to replace it before then.
+   */
+  public readonly clientSecretEndDate?: pulumi.Output<string>;
   /** OpenMetadata's own JWKS, at the public URL. */
   public readonly jwksUrl: pulumi.Output<string>;
   /** Key id of OpenMetadata's signing key. */
@@ -152,6 +157,7 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
     this.loginUrl = pulumi.output(loginUrl(settings.publicUrl));
     this.clientId = deployment.identity.clientId;
     this.issuer = deployment.identity.issuer;
+    this.clientSecretEndDate = deployment.identity.clientSecretEndDate;
     this.jwksUrl = pulumi.output(openMetadataJwksUrl(settings.publicUrl));
     this.keyId = keys.keyId;
     this.openMetadataYaml = deployment.env.apply(bareMetalSnippet);
@@ -168,6 +174,7 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
       loginUrl: this.loginUrl,
       clientId: this.clientId,
       issuer: this.issuer,
+      clientSecretEndDate: this.clientSecretEndDate,
       jwksUrl: this.jwksUrl,
       keyId: this.keyId,
       openMetadataYaml: this.openMetadataYaml,

@@ -243,10 +243,33 @@ export interface EntraArgs {
    */
   tenantId: string;
   /**
-   * Who may sign in to the application.
+   * Who may sign in to the application. Only `"AzureADMyOrg"`, the tenant's own accounts:
+   * OpenMetadata's authority and issuer are the tenant's, so multi-tenant and personal-account
+   * audiences could never sign in.
    * @default "AzureADMyOrg"
    */
   signInAudience?: string;
+  /**
+   * Object ids (GUIDs) of the groups whose members may sign in. The enterprise application
+   * requires an assignment (OpenMetadata checks only a token's signature, user pain P24), and
+   * each group gets the default access role. Members of nested groups are not assigned, and
+   * assigning groups needs Microsoft Entra ID P1 or P2. Empty: nobody can sign in until users or
+   * groups are assigned in the Entra admin center.
+   * @default []
+   */
+  groupIds?: string[];
+  /**
+   * Label of the client secret. Setting a new label (like `"2026-06"`) replaces the secret, and
+   * the OpenMetadata server restarts with the new one.
+   * @default "initial"
+   */
+  secretRotation?: string;
+  /**
+   * When the client secret expires, an RFC 3339 timestamp like `"2027-06-30T00:00:00Z"`.
+   * Changing it replaces the secret. The `clientSecretEndDate` output shows the date in effect.
+   * @default - two years after the secret is created (Microsoft Graph's default)
+   */
+  secretEndDate?: string;
 }
 
 /** Any OpenID provider. */

@@ -169,8 +169,15 @@ export function mockOutputs(
         clientId: uuidFrom(`entra-client:${name}`),
         objectId: uuidFrom(`entra-object:${name}`),
       };
+    case "azuread:index/servicePrincipal:ServicePrincipal":
+      return { objectId: uuidFrom(`entra-sp-object:${name}`) };
     case "azuread:index/applicationPassword:ApplicationPassword":
-      return { value: random(40), keyId: uuidFrom(`entra-password:${name}`) };
+      // Microsoft Graph's default end date is two years after the start; a fixed one here.
+      return {
+        value: random(40),
+        keyId: uuidFrom(`entra-password:${name}`),
+        endDate: inputs.endDate ?? "2028-01-01T00:00:00Z",
+      };
     case "docker:index/remoteImage:RemoteImage":
       return {
         imageId: `sha256:${digest(`image:${String(inputs.name)}`, 64)}`,

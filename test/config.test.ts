@@ -143,6 +143,115 @@ describe("readStackConfig", () => {
     ]);
   });
 
+  describe("identity.entra", () => {
+    const GROUP = "0a1b2c3d-1111-4222-8333-444455556666";
+    const entra = (block: Record<string, unknown>, clientType = "confidential") => ({
+      publicUrl: "https://om.example.com",
+      target: "kubernetes",
+      admins: ["alice@example.com"],
+      kubernetes: {},
+      identity: { provider: "entra", clientType, entra: block },
+      "azuread:tenantId": "11111111-2222-3333-4444-555555555555",
+    });
+
+    it("accepts groups, a rotation label and an end date, and passes them on", () => {
+      const block = {
+        groupIds: [GROUP],
+        secretRotation: "2026-06",
+        secretEndDate: "2027-06-30T00:00:00+02:00",
+      };
+      expect(problems(entra(block))).toEqual([]);
+      const { args } = readStackConfig(raw(entra(block)), { env: {} });
+      expect(validateArgs(args).identity.entra).toEqual({
+        tenantId: "11111111-2222-3333-4444-555555555555",
+        signInAudience: "AzureADMyOrg",
+        ...block,
+      });
+      const defaults = validateArgs(readStackConfig(raw(entra({})), { env: {} }).args);
+      expect(defaults.identity.entra).toEqual({
+        tenantId: "11111111-2222-3333-4444-555555555555",
+        signInAudience: "AzureADMyOrg",
+        groupIds: [],
+        secretRotation: "initial",
+      });
+    });
+
+    it("takes a secret rotation label set with --path as a number as its digits", () => {
+      const { args } = readStackConfig(raw(entra({ secretRotation: 2027 })), { env: {} });
+      expect(validateArgs(args).identity.entra?.secretRotation).toBe("2027");
+      expect(problems(entra({ secretRotation: "2027 june" }))).toEqual([
+        'openmetadata-sso:identity.entra.secretRotation: must be a string matching /^[A-Za-z0-9._-]{1,64}$/; got "2027 june"',
+      ]);
+    });
+
+    it("refuses the multi-tenant audiences, since the authority and issuer are the tenant's", () => {
+      expect(problems(entra({ signInAudience: "AzureADMyOrg" }))).toEqual([]);
+      for (const audience of ["AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount"]) {
+        expect(problems(entra({ signInAudience: audience }))).toEqual([
+          `openmetadata-sso:identity.entra.signInAudience: must be "AzureADMyOrg"; got "${audience}". OpenMetadata's authority and issuer are the tenant's (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in. Remove it: pulumi config rm --path openmetadata-sso:identity.entra.signInAudience`,
+        ]);
+      }
+    });
+
+    it("refuses group ids that are not object ids, and a group listed twice", () => {
+      expect(
+        problems(entra({ groupIds: [GROUP, "OpenMetadata Admins", GROUP.toUpperCase()] })),
+      ).toEqual([
+        'openmetadata-sso:identity.entra.groupIds[1]: must be a group\'s object id, a GUID like "00000000-0000-0000-0000-000000000000"; got "OpenMetadata Admins". Find it under Groups in the Microsoft Entra admin center, or with: az ad group show --group <name> --query id --output tsv',
+        `openmetadata-sso:identity.entra.groupIds[2]: repeats identity.entra.groupIds[0] ("${GROUP.toUpperCase()}"); list each group once`,
+      ]);
+    });
+
+    it("refuses an end date that is not an RFC 3339 timestamp of a real day", () => {
+      for (const date of ["2027-06-30T00:00:00.5Z", "2027-06-30t23:59:59-05:00"]) {
+        expect(problems(entra({ secretEndDate: date })), date).toEqual([]);
+      }
+      for (const date of [
+        "2027-06-30",
+        "2027-02-30T00:00:00Z",
+        "2027-06-30T24:00:00Z",
+        "2027-06-30T00:00:00",
+      ]) {
+        expect(problems(entra({ secretEndDate: date })), date).toEqual([
+          `openmetadata-sso:identity.entra.secretEndDate: must be an RFC 3339 timestamp with a time zone, like "2027-06-30T00:00:00Z"; got "${date}"`,
+        ]);
+      }
+    });
+
+    it("refuses a secret rotation or end date for a public client, which has no secret", () => {
+      expect(problems(entra({ secretRotation: "initial" }, "public"))).toEqual([]);
+      expect(
+        problems(
+          entra({ secretRotation: "2026-06", secretEndDate: "2027-06-30T00:00:00Z" }, "public"),
+        ),
+      ).toEqual([
+        'openmetadata-sso:identity.entra.secretRotation: must not be set for a public client, which has no client secret to rotate; got "2026-06". Remove it: pulumi config rm --path openmetadata-sso:identity.entra.secretRotation, or set identity.clientType to "confidential"',
+        'openmetadata-sso:identity.entra.secretEndDate: must not be set for a public client, which has no client secret to expire; got "2027-06-30T00:00:00Z". Remove it: pulumi config rm --path openmetadata-sso:identity.entra.secretEndDate, or set identity.clientType to "confidential"',
+      ]);
+    });
+
+    it("names the argument keys for the component", () => {
+      const { args } = readStackConfig(raw(entra({})), { env: {} });
+      const bad = {
+        ...args,
+        identity: {
+          ...args.identity,
+          entra: {
+            ...args.identity.entra!,
+            signInAudience: "AzureADMultipleOrgs",
+            groupIds: ["x"],
+          },
+        },
+      };
+      expect(() => validateArgs(bad)).toThrow(
+        'args.identity.entra.signInAudience: must be "AzureADMyOrg"; got "AzureADMultipleOrgs". OpenMetadata\'s authority and issuer are the tenant\'s (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in. Remove it: remove args.identity.entra.signInAudience',
+      );
+      expect(() => validateArgs(bad)).toThrow(
+        "args.identity.entra.groupIds[0]: must be a group's object id",
+      );
+    });
+  });
+
   it("accepts an egress proxy and passes it on, with no further noProxy hosts by default", () => {
     const egressProxy = {
       url: "http://proxy.corp.example.com:3128",

@@ -1,9 +1,11 @@
+import * as random from "@pulumi/random";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   EntraApp,
   entraPlatforms,
   entraUrls,
   GRAPH_OPENID_SCOPES,
+  unassignedWarning,
 } from "../components/identity/entra";
 import { isSecret, one, record, useMocks, valueOf } from "./support/pulumi";
 import type { RecordedResource } from "./support/pulumi";
@@ -22,6 +24,12 @@ const CALLBACKS = [`${PUBLIC_URL}/callback`, `${PUBLIC_URL}/auth/callback`];
 const REGISTERED = [...CALLBACKS, `${PUBLIC_URL}/signin`];
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const NO_IMPLICIT = { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false };
+const APPLICATION = "azuread:index/application:Application";
+const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
+const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
+const ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment";
+const ADMINS = "0a1b2c3d-1111-4222-8333-444455556666";
+const ANALYSTS = "9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff";
 
 /** Application inputs both client types share. */
 const COMMON_INPUTS = {
@@ -98,18 +106,27 @@ describe("EntraApp", () => {
     });
     const clientId = await valueOf(result.app.clientId);
     expect(clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Only users and groups assigned to the enterprise application get a token (user pain P24).
     expect(
       one(resources, "azuread:index/servicePrincipal:ServicePrincipal", "om-entra-sp").inputs,
-    ).toEqual({ clientId });
+    ).toEqual({ clientId, appRoleAssignmentRequired: true });
     // applicationId is the application's resource id (mocked as "<name>-id").
     expect(
       one(resources, "azuread:index/applicationPassword:ApplicationPassword", "om-entra-secret")
         .inputs,
-    ).toEqual({ applicationId: "om-entra-app-id", displayName: "OpenMetadata" });
+    ).toEqual({
+      applicationId: "om-entra-app-id",
+      displayName: "OpenMetadata",
+      rotateWhenChanged: { rotation: "initial" },
+    });
 
     const app = result.app;
     expect(await isSecret(app.clientSecret!)).toBe(true);
     expect(await valueOf(app.clientSecret!)).toMatch(/^[0-9a-f]{40}$/);
+    // The mock provider's stand-in for Microsoft Graph's default, two years after creation.
+    expect(await valueOf(result.secretEndDate!)).toBe("2028-01-01T00:00:00Z");
+    expect(await valueOf(app.clientSecretEndDate!)).toBe("2028-01-01T00:00:00Z");
+    expect(await isSecret(result.secretEndDate!)).toBe(false);
     expect(await valueOf(app.issuer)).toBe(`https://login.microsoftonline.com/${TENANT}/v2.0`);
     expect(await valueOf(app.discoveryUrl)).toBe(
       `https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration`,
@@ -143,7 +160,6 @@ describe("EntraApp", () => {
           appName: "OpenMetadata (prod)",
           clientType: "public",
           tenantId: TENANT,
-          signInAudience: "AzureADMultipleOrgs",
         }),
     );
     expect(tree(resources)).toEqual(
@@ -155,13 +171,121 @@ describe("EntraApp", () => {
     );
     expect(one(resources, "azuread:index/application:Application", "spa-app").inputs).toEqual({
       ...COMMON_INPUTS,
-      signInAudience: "AzureADMultipleOrgs",
       web: { implicitGrant: NO_IMPLICIT },
       singlePageApplication: { redirectUris: REGISTERED },
     });
     expect(result.app.clientSecret).toBeUndefined();
+    expect(result.app.clientSecretEndDate).toBeUndefined();
+    expect(result.secretEndDate).toBeUndefined();
     expect(result.app.tokenEndpointAuthMethod).toBe("none");
     expect(result.app.pkce).toBe(true);
     expect(result.app.clientType).toBe("public");
+  });
+});
+
+describe("EntraApp with groups and a rotated secret", () => {
+  let resources: RecordedResource[];
+  let result: EntraApp;
+
+  beforeAll(async () => {
+    ({ resources, result } = await record(
+      () =>
+        new EntraApp("om-entra", {
+          publicUrl: PUBLIC_URL,
+          appName: "OpenMetadata (prod)",
+          tenantId: TENANT,
+          groupIds: [ADMINS, ANALYSTS],
+          secretRotation: "2026-06",
+          secretEndDate: "2027-06-30T00:00:00Z",
+        }),
+    ));
+  });
+
+  it("assigns each group to the service principal under the component, named by its id", () => {
+    expect(tree(resources)).toEqual(
+      [
+        "openmetadata-sso:index:EntraApp om-entra <- null",
+        `${APPLICATION} om-entra-app <- om-entra`,
+        `${SERVICE_PRINCIPAL} om-entra-sp <- om-entra`,
+        `${ASSIGNMENT} om-entra-group-${ADMINS} <- om-entra`,
+        `${ASSIGNMENT} om-entra-group-${ANALYSTS} <- om-entra`,
+        `${PASSWORD} om-entra-secret <- om-entra`,
+      ].sort(),
+    );
+  });
+
+  it("grants each group the default access role on the service principal, by its object id", () => {
+    const servicePrincipal = one(resources, SERVICE_PRINCIPAL, "om-entra-sp");
+    const objectId = servicePrincipal.outputs!.objectId;
+    expect(objectId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(
+      resources
+        .filter((r) => r.type === ASSIGNMENT)
+        .map((r) => ({ name: r.name, inputs: r.inputs, dependencies: r.options.dependencies })),
+    ).toEqual([
+      {
+        name: `om-entra-group-${ADMINS}`,
+        inputs: {
+          appRoleId: "00000000-0000-0000-0000-000000000000",
+          principalObjectId: ADMINS,
+          resourceObjectId: objectId,
+        },
+        dependencies: [servicePrincipal.urn],
+      },
+      {
+        name: `om-entra-group-${ANALYSTS}`,
+        inputs: {
+          appRoleId: "00000000-0000-0000-0000-000000000000",
+          principalObjectId: ANALYSTS,
+          resourceObjectId: objectId,
+        },
+        dependencies: [servicePrincipal.urn],
+      },
+    ]);
+  });
+
+  it("labels the secret with the rotation, gives it the end date and shows that date", async () => {
+    expect(one(resources, PASSWORD, "om-entra-secret").inputs).toEqual({
+      applicationId: "om-entra-app-id",
+      displayName: "OpenMetadata",
+      rotateWhenChanged: { rotation: "2026-06" },
+      endDate: "2027-06-30T00:00:00Z",
+    });
+    expect(await valueOf(result.secretEndDate!)).toBe("2027-06-30T00:00:00Z");
+    expect(await valueOf(result.app.clientSecretEndDate!)).toBe("2027-06-30T00:00:00Z");
+    expect(await isSecret(result.app.clientSecret!)).toBe(true);
+  });
+});
+
+describe("EntraApp's client id", () => {
+  it("makes whatever uses it wait for the group assignments, since only assigned users sign in", async () => {
+    const { resources } = await record(() => {
+      const entra = new EntraApp("om-entra", {
+        publicUrl: PUBLIC_URL,
+        appName: "OpenMetadata",
+        tenantId: TENANT,
+        groupIds: [ADMINS],
+      });
+      return new random.RandomId("consumer", {
+        byteLength: 4,
+        keepers: { clientId: entra.app.clientId },
+      });
+    });
+    const urn = (type: string, name: string) => one(resources, type, name).urn;
+    expect(
+      [...one(resources, "random:index/randomId:RandomId", "consumer").options.dependencies].sort(),
+    ).toEqual(
+      [urn(APPLICATION, "om-entra-app"), urn(ASSIGNMENT, `om-entra-group-${ADMINS}`)].sort(),
+    );
+  });
+});
+
+describe("unassignedWarning", () => {
+  it("warns that nobody can sign in without groups, and only then", () => {
+    const warning =
+      "identity.entra.groupIds is empty, so nobody is assigned to the OpenMetadata application and Entra ID refuses every sign-in (AADSTS50105) until users or groups are assigned to it under Enterprise applications in the Microsoft Entra admin center. List the object ids of the groups that may sign in in identity.entra.groupIds.";
+    expect(unassignedWarning(undefined)).toBe(warning);
+    expect(unassignedWarning([])).toBe(warning);
+    expect(unassignedWarning([ADMINS])).toBeUndefined();
   });
 });

@@ -313,6 +313,7 @@ describe("the inferred outputs", () => {
       "loginUrl",
       "clientId",
       "issuer",
+      "clientSecretEndDate",
       "jwksUrl",
       "keyId",
       "openMetadataYaml",
@@ -350,6 +351,12 @@ describe("the inferred outputs", () => {
       type: "string",
       optional: true,
       description: "Keycloak of the local stack, when `identity.provider` is `local-keycloak`.",
+    });
+    expect(outputs.clientSecretEndDate).toEqual({
+      type: "string",
+      optional: true,
+      description:
+        "When the client secret expires (RFC 3339), for Microsoft Entra ID, whose application passwords\nexpire; set `identity.entra.secretRotation` to a new label to replace it before then.",
     });
     for (const [name, output] of Object.entries(outputs)) {
       expect(output.description, name).toMatch(/\S/);

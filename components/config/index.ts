@@ -394,15 +394,29 @@ function decode(value: string, schema: AnySchema): unknown {
 /**
  * `pulumi config set --path 'openmetadata-sso:keys.rotation' 2027` stores the label as a number,
  * although the user typed the same text as with a string. An integer there is taken as its digits;
- * the label's pattern is still checked.
+ * the label's pattern is still checked. The same holds for `identity.entra.secretRotation`.
  */
 function numericLabels(input: Record<string, unknown>): void {
-  const keys = input.keys;
-  if (typeof keys !== "object" || keys === null || Array.isArray(keys)) return;
-  const rotation = (keys as Record<string, unknown>).rotation;
-  if (typeof rotation === "number" && Number.isSafeInteger(rotation)) {
-    input.keys = { ...keys, rotation: String(rotation) };
+  const keys = withNumericLabel(input.keys, "rotation");
+  if (keys !== input.keys) input.keys = keys;
+  const identity = input.identity;
+  if (!isObject(identity)) return;
+  const entra = withNumericLabel(identity.entra, "secretRotation");
+  if (entra !== identity.entra) input.identity = { ...identity, entra };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `block`, with the integer at `key` as its digits; the same object when there is none. */
+function withNumericLabel(block: unknown, key: string): unknown {
+  if (!isObject(block)) return block;
+  const label = block[key];
+  if (typeof label === "number" && Number.isSafeInteger(label)) {
+    return { ...block, [key]: String(label) };
   }
+  return block;
 }
 
 /** Moves secret keys and provider values into the argument shape. */

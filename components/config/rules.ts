@@ -3,7 +3,7 @@
  * another problem, and each names the key, the value and the fix.
  */
 import { type z } from "zod";
-import { closest, show } from "../suggest";
+import { show } from "../suggest";
 import { type IdentityProviderKind } from "../types";
 import { isHttps, portOf, urlProblem } from "../urls";
 import {
@@ -18,11 +18,16 @@ import { type IssueCollector } from "./messages";
 export type Parsed = Partial<z.output<z.ZodObject<typeof argSchemas>>>;
 
 export const KEY_SIZES = [2048, 3072, 4096];
-export const SIGN_IN_AUDIENCES = [
-  "AzureADMyOrg",
-  "AzureADMultipleOrgs",
-  "AzureADandPersonalMicrosoftAccount",
-];
+/**
+ * The one Entra sign-in audience that works: OpenMetadata's authority and issuer are the tenant's,
+ * so accounts of other tenants and personal Microsoft accounts never get a token it accepts.
+ */
+export const SIGN_IN_AUDIENCE = "AzureADMyOrg";
+/** A directory object id, as Entra ID writes it. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An RFC 3339 timestamp with a time zone, as Microsoft Graph takes a password's end date. */
+export const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export const EMAIL = /^[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/;
 export const DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
@@ -296,16 +301,7 @@ export function identityRules(
       }
       break;
     case "entra":
-      if (
-        identity.entra?.signInAudience !== undefined &&
-        !SIGN_IN_AUDIENCES.includes(identity.entra.signInAudience)
-      ) {
-        const hint = closest(identity.entra.signInAudience, SIGN_IN_AUDIENCES);
-        out.add(
-          ["identity", "entra", "signInAudience"],
-          `must be one of ${SIGN_IN_AUDIENCES.join(", ")}; got ${show(identity.entra.signInAudience)}${hint ? `. Did you mean "${hint}"?` : ""}`,
-        );
-      }
+      entraRules(identity, isPublic, out);
       if (
         identity.entra &&
         !/^[0-9a-f-]{36}$/i.test(identity.entra.tenantId) &&
@@ -642,5 +638,79 @@ export function componentNameRules(name: string, v: Parsed, out: IssueCollector)
   out.addKey(
     "name",
     `cannot be deployed to Kubernetes: ${problem}. Give the OpenMetadataSso component a name of at most ${limit} lowercase letters, digits and "-", like "openmetadata-prod"`,
+  );
+}
+
+/** Rules of the `identity.entra` block that need no other setting but the client type. */
+function entraRules(
+  identity: NonNullable<Parsed["identity"]>,
+  isPublic: boolean,
+  out: IssueCollector,
+): void {
+  const entra = identity.entra;
+  if (entra === undefined) return;
+  const at = (...path: Path) => ["identity", "entra", ...path];
+  if (entra.signInAudience !== SIGN_IN_AUDIENCE) {
+    out.add(
+      at("signInAudience"),
+      `must be "${SIGN_IN_AUDIENCE}"; got ${show(entra.signInAudience)}. OpenMetadata's authority and issuer are the tenant's (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in. Remove it: ${out.namer.remove(at("signInAudience"))}`,
+    );
+  }
+  const seen = new Map<string, number>();
+  entra.groupIds.forEach((groupId, i) => {
+    if (!GUID.test(groupId)) {
+      out.add(
+        at("groupIds", i),
+        `must be a group's object id, a GUID like "00000000-0000-0000-0000-000000000000"; got ${show(groupId)}. Find it under Groups in the Microsoft Entra admin center, or with: az ad group show --group <name> --query id --output tsv`,
+      );
+      return;
+    }
+    const first = seen.get(groupId.toLowerCase());
+    if (first !== undefined) {
+      out.add(
+        at("groupIds", i),
+        `repeats identity.entra.groupIds[${first}] (${show(groupId)}); list each group once`,
+      );
+      return;
+    }
+    seen.set(groupId.toLowerCase(), i);
+  });
+  if (entra.secretEndDate !== undefined && !isTimestamp(entra.secretEndDate)) {
+    out.add(
+      at("secretEndDate"),
+      `must be an RFC 3339 timestamp with a time zone, like "2027-06-30T00:00:00Z"; got ${show(entra.secretEndDate)}`,
+    );
+  }
+  if (isPublic) {
+    const fix = (key: string) =>
+      `Remove it: ${out.namer.remove(at(key))}, or set identity.clientType to "confidential"`;
+    if (entra.secretRotation !== "initial") {
+      out.add(
+        at("secretRotation"),
+        `must not be set for a public client, which has no client secret to rotate; got ${show(entra.secretRotation)}. ${fix("secretRotation")}`,
+      );
+    }
+    if (entra.secretEndDate !== undefined) {
+      out.add(
+        at("secretEndDate"),
+        `must not be set for a public client, which has no client secret to expire; got ${show(entra.secretEndDate)}. ${fix("secretEndDate")}`,
+      );
+    }
+  }
+}
+
+/** Whether `value` is an RFC 3339 timestamp of a real date and time (no February 30). */
+function isTimestamp(value: string): boolean {
+  const match = RFC3339.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60
   );
 }

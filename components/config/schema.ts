@@ -113,6 +113,12 @@ export const oneLoginSchema = z.strictObject({
 });
 export const entraConfigSchema = z.strictObject({
   signInAudience: text.default("AzureADMyOrg"),
+  groupIds: z.array(text).default([]),
+  secretRotation: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .default("initial"),
+  secretEndDate: text.optional(),
 });
 export const entraSchema = entraConfigSchema.extend({ tenantId: text });
 export const oidcConfigSchema = z.strictObject({

@@ -2,7 +2,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { EntraArgs } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import type { IdentityAppArgs } from "./common";
+import { readyAfter, type IdentityAppArgs } from "./common";
 import { clientAuth, type IdentityApp } from "./types";
 
 /** Microsoft Graph, whose delegated OpenID permissions the application declares. */
@@ -16,6 +16,9 @@ export const GRAPH_OPENID_SCOPES = {
   /** OpenMetadata's MSAL sign-in (public client) asks for it. */
   offline_access: "7427e0e9-2fba-42fe-b0c0-848c9e6a8182",
 } as const;
+
+/** The id of an enterprise application's default access role, which a plain assignment grants. */
+export const DEFAULT_ACCESS_ROLE_ID = "00000000-0000-0000-0000-000000000000";
 
 /** The v2.0 endpoints of an Entra tenant. */
 export function entraUrls(tenantId: string): {
@@ -53,12 +56,16 @@ export interface EntraAppArgs extends IdentityAppArgs, EntraArgs {}
 
 /**
  * A dedicated OpenMetadata application in Microsoft Entra ID: the app registration, its service
- * principal (the enterprise application users sign in to) and, for a confidential client, a
- * client secret. Implicit grant is off; ID tokens carry `email` as an optional claim.
+ * principal (the enterprise application users sign in to), which lets in only the users and
+ * groups assigned to it, one assignment per group of `groupIds` and, for a confidential client,
+ * a client secret labelled by `secretRotation`. Implicit grant is off; ID tokens carry `email` as
+ * an optional claim.
  */
 export class EntraApp extends pulumi.ComponentResource {
   /** The client, as OpenMetadata must use it. */
   public readonly app: IdentityApp;
+  /** When the client secret expires (RFC 3339); absent for a public client. */
+  public readonly secretEndDate?: pulumi.Output<string>;
 
   constructor(name: string, args: EntraAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openmetadata-sso:index:EntraApp", name, {}, opts);
@@ -86,24 +93,50 @@ export class EntraApp extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new azuread.ServicePrincipal(
+    // OpenMetadata checks only a token's signature (user pain P24): Entra ID must refuse tokens
+    // to everyone not assigned to the application.
+    const servicePrincipal = new azuread.ServicePrincipal(
       `${name}-sp`,
-      { clientId: application.clientId },
+      { clientId: application.clientId, appRoleAssignmentRequired: true },
       { parent: this },
     );
+    const unassigned = unassignedWarning(args.groupIds);
+    if (unassigned) pulumi.log.warn(unassigned, this);
+    const assignments = (args.groupIds ?? []).map(
+      (groupId) =>
+        new azuread.AppRoleAssignment(
+          `${name}-group-${groupId}`,
+          {
+            appRoleId: DEFAULT_ACCESS_ROLE_ID,
+            principalObjectId: groupId,
+            resourceObjectId: servicePrincipal.objectId,
+          },
+          { parent: this },
+        ),
+    );
+    // Microsoft Graph gives a password two years unless told otherwise; a new rotation label or
+    // end date replaces it.
     const password =
       clientType === "public"
         ? undefined
         : new azuread.ApplicationPassword(
             `${name}-secret`,
-            { applicationId: application.id, displayName: "OpenMetadata" },
+            {
+              applicationId: application.id,
+              displayName: "OpenMetadata",
+              rotateWhenChanged: { rotation: args.secretRotation ?? "initial" },
+              ...(args.secretEndDate === undefined ? {} : { endDate: args.secretEndDate }),
+            },
             { parent: this, additionalSecretOutputs: ["value"] },
           );
+    this.secretEndDate = password?.endDate;
 
     const urls = entraUrls(args.tenantId);
     this.app = {
-      clientId: application.clientId,
+      // Only assigned users may sign in: whatever uses the client id waits for the assignments.
+      clientId: readyAfter(application.clientId, assignments),
       clientSecret: password ? pulumi.secret(password.value) : undefined,
+      clientSecretEndDate: this.secretEndDate,
       issuer: pulumi.output(urls.issuer),
       discoveryUrl: pulumi.output(urls.discoveryUrl),
       jwksUrl: pulumi.output(urls.jwksUrl),
@@ -114,6 +147,19 @@ export class EntraApp extends pulumi.ComponentResource {
       redirectUris: redirectUris(args.publicUrl),
       tenant: pulumi.output(args.tenantId),
     };
-    this.registerOutputs({ clientId: this.app.clientId, issuer: this.app.issuer });
+    this.registerOutputs({
+      clientId: this.app.clientId,
+      issuer: this.app.issuer,
+      secretEndDate: this.secretEndDate,
+    });
   }
+}
+
+/**
+ * The warning for an application without groups: its service principal requires an assignment,
+ * so until someone assigns users or groups in the Entra admin center every sign-in fails.
+ */
+export function unassignedWarning(groupIds: readonly string[] | undefined): string | undefined {
+  if (groupIds && groupIds.length > 0) return undefined;
+  return "identity.entra.groupIds is empty, so nobody is assigned to the OpenMetadata application and Entra ID refuses every sign-in (AADSTS50105) until users or groups are assigned to it under Enterprise applications in the Microsoft Entra admin center. List the object ids of the groups that may sign in in identity.entra.groupIds.";
 }

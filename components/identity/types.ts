@@ -16,6 +16,11 @@ export interface IdentityApp {
   clientId: pulumi.Output<string>;
   /** Client secret (a Pulumi secret); absent for a public client. */
   clientSecret?: pulumi.Output<string>;
+  /**
+   * When the client secret expires (RFC 3339), for providers whose secrets expire (Entra ID);
+   * absent otherwise.
+   */
+  clientSecretEndDate?: pulumi.Output<string>;
   /** Issuer as the browser and the tokens show it; OpenMetadata's `authority` is derived from it. */
   issuer: pulumi.Output<string>;
   /** Discovery document URL the OpenMetadata server fetches. */
@@ -47,7 +52,9 @@ export interface IdentityApp {
  * them: every output resolved.
  */
 export type IdentityFacts = {
-  [K in keyof Omit<IdentityApp, "clientSecret">]: pulumi.Unwrap<IdentityApp[K]>;
+  [K in keyof Omit<IdentityApp, "clientSecret" | "clientSecretEndDate">]: pulumi.Unwrap<
+    IdentityApp[K]
+  >;
 };
 
 /**
