@@ -7,7 +7,14 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
-import { one, record, SecretValue, useMocks, type RecordedResource } from "./support/pulumi";
+import {
+  one,
+  record,
+  SecretValue,
+  useMocks,
+  valueOf,
+  type RecordedResource,
+} from "./support/pulumi";
 
 beforeAll(() => {
   useMocks();
@@ -20,9 +27,17 @@ const PRODUCTION = {
   admins: ["alice@example.com"],
 } satisfies Omit<OpenMetadataSsoArgs, "identity">;
 
+const ENTRA_GROUP = "0a1b2c3d-1111-4222-8333-444455556666";
 const ENTRA_ARGS: OpenMetadataSsoArgs = {
   ...PRODUCTION,
-  identity: { provider: "entra", entra: { tenantId: "00000000-0000-0000-0000-000000000000" } },
+  identity: {
+    provider: "entra",
+    entra: {
+      tenantId: "00000000-0000-0000-0000-000000000000",
+      groupIds: [ENTRA_GROUP],
+      secretEndDate: "2027-06-30T00:00:00Z",
+    },
+  },
 };
 
 const KEYCLOAK_ARGS: OpenMetadataSsoArgs = {
@@ -118,12 +133,13 @@ function commonSecurityEnv(resources: RecordedResource[]) {
 
 describe("a production Docker stack with Microsoft Entra ID", () => {
   let resources: RecordedResource[];
+  let component: OpenMetadataSso;
 
   beforeAll(async () => {
-    ({ resources } = await record(() => new OpenMetadataSso("om", ENTRA_ARGS)));
+    ({ resources, result: component } = await record(() => new OpenMetadataSso("om", ENTRA_ARGS)));
   });
 
-  it("creates the Entra app, its service principal and its password, and no other identity resource", () => {
+  it("creates the Entra app, its service principal, the group's assignment and its password, and no other identity resource", () => {
     expect(children(resources, "om")).toEqual(
       [
         "openmetadata-sso:index:SigningKeys om-keys",
@@ -136,10 +152,26 @@ describe("a production Docker stack with Microsoft Entra ID", () => {
       [
         "azuread:index/application:Application om-entra-app",
         "azuread:index/servicePrincipal:ServicePrincipal om-entra-sp",
+        `azuread:index/appRoleAssignment:AppRoleAssignment om-entra-group-${ENTRA_GROUP}`,
         "azuread:index/applicationPassword:ApplicationPassword om-entra-secret",
       ].sort(),
     );
-    expect(resources.filter((r) => r.type.startsWith("azuread:")).length).toBe(3);
+    expect(resources.filter((r) => r.type.startsWith("azuread:")).length).toBe(4);
+  });
+
+  it("starts the server once the group is assigned, and shows when the secret expires", async () => {
+    const assignment = one(
+      resources,
+      "azuread:index/appRoleAssignment:AppRoleAssignment",
+      `om-entra-group-${ENTRA_GROUP}`,
+    );
+    const server = one(resources, "docker:index/container:Container", "om-docker-server");
+    expect(server.options.dependencies).toContain(assignment.urn);
+    expect(
+      one(resources, "azuread:index/applicationPassword:ApplicationPassword", "om-entra-secret")
+        .inputs.endDate,
+    ).toBe("2027-06-30T00:00:00Z");
+    expect(await valueOf(component.clientSecretEndDate!)).toBe("2027-06-30T00:00:00Z");
   });
 
   it("configures the server for the azure provider of the tenant, with the app's id and password", () => {
