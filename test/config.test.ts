@@ -203,12 +203,18 @@ describe("readStackConfig", () => {
     });
 
     it("refuses an end date that is not an RFC 3339 timestamp of a real day", () => {
-      for (const date of ["2027-06-30T00:00:00.5Z", "2027-06-30t23:59:59-05:00"]) {
+      for (const date of [
+        "2027-06-30T00:00:00.5Z",
+        "2027-06-30t23:59:59-05:00",
+        "2028-02-29T00:00:00Z",
+      ]) {
         expect(problems(entra({ secretEndDate: date })), date).toEqual([]);
       }
       for (const date of [
         "2027-06-30",
         "2027-02-30T00:00:00Z",
+        "2027-02-29T00:00:00Z",
+        "2027-13-01T00:00:00Z",
         "2027-06-30T24:00:00Z",
         "2027-06-30T00:00:00",
       ]) {
