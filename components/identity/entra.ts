@@ -115,7 +115,8 @@ export class EntraApp extends pulumi.ComponentResource {
         ),
     );
     // Microsoft Graph gives a password two years unless told otherwise; a new rotation label or
-    // end date replaces it.
+    // end date replaces it. The first label sets no `rotateWhenChanged`: adding the field would
+    // itself replace the password of a stack made before the label existed.
     const password =
       clientType === "public"
         ? undefined
@@ -124,7 +125,9 @@ export class EntraApp extends pulumi.ComponentResource {
             {
               applicationId: application.id,
               displayName: "OpenMetadata",
-              rotateWhenChanged: { rotation: args.secretRotation ?? "initial" },
+              ...(args.secretRotation === undefined || args.secretRotation === "initial"
+                ? {}
+                : { rotateWhenChanged: { rotation: args.secretRotation } }),
               ...(args.secretEndDate === undefined ? {} : { endDate: args.secretEndDate }),
             },
             { parent: this, additionalSecretOutputs: ["value"] },
