@@ -84,7 +84,15 @@ export function urlProblem(value: string, rules: UrlRules): string | undefined {
   }
   if (problems.length === 0) return undefined;
   const local = https ? ', or set environment to "local"' : "";
-  return `${problems.join(", and ")}; got ${JSON.stringify(value)}. Use ${JSON.stringify(fixed)}${local}`;
+  return `${problems.join(", and ")}; got ${JSON.stringify(masked(value))}. Use ${JSON.stringify(fixed)}${local}`;
+}
+
+/**
+ * A URL as an error message may show it: credentials before the host become `***`, since the
+ * message reaches terminals and CI logs (`http://user:pw@proxy:3128` → `http://***@proxy:3128`).
+ */
+export function masked(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:[/\\]*)[^@/?#]*@/i, "$1***@");
 }
 
 function collapseSlashes(value: string): string {
@@ -198,5 +206,5 @@ export function proxyUrlProblem(value: string): string | undefined {
   if (problems.length === 0) return undefined;
   // `url.port` is empty for the scheme's default port: https's 443 is kept as an explicit port.
   const port = url.port && url.port !== "0" ? `:${url.port}` : https && !url.port ? ":443" : "";
-  return `${problems.join(", and ")}; got ${JSON.stringify(value)}. Use ${JSON.stringify(`http://${url.hostname}${port}`)}`;
+  return `${problems.join(", and ")}; got ${JSON.stringify(masked(value))}. Use ${JSON.stringify(`http://${url.hostname}${port}`)}`;
 }

@@ -8,7 +8,7 @@ import {
 } from "../components/config";
 import type { OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { editDistance } from "../components/suggest";
-import { proxyUrlProblem, urlProblem } from "../components/urls";
+import { masked, proxyUrlProblem, urlProblem } from "../components/urls";
 
 const NS = "openmetadata-sso";
 
@@ -784,7 +784,7 @@ describe("readStackConfig", () => {
       },
       [],
       [
-        'openmetadata-sso:openmetadata.egressProxy.url: must use http: the JVM speaks plain HTTP to its proxy, with a CONNECT request for https sites, and cannot open TLS to it, and must not contain credentials: the JVM\'s proxy settings carry none, so the proxy must admit the server without them, and must not have a path, and must not have a query string; got "https://user:pw@proxy.corp:3128/path?x=1". Use "http://proxy.corp:3128"',
+        'openmetadata-sso:openmetadata.egressProxy.url: must use http: the JVM speaks plain HTTP to its proxy, with a CONNECT request for https sites, and cannot open TLS to it, and must not contain credentials: the JVM\'s proxy settings carry none, so the proxy must admit the server without them, and must not have a path, and must not have a query string; got "https://***@proxy.corp:3128/path?x=1". Use "http://proxy.corp:3128"',
       ],
     ],
     [
@@ -1118,6 +1118,15 @@ describe("validateArgs", () => {
   });
 });
 
+describe("masked", () => {
+  it("hides the credentials of a URL, and leaves a URL without them as it is", () => {
+    expect(masked("http://user:S3cretPw@proxy.corp:3128")).toBe("http://***@proxy.corp:3128");
+    expect(masked("https://token@idp.example.com/x?y=1")).toBe("https://***@idp.example.com/x?y=1");
+    expect(masked("https://idp.example.com/x@y")).toBe("https://idp.example.com/x@y");
+    expect(masked("https:user:pw@idp.example.com")).toBe("https:***@idp.example.com");
+  });
+});
+
 describe("urlProblem", () => {
   const rules = { requireHttps: true, allowPath: true };
   it.each([
@@ -1128,7 +1137,7 @@ describe("urlProblem", () => {
     ],
     [
       "https://user:pw@idp.example.com",
-      'must not contain credentials; got "https://user:pw@idp.example.com". Use "https://idp.example.com"',
+      'must not contain credentials; got "https://***@idp.example.com". Use "https://idp.example.com"',
     ],
     [
       "https://idp.example.com/#x",
