@@ -242,18 +242,26 @@ export function isServerImage(image: unknown): boolean {
  */
 function isServerContainer(props: Record<string, unknown>): boolean {
   if (isServerImage(ifKnown(() => props.image))) return true;
+  return labelValue(props, SERVER_LABEL.label) === SERVER_LABEL.value;
+}
+
+/**
+ * The label the component puts on its bot token regeneration one-shot. It runs OpenMetadata's
+ * image with the server's keys and database settings only (no sign-in settings), so it is not
+ * judged as a server: the server it regenerates tokens for is.
+ */
+export const ROTATION_LABEL = "openmetadata-sso.rotation";
+
+/** The value of a container label, or `undefined` when absent or unknown. */
+function labelValue(props: Record<string, unknown>, name: string): unknown {
   const labels = ifKnown(() => list(props.labels)) ?? [];
   for (let i = 0; i < labels.length; i++) {
     const item = ifKnown(() => record(labels[i]));
-    if (
-      item !== undefined &&
-      ifKnown(() => item.label) === SERVER_LABEL.label &&
-      ifKnown(() => item.value) === SERVER_LABEL.value
-    ) {
-      return true;
+    if (item !== undefined && ifKnown(() => item.label) === name) {
+      return ifKnown(() => item.value);
     }
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -264,6 +272,7 @@ function isServerContainer(props: Record<string, unknown>): boolean {
  */
 export function containerConfig(props: Record<string, unknown>): ServerConfig | undefined {
   const server = isServerContainer(props);
+  if (!server && labelValue(props, ROTATION_LABEL) !== undefined) return undefined;
   const env = envEntries(props.envs);
   if (!server && !SERVER_MARKERS.some((name) => env.has(name))) return undefined;
   const get = (key: SettingKey): Setting | undefined => {

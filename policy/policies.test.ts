@@ -1628,3 +1628,31 @@ describe("secret-env-encrypted", () => {
     expect(await remediate(policies, unknown)).toEqual([]);
   });
 });
+
+describe("a production Docker stack that rotates its signing key", () => {
+  it("passes the whole pack: the bot token regeneration one-shot is not judged as a server", async () => {
+    const rotated = fromRecorded(
+      await evaluate("om-rot27", {
+        ...OKTA_PRODUCTION_ARGS,
+        keys: { rotation: "2027", protect: false },
+      }),
+    );
+    const regeneration = rotated.find(
+      (r) => r.name === "om-rot27-docker-regenerate-bot-tokens-2027",
+    );
+    expect(regeneration?.type).toBe("docker:index/container:Container");
+    expect(await analyze(policies, rotated)).toEqual([]);
+    // The regeneration's label is what tells it apart: the same container without it is a server
+    // with OpenMetadata's sign-in defaults, and is refused.
+    const unlabelled = changed(rotated, "om-rot27-docker-regenerate-bot-tokens-2027", (r) => ({
+      inputs: { ...r.inputs, labels: [] },
+    }));
+    expect(
+      (await analyze(policies, unlabelled)).map((v) => `${v.policy} ${v.resource}`).sort(),
+    ).toEqual([
+      "admins-in-principal-domain om-rot27-docker-regenerate-bot-tokens-2027",
+      "admins-in-principal-domain om-rot27-docker-regenerate-bot-tokens-2027",
+      "no-basic-auth om-rot27-docker-regenerate-bot-tokens-2027",
+    ]);
+  });
+});
