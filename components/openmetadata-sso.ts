@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { preflightGate } from "./checks/preflight";
 import { validateArgs, type ResolvedSettings } from "./config";
+import { KUBERNETES_SUFFIX } from "./config/rules";
 import { retention } from "./deployment";
 import type { IdentityApp } from "./identity/types";
 import { SigningKeys } from "./keys";
@@ -240,7 +241,7 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
     // The server's pods wait for the preflight check of the identity provider.
     const gate = preflightGate(identity, settings.identity.provider, { parent: this });
     const deployment = new KubernetesDeployment(
-      `${name}-k8s`,
+      `${name}${KUBERNETES_SUFFIX}`,
       { settings, identity, keys, gate },
       { parent: this },
     );

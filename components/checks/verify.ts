@@ -231,8 +231,8 @@ export function verificationFailure(logsCommand: string): string {
  * `EXPECTED_AUTH` from its environment, retrying while the server starts, and exits 1 with every
  * problem printed when it disagrees, then `VERIFY_FAILURE` when set. With `egressProxy`, it first
  * prints one line for each public key URL the server reaches through the proxy, which it does not
- * check; without, the script is exactly the one deployments without a proxy have always run, so
- * they keep their verifier unchanged.
+ * check. Those lines are added only with a proxy, so a stack without one does not get a new
+ * verifier (and a replaced verifier container) when a proxy is added elsewhere.
  */
 export function verifierScript(attempts = 30, delayMs = 5000, egressProxy = false): string {
   const proxied = egressProxy
