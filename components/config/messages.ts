@@ -260,7 +260,7 @@ export function zodIssues(
       }
       case "custom": {
         const params = issue.params as { ownMessage?: boolean; secretInput?: boolean } | undefined;
-        // A schema check that words its own message (see pinnedImage).
+        // A schema check that words its own message (see checkedText in schema.ts).
         if (params?.ownMessage) {
           out.add(path, issue.message);
           break;

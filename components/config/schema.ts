@@ -56,6 +56,26 @@ export const secretInput = z.custom<pulumi.Input<string>>(isSecretInput, {
   params: { secretInput: true },
 });
 
+/**
+ * A non-empty string that `message` checks: it returns the whole problem, phrased to follow the
+ * key, or `undefined` when the value is good. The check runs in the schema, so its problem is
+ * reported together with every other problem of its block, and printed as `message` words it.
+ */
+function checkedText(message: (value: string) => string | undefined) {
+  return text.superRefine((value, ctx) => {
+    const problem = message(value);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: "custom", message: problem, params: { ownMessage: true } });
+    }
+  });
+}
+
+/** A label whose change replaces what it labels (`keys.rotation`, `identity.entra.secretRotation`). */
+const rotationLabel = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/)
+  .default("initial");
+
 export const oktaSchema = z.strictObject({
   authorizationServer: text.default("default"),
   groupIds: z.array(text).default([]),
@@ -79,18 +99,14 @@ export const DEFAULT_LOCAL_KEYCLOAK_VERSION = "26.4.5";
  * container reads `KC_BOOTSTRAP_ADMIN_*` and `KC_HOSTNAME_BACKCHANNEL_DYNAMIC`. Checked in the
  * schema so it is reported with the block's other problems.
  */
-export const localKeycloakVersion = text.superRefine((version, ctx) => {
+export const localKeycloakVersion = checkedText((version) => {
   const major = /^(\d+)\.\d+\.\d+$/.exec(version)?.[1];
-  if (major !== undefined && Number(major) >= 26) return;
+  if (major !== undefined && Number(major) >= 26) return undefined;
   const why =
     major !== undefined
       ? `: Keycloak before 26 does not read KC_BOOTSTRAP_ADMIN_* and KC_HOSTNAME_BACKCHANNEL_DYNAMIC, which the local Keycloak is configured with`
       : ", which is not a pinned release, so the container could change under the stack";
-  ctx.addIssue({
-    code: "custom",
-    message: `must be a pinned Keycloak release 26.x.y or later (three numbers, like "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"); got ${show(version)}${why}. Use "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"`,
-    params: { ownMessage: true },
-  });
+  return `must be a pinned Keycloak release 26.x.y or later (three numbers, like "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"); got ${show(version)}${why}. Use "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"`;
 });
 
 export const localKeycloakSchema = z.strictObject({
@@ -114,10 +130,7 @@ export const oneLoginSchema = z.strictObject({
 export const entraConfigSchema = z.strictObject({
   signInAudience: text.default("AzureADMyOrg"),
   groupIds: z.array(text).default([]),
-  secretRotation: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/)
-    .default("initial"),
+  secretRotation: rotationLabel,
   secretEndDate: text.optional(),
 });
 export const entraSchema = entraConfigSchema.extend({ tenantId: text });
@@ -161,10 +174,7 @@ export const identitySchema = z.strictObject({
 export const keysSchema = z
   .strictObject({
     bits: z.number().int().min(1).max(16384).default(2048),
-    rotation: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/)
-      .default("initial"),
+    rotation: rotationLabel,
     issuer: text.optional(),
     protect: z.boolean().optional(),
   })
@@ -175,22 +185,15 @@ export const keysSchema = z
  * every problem of the block is reported together.
  */
 export const egressProxySchema = z.strictObject({
-  url: text.superRefine((url, ctx) => {
-    // An empty value has its one message from `text`.
-    const problem = url === "" ? undefined : proxyUrlProblem(url);
-    if (problem === undefined) return;
-    ctx.addIssue({ code: "custom", message: problem, params: { ownMessage: true } });
-  }),
+  // An empty value has its one message from `text`.
+  url: checkedText((url) => (url === "" ? undefined : proxyUrlProblem(url))),
   noProxy: z
     .array(
-      text.superRefine((pattern, ctx) => {
+      checkedText((pattern) => {
         const problem = pattern === "" ? undefined : nonProxyHostProblem(pattern);
-        if (problem === undefined) return;
-        ctx.addIssue({
-          code: "custom",
-          message: `must be a host name or an IP address, with at most one "*" at its start or its end, as Java's http.nonProxyHosts reads them; got ${show(pattern)}${problem}`,
-          params: { ownMessage: true },
-        });
+        return problem === undefined
+          ? undefined
+          : `must be a host name or an IP address, with at most one "*" at its start or its end, as Java's http.nonProxyHosts reads them; got ${show(pattern)}${problem}`;
       }),
     )
     .default([]),
@@ -247,14 +250,11 @@ export function unpinnedImage(image: string): string | undefined {
  * An image reference that must be pinned. Checked in the schema, not among the cross-field rules,
  * so that it is reported together with any other problem in the `docker` block.
  */
-export const pinnedImage = text.superRefine((image, ctx) => {
+export const pinnedImage = checkedText((image) => {
   const problem = unpinnedImage(image);
-  if (problem === undefined) return;
-  ctx.addIssue({
-    code: "custom",
-    message: `must be pinned to a version tag or a digest; got ${show(image)}${problem}`,
-    params: { ownMessage: true },
-  });
+  return problem === undefined
+    ? undefined
+    : `must be pinned to a version tag or a digest; got ${show(image)}${problem}`;
 });
 
 export const dockerImagesSchema = z
@@ -321,14 +321,11 @@ export function databaseParamsProblem(params: string): string | undefined {
  * JDBC parameters of an external database. Checked in the schema, so that a problem is reported
  * together with any other problem in the `kubernetes` block.
  */
-export const databaseParams = text.superRefine((params, ctx) => {
+export const databaseParams = checkedText((params) => {
   const problem = databaseParamsProblem(params);
-  if (problem === undefined) return;
-  ctx.addIssue({
-    code: "custom",
-    message: `must be JDBC parameters as a URL query string: key=value pairs joined by "&", without a leading "?"; got ${show(params)}${problem}`,
-    params: { ownMessage: true },
-  });
+  return problem === undefined
+    ? undefined
+    : `must be JDBC parameters as a URL query string: key=value pairs joined by "&", without a leading "?"; got ${show(params)}${problem}`;
 });
 
 export const externalDatabaseShape = {
