@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { expectedAuth, verificationFailure, VERIFIER_ENV, verifierScript } from "./checks/verify";
 import type { ResolvedSettings } from "./config";
-import { KUBERNETES_NAME_LIMIT } from "./config/rules";
+import { KUBERNETES_NAME_LIMIT, kubernetesNameProblem } from "./config/rules";
 import { retention, securityInput } from "./deployment";
 import type { IdentityApp } from "./identity/types";
 import type { SigningKeys } from "./keys";
@@ -112,7 +112,8 @@ export function kubernetesEnv(
 
 /** Names of every object this target creates in the namespace, derived from the component name. */
 export function kubernetesNames(name: string) {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > KUBERNETES_NAME_LIMIT) {
+  // Validation reports the same problem first, with the fix for a stack or a component name.
+  if (kubernetesNameProblem(name) !== undefined) {
     throw new Error(
       `KubernetesDeployment name must be a DNS label of at most ${KUBERNETES_NAME_LIMIT} characters (lowercase letters, digits and "-"), because the Kubernetes objects are named after it; got ${JSON.stringify(name)}. Use a name like "openmetadata-prod"`,
     );
@@ -254,10 +255,11 @@ export function chartSecretContents(
 /**
  * MySQL init script (bitnami runs `/docker-entrypoint-initdb.d` once, on an empty volume) that
  * creates Airflow's database and user. It runs with or without ingestion: turning ingestion on
- * later finds them, since the script would not run again on the volume that now holds data. The password comes from the environment, injected from a
- * Secret, so no password sits in a ConfigMap or in the Helm values. The ConfigMap's files are not
- * executable, so bitnami's setup sources the script, where its `mysql_execute` and the root
- * credentials are defined (bitnami/containers `libmysql.sh`, `mysql_custom_scripts`).
+ * later finds them, since the script would not run again on the volume that now holds data. The
+ * password comes from the environment, injected from a Secret, so no password sits in a ConfigMap
+ * or in the Helm values. The ConfigMap's files are not executable, so bitnami's setup sources the
+ * script, where its `mysql_execute` and the root credentials are defined (bitnami/containers
+ * `libmysql.sh`, `mysql_custom_scripts`).
  */
 export function airflowDatabaseScript(): string {
   return [
