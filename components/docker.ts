@@ -589,7 +589,9 @@ export class DockerDeployment extends pulumi.ComponentResource {
         uploads: [
           {
             file: "/verify/verify.cjs",
-            content: verifierScript(30, 5000, settings.openmetadata.egressProxy !== undefined),
+            content: verifierScript({
+              egressProxy: settings.openmetadata.egressProxy !== undefined,
+            }),
           },
         ],
         command: ["node", "/verify/verify.cjs"],

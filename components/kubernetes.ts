@@ -707,11 +707,9 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       {
         metadata: metadata(names.verifyConfigMap),
         data: {
-          [OBJECT_KEYS.verifyScript]: verifierScript(
-            30,
-            5000,
-            settings.openmetadata.egressProxy !== undefined,
-          ),
+          [OBJECT_KEYS.verifyScript]: verifierScript({
+            egressProxy: settings.openmetadata.egressProxy !== undefined,
+          }),
         },
       },
       inNamespace,

@@ -1074,8 +1074,8 @@ describe("npm run render for the Kubernetes stacks", () => {
       .filter((script) => script !== undefined);
     // The function's source depends on how the program was transpiled; the added line does not.
     const line = (script: string) => script.split("\n").filter((l) => l.includes("proxiedKeyUrls"));
-    expect(scripts.map(line)).toEqual([line(verifierScript(30, 5000, true))]);
-    expect(line(verifierScript(30, 5000, true))).toHaveLength(1);
+    expect(scripts.map(line)).toEqual([line(verifierScript({ egressProxy: true }))]);
+    expect(line(verifierScript({ egressProxy: true }))).toHaveLength(1);
   });
 
   it("staging: an Auth0 confidential client against external endpoints", async () => {

@@ -382,7 +382,7 @@ describe("verifierScript", () => {
   let script: string;
   beforeAll(() => {
     script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-")), "verify.cjs");
-    fs.writeFileSync(script, verifierScript(2, 10));
+    fs.writeFileSync(script, verifierScript({ attempts: 2, delayMs: 10 }));
   });
   const runScript = (expected: ExpectedAuth, extra: Record<string, string> = {}) =>
     run(process.execPath, [script], {
@@ -560,13 +560,15 @@ describe("an egress proxy (user pain P10)", () => {
   });
 
   it("keeps the script of deployments without a proxy exactly as it was", () => {
-    expect(verifierScript(2, 10, false)).toBe(verifierScript(2, 10));
-    expect(verifierScript(2, 10)).not.toContain("proxiedKeyUrls");
+    expect(verifierScript({ attempts: 2, delayMs: 10, egressProxy: false })).toBe(
+      verifierScript({ attempts: 2, delayMs: 10 }),
+    );
+    expect(verifierScript({ attempts: 2, delayMs: 10 })).not.toContain("proxiedKeyUrls");
   });
 
   it("passes, saying which key URL it left to the proxy, where the direct check would fail", async () => {
     const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-")), "verify.cjs");
-    fs.writeFileSync(script, verifierScript(2, 10, true));
+    fs.writeFileSync(script, verifierScript({ attempts: 2, delayMs: 10, egressProxy: true }));
     // .invalid never resolves (RFC 6761): read directly, this URL would fail the update.
     const unreachable = "https://idp.invalid/oauth2/v1/keys";
     const expected: ExpectedAuth = {

@@ -234,7 +234,17 @@ export function verificationFailure(logsCommand: string): string {
  * check. Those lines are added only with a proxy, so a stack without one does not get a new
  * verifier (and a replaced verifier container) when a proxy is added elsewhere.
  */
-export function verifierScript(attempts = 30, delayMs = 5000, egressProxy = false): string {
+export function verifierScript(
+  options: {
+    /** @default 30 */
+    attempts?: number;
+    /** @default 5000 */
+    delayMs?: number;
+    /** The deployment has an egress proxy. @default false */
+    egressProxy?: boolean;
+  } = {},
+): string {
+  const { attempts = 30, delayMs = 5000, egressProxy = false } = options;
   const proxied = egressProxy
     ? [
         `for (const key of expected.proxiedKeyUrls ?? []) console.log("openmetadata-sso: not checked from here: " + key + ", which the server reaches through the egress proxy " + expected.egressProxy + " (this check connects directly)");`,
