@@ -120,13 +120,24 @@ function parseAll(
 ): Parsed {
   const parsed: Record<string, unknown> = {};
   for (const key of TOP_LEVEL_KEYS) {
-    // Own keys only: an inherited `keys` or `constructor` is not a setting.
-    const value = Object.hasOwn(input, key) ? input[key] : undefined;
+    const value = ownValue(input, key);
     const result = schemas[key].safeParse(value);
     if (result.success) parsed[key] = result.data;
     else zodIssues(key, schemas[key], value, result.error.issues, out);
   }
   return parsed as Parsed;
+}
+
+/** A setting of `input`: own keys only, since an inherited `keys` or `constructor` is none. */
+function ownValue(input: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(input, key) ? input[key] : undefined;
+}
+
+/** The blocks given but not parsed: their problems are reported already. */
+function unparsedBlocks(input: Record<string, unknown>, parsed: Parsed): Set<TopLevelKey> {
+  return new Set(
+    TOP_LEVEL_KEYS.filter((key) => ownValue(input, key) !== undefined && parsed[key] === undefined),
+  );
 }
 
 /**
@@ -169,7 +180,7 @@ function validateWith(
     }
   }
   const parsed = parseAll(input, argSchemas, out);
-  crossFieldRules(parsed, out);
+  crossFieldRules(parsed, unparsedBlocks(input, parsed), out);
   if (name !== undefined) componentNameRules(name, parsed, out);
   if (out.issues.length > 0) throw new ConfigValidationError(out.issues, out.namer.source);
   return resolve(parsed as z.output<z.ZodObject<typeof argSchemas>>);
@@ -363,11 +374,9 @@ export function readStackConfig(
   const parsed = parseAll(input, configSchemas, out);
   // A block given but not parsed has its problems reported already; a secret placed into it would
   // leave the cross-field rules a block with none of its defaults.
-  const unparsed = new Set(
-    TOP_LEVEL_KEYS.filter((key) => input[key] !== undefined && parsed[key] === undefined),
-  );
+  const unparsed = unparsedBlocks(input, parsed);
   const args = toArgs(parsed, unparsed, raw, env, offline, out);
-  crossFieldRules(args.parsed, out);
+  crossFieldRules(args.parsed, unparsed, out);
   if (options.stack !== undefined) stackNameRules(options.stack, args.parsed, out);
   if (!offline && parsed.identity) credentialRules(parsed.identity.provider, raw, env, out);
   if (out.issues.length > 0) throw new ConfigValidationError(out.issues, "stack config");

@@ -51,7 +51,15 @@ export const IDENTITY_BLOCKS: Record<string, IdentityProviderKind> = {
   oidc: "oidc",
 };
 
-export function crossFieldRules(v: Parsed, out: IssueCollector): void {
+/**
+ * Every rule across settings. `unparsed` names the blocks given but not parsed, whose problems are
+ * reported already.
+ */
+export function crossFieldRules(
+  v: Parsed,
+  unparsed: ReadonlySet<string>,
+  out: IssueCollector,
+): void {
   const local = v.environment === "local";
   const production = v.environment === "production";
   const urlRules = (allowPath: boolean) => ({
@@ -176,11 +184,7 @@ export function crossFieldRules(v: Parsed, out: IssueCollector): void {
   // Without a docker block its defaults apply, and they publish ports too (adminPort 8586). A block
   // that did not parse has its problems reported already: checking defaults in its place would
   // only add lines about values the user never chose.
-  const docker = out.namer.name(["docker"]);
-  const dockerUnparsed = out.issues.some(
-    (issue) => issue.key === docker || issue.key.startsWith(`${docker}.`),
-  );
-  if (v.target === "docker" && (v.docker !== undefined || !dockerUnparsed)) {
+  if (v.target === "docker" && (v.docker !== undefined || !unparsed.has("docker"))) {
     dockerRules(v, publicUrl, out);
   }
   if (v.kubernetes && v.target === "kubernetes") kubernetesRules(v, out);
