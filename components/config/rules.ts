@@ -31,6 +31,8 @@ export const RFC3339 =
 
 export const EMAIL = /^[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/;
 export const DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+/** The part of an email address before its "@", as {@link EMAIL} accepts it. */
+const EMAIL_NAME = /^[A-Za-z0-9._%+-]+$/;
 export const HEAP = /^(\d+)([MG])$/;
 
 /** Providers OpenMetadata runs as `custom-oidc`; its UI sends them through the implicit flow when public. */
@@ -214,11 +216,11 @@ function emailFix(email: string, domain: string | undefined): string {
           ? 'has no domain after "@"'
           : !DOMAIN.test(host)
             ? `has ${show(host)} after "@", not a domain name such as "example.com"`
-            : !/^[A-Za-z0-9._%+-]+$/.test(name)
+            : !EMAIL_NAME.test(name)
               ? 'has a character before "@" that an address cannot hold'
               : undefined;
   if (missing === undefined) return "";
-  const fixedName = /^[A-Za-z0-9._%+-]+$/.test(name) ? name : "admin";
+  const fixedName = EMAIL_NAME.test(name) ? name : "admin";
   const fixedHost = DOMAIN.test(host) ? host : (domain ?? "example.com");
   return `, which ${missing}. Use an address like ${show(`${fixedName}@${fixedHost}`)}`;
 }
