@@ -209,8 +209,13 @@ const DRIVERS: Record<DatabaseEngine, { driverClass: string; scheme: string }> =
   postgresql: { driverClass: "org.postgresql.Driver", scheme: "postgresql" },
 };
 
-/** JDBC parameters OpenMetadata's quickstart uses for both engines, unless the topology names its own. */
+/** JDBC parameters OpenMetadata's quickstart uses for both engines. */
 export const DB_PARAMS = "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC";
+
+/** The JDBC parameters of a database: its own when the topology names them, else {@link DB_PARAMS}. */
+export function dbParamsOf(database: Topology["database"]): string {
+  return database.params ?? DB_PARAMS;
+}
 
 /** JDBC driver class and URL scheme of a database engine. */
 export function databaseDriver(engine: DatabaseEngine): { driverClass: string; scheme: string } {
@@ -233,7 +238,7 @@ export function serverEnv(input: SecurityInput, topology: Topology): ServerEnv {
     OM_DATABASE: database.name,
     DB_USER: database.user,
     DB_USER_PASSWORD: { secret: "databasePassword" },
-    DB_PARAMS: database.params ?? DB_PARAMS,
+    DB_PARAMS: dbParamsOf(database),
     SEARCH_TYPE: search.engine,
     ELASTICSEARCH_HOST: search.host,
     ELASTICSEARCH_PORT: String(search.port),

@@ -12,7 +12,7 @@
 import { callbackUrl } from "../urls";
 import { JAVA_TOOL_OPTIONS } from "./proxy";
 import {
-  DB_PARAMS,
+  dbParamsOf,
   type EnvValue,
   type SecurityInput,
   type ServerEnv,
@@ -254,7 +254,7 @@ export function helmValues(input: SecurityInput, chart: ChartInput): HelmValues 
           dbScheme: databaseDriver(database.engine).scheme,
           databaseName: database.name,
           auth: { username: database.user, password: refs.databasePassword },
-          dbParams: database.params ?? DB_PARAMS,
+          dbParams: dbParamsOf(database),
         },
         elasticsearch: {
           enabled: true,
