@@ -7,70 +7,12 @@ import type { IdentityApp } from "./identity/types";
 import { SigningKeys } from "./keys";
 import { isSecretRef, type ServerEnv } from "./settings/env";
 import { envReference, securityYaml, SECURITY_YAML_KEYS, workflowConfig } from "./settings/yaml";
-import type {
-  DataRetention,
-  DockerArgs,
-  Environment,
-  IdentityArgs,
-  KeysArgs,
-  KubernetesArgs,
-  OpenMetadataArgs,
-  Target,
-} from "./types";
+import type { OpenMetadataSsoArgs } from "./types";
 import { loginUrl, openMetadataJwksUrl } from "./urls";
 
-/** Arguments of {@link OpenMetadataSso}. The stack program builds them from stack config. */
-export interface OpenMetadataSsoArgs {
-  /**
-   * What the stack is for; guardrails and data protection follow it.
-   * @default "production"
-   */
-  environment?: Environment;
-  /**
-   * Origin users open in the browser, e.g. `https://openmetadata.example.com`. Every redirect URI,
-   * callback and server URL derives from it. Must be https unless `environment` is `local`.
-   * @default - required
-   */
-  publicUrl: string;
-  /**
-   * Where OpenMetadata runs.
-   * @default - required
-   */
-  target: Target;
-  /**
-   * Emails of OpenMetadata's first admins, all in the principal domain.
-   * @default - required
-   */
-  admins: string[];
-  /**
-   * The one email domain OpenMetadata admits.
-   * @default - the domain of the first admin
-   */
-  principalDomain?: string;
-  /**
-   * The OIDC client at the identity provider.
-   * @default - required
-   */
-  identity: IdentityArgs;
-  /** OpenMetadata's signing keys. @default - a 2048-bit key, rotation "initial" */
-  keys?: KeysArgs;
-  /** The OpenMetadata server. @default - version 1.13.1, one replica */
-  openmetadata?: OpenMetadataArgs;
-  /** Docker target settings; only with `target: docker`. @default - MySQL and Elasticsearch */
-  docker?: DockerArgs;
-  /** Kubernetes target settings; only with `target: kubernetes`. @default - dependencies chart and an nginx ingress */
-  kubernetes?: KubernetesArgs;
-  /**
-   * Whether `pulumi destroy` keeps databases, volumes and signing keys.
-   * @default "retain"
-   */
-  dataRetention?: DataRetention;
-  /**
-   * Protect databases, volumes and signing keys from deletion.
-   * @default - true in production, false elsewhere
-   */
-  protect?: boolean;
-}
+// The arguments live with the rest of the public vocabulary, so that config, which validates them
+// before any resource exists, depends on nothing above it.
+export type { OpenMetadataSsoArgs } from "./types";
 
 /**
  * OpenMetadata with single sign-on: the OIDC client at the identity provider, OpenMetadata's

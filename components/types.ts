@@ -687,3 +687,56 @@ export interface KubernetesArgs {
    */
   sharedStorageClass?: string;
 }
+
+/** Arguments of the `OpenMetadataSso` component. The stack program builds them from stack config. */
+export interface OpenMetadataSsoArgs {
+  /**
+   * What the stack is for; guardrails and data protection follow it.
+   * @default "production"
+   */
+  environment?: Environment;
+  /**
+   * Origin users open in the browser, e.g. `https://openmetadata.example.com`. Every redirect URI,
+   * callback and server URL derives from it. Must be https unless `environment` is `local`.
+   * @default - required
+   */
+  publicUrl: string;
+  /**
+   * Where OpenMetadata runs.
+   * @default - required
+   */
+  target: Target;
+  /**
+   * Emails of OpenMetadata's first admins, all in the principal domain.
+   * @default - required
+   */
+  admins: string[];
+  /**
+   * The one email domain OpenMetadata admits.
+   * @default - the domain of the first admin
+   */
+  principalDomain?: string;
+  /**
+   * The OIDC client at the identity provider.
+   * @default - required
+   */
+  identity: IdentityArgs;
+  /** OpenMetadata's signing keys. @default - a 2048-bit key, rotation "initial" */
+  keys?: KeysArgs;
+  /** The OpenMetadata server. @default - version 1.13.1, one replica */
+  openmetadata?: OpenMetadataArgs;
+  /** Docker target settings; only with `target: docker`. @default - MySQL and Elasticsearch */
+  docker?: DockerArgs;
+  /** Kubernetes target settings; only with `target: kubernetes`. @default - dependencies chart and an nginx ingress */
+  kubernetes?: KubernetesArgs;
+  /**
+   * Whether `pulumi destroy` keeps databases, volumes and signing keys.
+   * @default "retain"
+   */
+  dataRetention?: DataRetention;
+  /**
+   * Protect databases, volumes and signing keys from deletion.
+   * @default - true in production, false elsewhere
+   */
+  protect?: boolean;
+}

@@ -51,6 +51,7 @@ const COMMON = [
   "components/deployment.ts",
   "components/identity/types.ts",
   "components/keys.ts",
+  "components/offline.ts",
   "components/openmetadata-sso.ts",
   "components/settings/env.ts",
   "components/settings/proxy.ts",

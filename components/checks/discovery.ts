@@ -5,7 +5,9 @@
  * (user pain P13). The offline render has no network, so there it returns a marked placeholder.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OFFLINE_ENV } from "../config";
+import { isOffline } from "../offline";
+
+export { isOffline };
 
 /** The fields of a discovery document this package reads. */
 export interface DiscoveryDocument {
@@ -19,11 +21,6 @@ export interface DiscoveryDocument {
   token_endpoint_auth_methods_supported?: string[];
   code_challenge_methods_supported?: string[];
   id_token_signing_alg_values_supported?: string[];
-}
-
-/** True when the program runs without network or credentials (offline render, benchmark). */
-export function isOffline(): boolean {
-  return process.env[OFFLINE_ENV] === "1";
 }
 
 /** What the offline render shows where a value needs the provider's discovery document. */

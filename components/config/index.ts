@@ -8,13 +8,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type z } from "zod";
-import type { OpenMetadataSsoArgs } from "../openmetadata-sso";
+import { OFFLINE_ENV } from "../offline";
 import { closest, editDistance, show } from "../suggest";
-import { type IdentityProviderKind } from "../types";
+import { type IdentityProviderKind, type OpenMetadataSsoArgs } from "../types";
 import { hostOf, isHttps, portOf } from "../urls";
 import {
   NAMESPACE,
-  OFFLINE_ENV,
   OFFLINE_PLACEHOLDER_PREFIX,
   PROVIDER_SECRET_KEYS,
   PROVIDER_VALUES,
@@ -48,11 +47,11 @@ import {
   stackNameRules,
 } from "./rules";
 export { kubernetesNameProblem, stackComponentName } from "./rules";
+export { OFFLINE_ENV } from "../offline";
 export {
   configSchemas,
   DEFAULT_OPENMETADATA_VERSION,
   NAMESPACE,
-  OFFLINE_ENV,
   OFFLINE_PLACEHOLDER_PREFIX,
   PROVIDER_SECRET_KEYS,
   PROVIDER_VALUES,

@@ -4,7 +4,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { OpenMetadataSsoArgs } from "../openmetadata-sso";
 import { nonProxyHostProblem } from "../settings/proxy";
 import { show } from "../suggest";
 import {
@@ -20,6 +19,7 @@ import {
   SearchEngine,
   Target,
   TokenEndpointAuthMethod,
+  type OpenMetadataSsoArgs,
 } from "../types";
 import { proxyUrlProblem } from "../urls";
 
@@ -34,9 +34,6 @@ export const SUPPORTED_VERSIONS = /^1\.1[23]\.\d+$/;
 
 /** Marks the values the offline render puts in place of secrets it cannot read. */
 export const OFFLINE_PLACEHOLDER_PREFIX = "offline-placeholder:";
-
-/** Set by the offline render, the benchmark and tests: no credentials, no network. */
-export const OFFLINE_ENV = "OPENMETADATA_SSO_OFFLINE";
 
 export type Path = (string | number)[];
 
