@@ -26,13 +26,11 @@ import {
   type ServerEnv,
   type Topology,
 } from "./settings/env";
+import { chartEnv, effectiveEnv, type ChartSecretContents } from "./settings/chart-env";
 import {
-  chartEnv,
-  effectiveEnv,
   helmValues,
   OPENMETADATA_CHART,
   type ChartInput,
-  type ChartSecretContents,
   type ChartSecretRefs,
   type HelmValues,
 } from "./settings/helm";

@@ -34,7 +34,7 @@ const PROVIDERS: Record<string, { modules: RegExp; sdk?: string }> = {
 const TARGETS: Record<string, { modules: RegExp; sdk: string }> = {
   docker: { modules: /^components\/docker\.ts$/, sdk: "@pulumi/docker" },
   kubernetes: {
-    modules: /^components\/(kubernetes|settings\/helm)\.ts$/,
+    modules: /^components\/(kubernetes|settings\/(helm|chart-env))\.ts$/,
     sdk: "@pulumi/kubernetes",
   },
 };
@@ -62,7 +62,11 @@ const COMMON = [
   "index.ts",
 ];
 const DOCKER = ["components/docker.ts"];
-const KUBERNETES = ["components/kubernetes.ts", "components/settings/helm.ts"];
+const KUBERNETES = [
+  "components/kubernetes.ts",
+  "components/settings/chart-env.ts",
+  "components/settings/helm.ts",
+];
 
 /** Exactly the program's modules and `@pulumi/*` packages each stack in stacks/ loads. */
 const EXPECTED: Record<string, { project: string[]; sdk: string[] }> = {

@@ -68,10 +68,12 @@ export {
   stickySessionAnnotations,
   ingressValues,
   helmValues,
+} from "./helm";
+export {
   CHART_DEFAULTS,
   coalesceValues,
   goQuote,
   ChartSecretContents,
   chartEnv,
   effectiveEnv,
-} from "./helm";
+} from "./chart-env";
