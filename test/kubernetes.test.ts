@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectedAuth, verifierScript } from "../components/checks/verify";
+import { KUBERNETES_NAME_LIMIT } from "../components/config/rules";
 import { PINNED_IMAGES } from "../components/docker";
 import type { IdentityApp } from "../components/identity/types";
 import { SigningKeys } from "../components/keys";
@@ -660,10 +661,25 @@ describe("KubernetesDeployment variants", () => {
 describe("names and topology", () => {
   it("refuses a component name Kubernetes cannot carry", () => {
     expect(() => kubernetesNames("OpenMetadata_Prod")).toThrow(
-      'KubernetesDeployment name must be a DNS label of at most 43 characters (lowercase letters, digits and "-"), because the Kubernetes objects are named after it; got "OpenMetadata_Prod". Use a name like "openmetadata-prod"',
+      'KubernetesDeployment name must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), because the Kubernetes objects are named after it; got "OpenMetadata_Prod". Use a name like "openmetadata-prod"',
     );
-    expect(() => kubernetesNames("a".repeat(44))).toThrow("at most 43 characters");
-    expect(kubernetesNames("a".repeat(43)).verifyJob("f".repeat(64))).toHaveLength(63);
+  });
+
+  it("derives the name limit from the longest name it generates: 63 characters at the limit", () => {
+    expect(KUBERNETES_NAME_LIMIT).toBe(41);
+    const longest = "a".repeat(KUBERNETES_NAME_LIMIT);
+    const names = kubernetesNames(longest);
+    // Every derived name, with the longest argument each takes (a checksum or a version is cut
+    // or hashed, a rotation label hashed).
+    const generated = Object.values(names).map((n) =>
+      typeof n === "string" ? n : n("f".repeat(64)),
+    );
+    expect(Math.max(...generated.map((n) => n.length))).toBe(63);
+    expect(generated.filter((n) => n.length === 63)).toEqual([names.regenerateJob("f".repeat(64))]);
+    expect(names.regenerateJob("2026-11")).toBe(`${longest}-bot-tokens-05e01bd602`);
+    expect(() => kubernetesNames("a".repeat(KUBERNETES_NAME_LIMIT + 1))).toThrow(
+      `KubernetesDeployment name must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), because the Kubernetes objects are named after it; got "${"a".repeat(42)}". Use a name like "openmetadata-prod"`,
+    );
   });
 
   it("refuses ingestion with external dependencies, naming the fix", () => {

@@ -68,11 +68,11 @@ describe("the stack program", () => {
     it.each([
       [
         "production-europe-west-primary",
-        'stack "production-europe-west-primary": cannot be deployed to Kubernetes: the Kubernetes objects are named after "openmetadata-production-europe-west-primary-k8s", which must be a DNS label of at most 43 characters (lowercase letters, digits and "-"), but it has 47 characters. Rename the stack to at most 26 lowercase letters, digits and "-": pulumi stack rename production-europe-west',
+        'stack "production-europe-west-primary": cannot be deployed to Kubernetes: the Kubernetes objects are named after "openmetadata-production-europe-west-primary-k8s", which must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), but it has 47 characters. Rename the stack to at most 24 lowercase letters, digits and "-": pulumi stack rename production-europe-west',
       ],
       [
         "Prod_EU",
-        'stack "Prod_EU": cannot be deployed to Kubernetes: the Kubernetes objects are named after "openmetadata-Prod_EU-k8s", which must be a DNS label of at most 43 characters (lowercase letters, digits and "-"), but it contains "P", "_", "E", "U". Rename the stack to at most 26 lowercase letters, digits and "-": pulumi stack rename prod-eu',
+        'stack "Prod_EU": cannot be deployed to Kubernetes: the Kubernetes objects are named after "openmetadata-Prod_EU-k8s", which must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), but it contains "P", "_", "E", "U". Rename the stack to at most 24 lowercase letters, digits and "-": pulumi stack rename prod-eu',
       ],
     ])("%s registers nothing and names the stack, the name and the limit", async (stack, line) => {
       const config = readStackFile("prod");
@@ -91,7 +91,7 @@ describe("the stack program", () => {
     });
 
     it("checks the same names the Kubernetes target refuses", () => {
-      for (const name of ["a".repeat(43), "a".repeat(44), "om-Prod", "om_prod", "-om", "om-"]) {
+      for (const name of ["a".repeat(41), "a".repeat(42), "om-Prod", "om_prod", "-om", "om-"]) {
         const refused = (() => {
           try {
             kubernetesNames(name);
@@ -104,10 +104,47 @@ describe("the stack program", () => {
       }
     });
 
-    it("deploys a stack of 26 characters, the longest that fits", async () => {
-      const stack = "production-europe-west-pri";
+    it("deploys a stack of 24 characters, the longest that fits", async () => {
+      const stack = "production-europe-west-p";
       const { resources } = await evaluateConfig(readStackFile("prod"), stack);
       expect(resources.find((r) => r.name === `openmetadata-${stack}-k8s`)).toBeDefined();
+    });
+
+    it("refuses a stack of 25 characters, one more than fits, with the exact limit", async () => {
+      const stack = "production-europe-west-pr";
+      const config = readStackFile("prod");
+      const recorded = installMocks({ realKeys: false, project: config.project, stack });
+      pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+      vi.resetModules();
+      const error = await import("../index.js").then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await settle();
+      expect((error as Error).message).toBe(
+        'Invalid stack config (1 problem):\n  - stack "production-europe-west-pr": cannot be deployed to Kubernetes: the Kubernetes objects are named after "openmetadata-production-europe-west-pr-k8s", which must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), but it has 42 characters. Rename the stack to at most 24 lowercase letters, digits and "-": pulumi stack rename production-europe-west',
+      );
+      expect(recorded).toEqual([]);
+    });
+
+    it("takes a component name of 37 characters and refuses one of 38", async () => {
+      const recorded = installMocks({ realKeys: false, project: "openmetadata-sso", stack: "x" });
+      const args = {
+        publicUrl: "https://om.example.com",
+        target: "kubernetes" as const,
+        admins: ["alice@example.com"],
+        identity: { provider: "okta" as const },
+      };
+      const longest = "a".repeat(37);
+      new OpenMetadataSso(longest, args);
+      await settle();
+      expect(recorded.some((r) => r.name === `${longest}-k8s`)).toBe(true);
+      expect(() => new OpenMetadataSso("a".repeat(38), args)).toThrow(
+        [
+          "Invalid arguments (1 problem):",
+          `  - name: cannot be deployed to Kubernetes: the Kubernetes objects are named after "${"a".repeat(38)}-k8s", which must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), but it has 42 characters. Give the OpenMetadataSso component a name of at most 37 lowercase letters, digits and "-", like "openmetadata-prod"`,
+        ].join("\n"),
+      );
     });
 
     it("reports a component name of its own choosing to a program that creates the component", async () => {
@@ -121,7 +158,7 @@ describe("the stack program", () => {
       expect(() => new OpenMetadataSso("OpenMetadata", args)).toThrow(
         [
           "Invalid arguments (1 problem):",
-          '  - name: cannot be deployed to Kubernetes: the Kubernetes objects are named after "OpenMetadata-k8s", which must be a DNS label of at most 43 characters (lowercase letters, digits and "-"), but it contains "O", "M". Give the OpenMetadataSso component a name of at most 39 lowercase letters, digits and "-", like "openmetadata-prod"',
+          '  - name: cannot be deployed to Kubernetes: the Kubernetes objects are named after "OpenMetadata-k8s", which must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), but it contains "O", "M". Give the OpenMetadataSso component a name of at most 37 lowercase letters, digits and "-", like "openmetadata-prod"',
         ].join("\n"),
       );
       await settle();

@@ -575,11 +575,21 @@ export function kubernetesRules(v: Parsed, out: IssueCollector): void {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Longest name a `KubernetesDeployment` takes: its objects add up to 20 characters to it, and
- * Kubernetes allows 63. components/kubernetes.ts enforces it too, but only once resources are
- * registered; checked here so that validation reports it first.
+ * The longest suffix the Kubernetes target appends to a `KubernetesDeployment`'s name: the bot
+ * token regeneration Job's `-bot-tokens-` and 10 hex digits of its rotation label's hash
+ * (components/kubernetes.ts `kubernetesNames`; test/kubernetes.test.ts checks that no other name
+ * it derives is longer).
  */
-export const KUBERNETES_NAME_LIMIT = 43;
+export const KUBERNETES_LONGEST_SUFFIX = "-bot-tokens-".length + 10;
+
+/**
+ * Longest name a `KubernetesDeployment` takes. A Job's name must fit in 63 characters, because
+ * the Job controller copies it into its pods' `job-name` label, whose values Kubernetes limits to
+ * 63 (Kubernetes docs, "Jobs", Writing a Job spec; "Labels and Selectors", syntax; both hold for
+ * 1.30-1.35). components/kubernetes.ts enforces it too, but only once resources are registered;
+ * checked here so that validation reports it first.
+ */
+export const KUBERNETES_NAME_LIMIT = 63 - KUBERNETES_LONGEST_SUFFIX;
 
 /** What the component appends to its own name to name its `KubernetesDeployment`. */
 export const KUBERNETES_SUFFIX = "-k8s";
