@@ -119,6 +119,59 @@ export const DRIFT_REMEDY =
   "then replace them with the deployed ones (`./bootstrap/openmetadata-ops.sh update-security-config`), " +
   "or remove the stored settings so the server reads its environment again, and re-run `pulumi up`.";
 
+/** A field the server reports otherwise than it was deployed. */
+export interface AuthDrift {
+  field: keyof ExpectedAuth;
+  deployed: unknown;
+  served: unknown;
+}
+
+/**
+ * Compares what `/api/v1/system/config/auth` answered with what was deployed, field by field. The
+ * in-network verification and the check through the public URL both use it. Self-contained: the
+ * verifier script ships its source.
+ */
+export function authDrift(expected: ExpectedAuth, auth: Record<string, unknown>): AuthDrift[] {
+  const drift: AuthDrift[] = [];
+  const report = (field: keyof ExpectedAuth): void => {
+    drift.push({ field, deployed: expected[field], served: auth[field] });
+  };
+  const fields = [
+    "provider",
+    "providerName",
+    "clientId",
+    "authority",
+    "callbackUrl",
+    "clientType",
+  ] as const;
+  for (const field of fields) {
+    if (auth[field] !== expected[field]) report(field);
+  }
+  // Older releases do not return these three: a field the answer lacks is not compared.
+  if (auth.enableSelfSignup !== undefined && auth.enableSelfSignup !== expected.enableSelfSignup)
+    report("enableSelfSignup");
+  const lists = [
+    ["jwtPrincipalClaims", false],
+    ["jwtPrincipalClaimsMapping", true],
+  ] as const;
+  for (const [field, unordered] of lists) {
+    const served = auth[field];
+    if (served === undefined) continue;
+    const want = unordered ? [...expected[field]].sort() : expected[field];
+    const got = Array.isArray(served) ? (unordered ? [...served].sort() : served) : undefined;
+    if (!got || got.length !== want.length || want.some((item, i) => got[i] !== item)) {
+      report(field);
+    }
+  }
+  return drift;
+}
+
+/** The key ids a JWKS answer lists. Self-contained, like {@link authDrift}. */
+export function servedKeyIds(jwks: unknown): unknown[] {
+  const keys = (jwks as { keys?: { kid?: unknown }[] } | null)?.keys;
+  return Array.isArray(keys) ? keys.map((key) => key?.kid) : [];
+}
+
 /**
  * Reads `/api/v1/system/config/auth` and `/api/v1/system/config/jwks` from `baseUrl` and compares
  * them with `expected`, then checks that every public key URL serves keys, as the server fetches
@@ -139,44 +192,16 @@ export async function verifyOpenMetadata(
   };
   try {
     const auth = (await get("/api/v1/system/config/auth")) as Record<string, unknown>;
-    const report = (field: keyof ExpectedAuth): void => {
+    for (const { field, deployed, served } of authDrift(expected, auth)) {
       problems.push(
-        `${field}: deployed ${JSON.stringify(expected[field])}, server reports ${JSON.stringify(auth[field])}`,
+        `${field}: deployed ${JSON.stringify(deployed)}, server reports ${JSON.stringify(served)}`,
       );
-    };
-    const fields = [
-      "provider",
-      "providerName",
-      "clientId",
-      "authority",
-      "callbackUrl",
-      "clientType",
-    ] as const;
-    for (const field of fields) {
-      if (auth[field] !== expected[field]) report(field);
-    }
-    // Older releases do not return these three: a field the answer lacks is not compared.
-    if (auth.enableSelfSignup !== undefined && auth.enableSelfSignup !== expected.enableSelfSignup)
-      report("enableSelfSignup");
-    const lists = [
-      ["jwtPrincipalClaims", false],
-      ["jwtPrincipalClaimsMapping", true],
-    ] as const;
-    for (const [field, unordered] of lists) {
-      const served = auth[field];
-      if (served === undefined) continue;
-      const want = unordered ? [...expected[field]].sort() : expected[field];
-      const got = Array.isArray(served) ? (unordered ? [...served].sort() : served) : undefined;
-      if (!got || got.length !== want.length || want.some((item, i) => got[i] !== item)) {
-        report(field);
-      }
     }
   } catch (error) {
     problems.push(`auth config: ${(error as Error).message}`);
   }
   try {
-    const jwks = (await get("/api/v1/system/config/jwks")) as { keys?: { kid?: string }[] };
-    const kids = (jwks.keys ?? []).map((key) => key.kid);
+    const kids = servedKeyIds(await get("/api/v1/system/config/jwks"));
     if (!kids.includes(expected.keyId)) {
       problems.push(
         `jwks: the server does not serve key id ${JSON.stringify(expected.keyId)} (serves ${JSON.stringify(kids)}); its signing keys did not load`,
@@ -253,6 +278,8 @@ export function verifierScript(
   return [
     // Transpilers that keep function names (esbuild, as tsx and vitest run it) emit __name calls.
     `const __name = (fn) => fn;`,
+    `const authDrift = ${authDrift.toString()};`,
+    `const servedKeyIds = ${servedKeyIds.toString()};`,
     `const verifyOpenMetadata = ${verifyOpenMetadata.toString()};`,
     `const remedy = ${JSON.stringify(DRIFT_REMEDY)};`,
     `const url = process.env.${VERIFIER_ENV.url};`,
