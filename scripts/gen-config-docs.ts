@@ -7,7 +7,7 @@
  * read with the TypeScript compiler API (the same comments Pulumi's schema inference turns into
  * the SDK docs of other languages). So the reference, the validation and the SDKs cannot disagree.
  *
- *   npm run docs:config        writes docs/config.md
+ *   npm run docs:config        writes docs/config.md (left untouched when it is up to date)
  *
  * test/config-docs.test.ts regenerates it in memory and fails when the file is stale, when a key
  * has no description, or when a TSDoc `@default` contradicts the schema's default.
@@ -482,8 +482,15 @@ if (require.main === module) {
     );
     process.exit(1);
   }
-  fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
-  fs.writeFileSync(OUTPUT, docs.markdown);
   const count = docs.settings.length + docs.secrets.length + docs.providerValues.length;
-  process.stdout.write(`wrote ${path.relative(process.cwd(), OUTPUT)}: ${count} keys\n`);
+  const shown = path.relative(process.cwd(), OUTPUT);
+  // An up-to-date file is left untouched, so test/docs.test.ts can run this command while other
+  // test files read docs/config.md.
+  if (fs.existsSync(OUTPUT) && fs.readFileSync(OUTPUT, "utf8") === docs.markdown) {
+    process.stdout.write(`${shown} is up to date: ${count} keys\n`);
+  } else {
+    fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
+    fs.writeFileSync(OUTPUT, docs.markdown);
+    process.stdout.write(`wrote ${shown}: ${count} keys\n`);
+  }
 }
