@@ -7,6 +7,13 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import {
+  derivedBytes,
+  derivedPassword,
+  derivedRsaKeyPair,
+  derivedUuid,
+  seedOf,
+} from "./render-values";
 
 /** A secret input as the recorder saw it. */
 export class SecretValue {
@@ -66,6 +73,20 @@ export function decodeWire(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The URN the mock monitor gives a resource: `urn:pulumi:<stack>::<project>::<type>::<name>`, the
+ * type qualified by its parent's type (as `MockMonitor` builds it, @pulumi/pulumi 3.270.0).
+ */
+export function mockUrn(
+  at: { project: string; stack: string },
+  parent: string,
+  type: string,
+  name: string,
+): string {
+  const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+  return `urn:pulumi:${[at.stack, at.project, qualified, name].join("::")}`;
+}
+
 /** Name segment of a URN. */
 export function nameOfUrn(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
@@ -78,13 +99,22 @@ export function nameOfUrn(urn: string): string {
 /** How mock outputs are produced. */
 export interface MockOptions {
   /**
-   * Generate real RSA keys and random secrets, so rendered files are what a deployment mounts.
-   * When false, a fixed key pair is reused and random values are derived from resource names:
-   * fast and deterministic, for tests and the benchmark.
+   * Real key material and values as the offline render writes them: RSA keys of the requested
+   * size, passwords, UUIDs and bytes, each derived from the stack name and the resource's URN
+   * (see render-values.ts), so renders are byte-identical. When false, a fixed key pair is reused
+   * and random values are derived from resource names: fast, for tests and the benchmark.
    */
   realKeys: boolean;
   /** A key pair to return for every RSA key instead of generating one (the benchmark). */
   keyPair?: { privateKeyPemPkcs8: string; privateKeyPem: string; publicKeyPem: string };
+  /** Where derived RSA key pairs are kept between renders (realKeys only); none when unset. */
+  keyCache?: string;
+}
+
+/** The resource a mock output is for: its stack and URN seed the render's derived values. */
+export interface MockTarget {
+  stack: string;
+  urn: string;
 }
 
 const keyCache = new Map<
@@ -119,20 +149,26 @@ export function mockOutputs(
   name: string,
   inputs: Record<string, unknown>,
   options: MockOptions,
+  target: MockTarget = { stack: "", urn: `${type}::${name}` },
 ): Record<string, unknown> {
+  const seed = (purpose: string) => seedOf(target.stack, target.urn, purpose);
   const random = (length: number) =>
-    options.realKeys
-      ? crypto.randomBytes(length).toString("base64url").slice(0, length)
-      : digest(`secret:${name}`, length);
+    options.realKeys ? derivedPassword(seed("secret"), length) : digest(`secret:${name}`, length);
   switch (type) {
     case "tls:index/privateKey:PrivateKey": {
       if (inputs.algorithm !== "RSA")
         return { privateKeyPem: "mock-ecdsa-key", publicKeyPem: "mock" };
       if (options.keyPair) return options.keyPair;
-      // Real keys of the requested size for the render; one cached 2048-bit pair otherwise, since
-      // generating 4096-bit keys takes seconds and tests assert the size through the inputs.
+      // Real keys of the requested size, derived from the stack and URN, for the render; one
+      // cached 2048-bit pair otherwise, since tests assert the size through the inputs.
       return options.realKeys
-        ? rsaKeyPair((inputs.rsaBits as number | undefined) ?? 2048, true)
+        ? {
+            ...derivedRsaKeyPair(
+              seed("rsa"),
+              (inputs.rsaBits as number | undefined) ?? 2048,
+              options.keyCache,
+            ),
+          }
         : rsaKeyPair(2048, false);
     }
     case "tls:index/selfSignedCert:SelfSignedCert":
@@ -144,13 +180,13 @@ export function mockOutputs(
           "-----BEGIN CERTIFICATE REQUEST-----\nbW9jaw==\n-----END CERTIFICATE REQUEST-----\n",
       };
     case "random:index/randomUuid:RandomUuid":
-      return { result: options.realKeys ? crypto.randomUUID() : uuidFrom(name) };
+      return { result: options.realKeys ? derivedUuid(seed("uuid")) : uuidFrom(name) };
     case "random:index/randomPassword:RandomPassword":
       return { result: random((inputs.length as number | undefined) ?? 32) };
     case "random:index/randomBytes:RandomBytes": {
       const length = (inputs.length as number | undefined) ?? 32;
       const bytes = options.realKeys
-        ? crypto.randomBytes(length)
+        ? derivedBytes(seed("bytes"), length)
         : Buffer.from(digest(`bytes:${name}`, length * 2), "hex");
       return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
     }
@@ -319,8 +355,12 @@ export function installMocks(
   const keyOf = (type: string, name: string) => `${type}::${name}`;
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => {
-      const state = { ...args.inputs, ...mockOutputs(args.type, args.name, args.inputs, options) };
       const entry = recorded.findLast((r) => r.type === args.type && r.name === args.name);
+      const target = { stack: options.stack, urn: entry?.urn ?? `${args.type}::${args.name}` };
+      const state = {
+        ...args.inputs,
+        ...mockOutputs(args.type, args.name, args.inputs, options, target),
+      };
       if (entry) entry.outputs = state;
       return { id: args.custom ? `${args.name}-id` : undefined, state };
     },
@@ -364,6 +404,8 @@ export function installMocks(
         (r) => (constructed.get(keyOf(r.type, r.name)) ?? Number.MAX_SAFE_INTEGER) > position,
       );
       recorded.splice(at === -1 ? recorded.length : at, 0, entry);
+      // The URN the mock monitor is about to give it, known before its outputs are made.
+      entry.urn = mockUrn(options, parent, entry.type, entry.name);
       return super.registerResource(req, (err: unknown, res: unknown) => {
         if (res) entry.urn = (res as { getUrn(): string }).getUrn();
         callback(err, res);

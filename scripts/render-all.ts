@@ -5,6 +5,7 @@
  */
 import { renderStack, summary } from "./render";
 import { stackNames } from "./offline";
+import { RENDER_ONLY_NOTE } from "./render-values";
 
 async function main(): Promise<void> {
   const out = process.argv[2] ?? "rendered";
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
+  process.stdout.write(`${RENDER_ONLY_NOTE}\n`);
   process.exit(0);
 }
 

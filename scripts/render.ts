@@ -9,7 +9,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderFiles } from "./render-files";
-import { evaluateStack, stackNames } from "./offline";
+import { evaluateStack, PROJECT_ROOT, stackNames } from "./offline";
+import { RENDER_ONLY_NOTE } from "./render-values";
+
+/** Where derived key pairs are kept between renders: a cache, never part of the output. */
+export const KEY_CACHE = path.join(PROJECT_ROOT, "node_modules", ".cache", "openmetadata-sso");
 
 interface Options {
   stack: string;
@@ -58,7 +62,7 @@ export async function renderStack(
   stack: string,
   options: { out: string; showSecrets: boolean },
 ): Promise<Rendered> {
-  const evaluation = await evaluateStack(stack, { realKeys: true });
+  const evaluation = await evaluateStack(stack, { realKeys: true, keyCache: KEY_CACHE });
   const files = renderFiles(evaluation.resources, { showSecrets: options.showSecrets });
   const dir = path.resolve(options.out, stack);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   try {
     process.stdout.write(summary(options.stack, await renderStack(options.stack, options)));
+    process.stdout.write(`${RENDER_ONLY_NOTE}\n`);
   } catch (error) {
     fail(`render of stack "${options.stack}" failed:\n${(error as Error).message}`, 1);
   }

@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { RENDER_ONLY_NOTE } from "../scripts/render-values";
 
 const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -52,13 +53,15 @@ let out: string;
 let hidden: Run;
 let shown: Run;
 let unknown: Run;
+let again: Run;
 
 beforeAll(async () => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), "om-render-"));
-  [hidden, shown, unknown] = await Promise.all([
+  [hidden, shown, unknown, again] = await Promise.all([
     render("local", "--out", path.join(out, "hidden")),
     render("local", "--out", path.join(out, "shown"), "--show-secrets"),
     render("staging-typo", "--out", path.join(out, "unknown")),
+    render("local", "--out", path.join(out, "again"), "--show-secrets"),
   ]);
 }, 120_000);
 
@@ -80,6 +83,7 @@ describe("npm run render -- local", () => {
     expect(hidden.stdout.split("\n")).toEqual([
       "info: [runtime] Preflight check skipped: the local Keycloak is created by this deployment, so its discovery document cannot be read before it; the verification after deployment checks the running server.",
       `rendered local: ${count} resources, 4 files in ${path.relative(ROOT, dir())}`,
+      RENDER_ONLY_NOTE,
       "",
     ]);
   });
@@ -182,12 +186,10 @@ describe("npm run render -- local --show-secrets", () => {
       .map((line, i) => [line, revealed[i]])
       .filter(([a, b]) => a !== b)
       .map(([a]) => a);
-    // Each render generates its own key material, so the key id differs too.
     expect(differing.map((line) => line.split("=")[0])).toEqual([
       "DB_USER_PASSWORD",
       "ELASTICSEARCH_PASSWORD",
       "FERNET_KEY",
-      "JWT_KEY_ID",
       "OIDC_CLIENT_SECRET",
     ]);
     // 32 bytes in base64, the format of OpenMetadata's shipped default.
@@ -195,6 +197,21 @@ describe("npm run render -- local --show-secrets", () => {
     expect(fernet).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(fernet, "base64")).toHaveLength(32);
     expect(fs.readFileSync(path.join(dir(), "resources.json"), "utf8")).not.toContain('"[secret]"');
+  });
+});
+
+describe("npm run render, twice", () => {
+  it("writes the same bytes into every file, files/ and the private key included", () => {
+    expect(again.code).toBe(0);
+    const first = path.join(out, "shown", "local");
+    const second = path.join(out, "again", "local");
+    expect(tree(second)).toEqual(tree(first));
+    expect(tree(second)).toContain(`${KEYS}/private_key.der`);
+    for (const file of tree(first)) {
+      expect(fs.readFileSync(path.join(second, file)), file).toEqual(
+        fs.readFileSync(path.join(first, file)),
+      );
+    }
   });
 });
 
