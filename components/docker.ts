@@ -261,6 +261,43 @@ export interface DockerDeploymentArgs {
   gate?: pulumi.Input<string>;
 }
 
+/** What every step of a Docker deployment shares: its names, images, network and parent. */
+interface DockerScope {
+  /** The component's name; every child's Pulumi name derives from it. */
+  name: string;
+  /** Prefix of every container and volume name. */
+  prefix: string;
+  settings: ResolvedSettings;
+  target: ResolvedDocker;
+  names: ReturnType<typeof containerNames>;
+  images: ReturnType<typeof dockerImages>;
+  topology: Topology;
+  /** The network every container joins. */
+  network: docker.types.input.ContainerNetworksAdvanced[];
+  /** `{ parent }` of every child. */
+  parent: pulumi.CustomResourceOptions;
+  /** Pulls an image once per reference and returns its id. */
+  image(reference: string): pulumi.Output<string>;
+  /** A named volume, kept like the data it holds. */
+  volume(role: string): docker.Volume;
+}
+
+/** What the migration, the server and the bot token regeneration share: the server's workload. */
+interface ServerWorkload {
+  /** The server's image id. */
+  image: pulumi.Output<string>;
+  /** The server environment, with secrets as references. */
+  env: pulumi.Output<ServerEnv>;
+  /** The environment as container entries, secrets resolved into secret entries. */
+  envs: pulumi.Output<pulumi.Output<string>[]>;
+  /** The JWT key files. */
+  uploads: docker.types.input.ContainerUpload[];
+  /** Where the server answers inside the network. */
+  internalUrl: string;
+  /** The preflight gate's label, or none. */
+  gated: docker.types.input.ContainerLabel[];
+}
+
 /**
  * OpenMetadata on one Docker host: database and search with retained volumes and health checks, a
  * one-shot migration with the server's exact env and files, the server, an optional TLS proxy and
@@ -279,48 +316,99 @@ export class DockerDeployment extends pulumi.ComponentResource {
   constructor(name: string, args: DockerDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openmetadata-sso:index:DockerDeployment", name, {}, opts);
     const { settings, identity, keys } = args;
+    const scope = this.scope(name, args);
+    const tlsOn = scope.target.tls.mode !== "off";
+
+    const database = this.database(scope, keys);
+    const search = this.search(scope, keys);
+    const workload = this.workload(scope, identity, keys, tlsOn, args.gate);
+    this.env = workload.env;
+    const { migrate, migrated } = this.migration(scope, workload, [database, search]);
+    if (settings.openmetadata.ingestion) this.ingestion(scope, keys, [database, search]);
+    const server = this.server(scope, workload, migrate, migrated, tlsOn);
+    const verifyAfter: pulumi.Resource[] = [server];
+    if (tlsOn) {
+      const { proxy, caCertificate } = this.proxy(scope, server);
+      this.caCertificate = caCertificate;
+      verifyAfter.push(proxy);
+    }
+    if (settings.keys.rotation !== "initial") {
+      const { regenerate, botTokens } = this.botTokenRegeneration(
+        scope,
+        workload,
+        identity,
+        keys,
+        server,
+      );
+      // The verification checks the final state, after the one-shot that rotation needs.
+      verifyAfter.push(regenerate);
+      this.botTokens = botTokens;
+    }
+    this.verification = this.verify(scope, workload, server, verifyAfter);
+
+    // Registering the gates makes their failures fail this component's update.
+    this.registerOutputs({
+      env: this.env,
+      caCertificate: this.caCertificate,
+      verification: this.verification,
+      botTokens: this.botTokens,
+    });
+  }
+
+  /** Network: the names, images and network attachment every step shares. */
+  private scope(name: string, args: DockerDeploymentArgs): DockerScope {
+    const { settings } = args;
     const target = settings.docker!;
     const prefix = args.prefix ?? name;
     const names = containerNames(prefix, target.database, target.search);
-    const images = dockerImages(settings.openmetadata.version, target);
     const keep = retention(settings);
     const parent = { parent: this };
-    const network = [{ name: args.networkName, aliases: [] as string[] }];
-    const tlsOn = target.tls.mode !== "off";
-    const sources = secretSources(keys, identity);
-
     const pulled = new Map<string, docker.RemoteImage>();
-    const image = (reference: string) => {
-      let remote = pulled.get(reference);
-      if (!remote) {
-        const role = reference.replace(/^.*\//, "").replace(/[^A-Za-z0-9]+/g, "-");
-        remote = new docker.RemoteImage(
-          `${name}-image-${role}`,
-          { name: reference, keepLocally: true },
-          parent,
-        );
-        pulled.set(reference, remote);
-      }
-      return remote.imageId;
+    return {
+      name,
+      prefix,
+      settings,
+      target,
+      names,
+      images: dockerImages(settings.openmetadata.version, target),
+      topology: dockerTopology(settings, names),
+      network: [{ name: args.networkName, aliases: [] as string[] }],
+      parent,
+      image: (reference) => {
+        let remote = pulled.get(reference);
+        if (!remote) {
+          const role = reference.replace(/^.*\//, "").replace(/[^A-Za-z0-9]+/g, "-");
+          remote = new docker.RemoteImage(
+            `${name}-image-${role}`,
+            { name: reference, keepLocally: true },
+            parent,
+          );
+          pulled.set(reference, remote);
+        }
+        return remote.imageId;
+      },
+      volume: (role) =>
+        new docker.Volume(`${name}-${role}`, { name: `${prefix}-${role}` }, { ...parent, ...keep }),
     };
-    const volume = (role: string) =>
-      new docker.Volume(`${name}-${role}`, { name: `${prefix}-${role}` }, { ...parent, ...keep });
+  }
 
-    const topology = dockerTopology(settings, names);
-
-    // Database: generated passwords, created by an init script on the empty volume. The script
-    // runs only then, so it creates Airflow's database and user even without ingestion: turning
-    // ingestion on later finds them.
-    const databaseVolume = volume("db-data");
+  /**
+   * Data: the database with generated passwords, created by an init script on the empty volume.
+   * The script runs only then, so it creates Airflow's database and user even without ingestion:
+   * turning ingestion on later finds them.
+   */
+  private database(scope: DockerScope, keys: SigningKeys): docker.Container {
+    const { name, names, images, target, topology, network, parent } = scope;
+    const databaseVolume = scope.volume("db-data");
     const users = pulumi
       .all([keys.databasePassword, keys.airflowDatabasePassword])
       .apply(([om, airflow]) => initUsers(om, airflow));
     const mysql = target.database === "mysql";
-    const database = new docker.Container(
+    return new docker.Container(
       `${name}-database`,
       {
         name: names.database,
-        image: image(images.database),
+        image: scope.image(images.database),
         restart: "unless-stopped",
         networksAdvanced: network,
         envs: mysql
@@ -351,15 +439,18 @@ export class DockerDeployment extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: [databaseVolume] },
     );
+  }
 
-    // Search.
-    const searchVolume = volume("search-data");
+  /** Search: Elasticsearch or OpenSearch, single node, on its own volume. */
+  private search(scope: DockerScope, keys: SigningKeys): docker.Container {
+    const { name, names, images, target, network, parent } = scope;
+    const searchVolume = scope.volume("search-data");
     const elastic = target.search === "elasticsearch";
-    const search = new docker.Container(
+    return new docker.Container(
       `${name}-search`,
       {
         name: names.search,
-        image: image(images.search),
+        image: scope.image(images.search),
         restart: "unless-stopped",
         networksAdvanced: network,
         envs: elastic
@@ -403,38 +494,60 @@ export class DockerDeployment extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: [searchVolume] },
     );
+  }
 
-    // The server's settings, and the env both the migration and the server get.
+  /** The server's settings, and the env and files both the migration and the server get. */
+  private workload(
+    scope: DockerScope,
+    identity: IdentityApp,
+    keys: SigningKeys,
+    tlsOn: boolean,
+    gate: pulumi.Input<string> | undefined,
+  ): ServerWorkload {
+    const { settings, names, topology } = scope;
+    const sources = secretSources(keys, identity);
     const internalUrl = `http://${names.server}:8585`;
     const input = securityInput(settings, identity, keys, internalUrl, tlsOn);
-    this.env = input.apply((plain) => serverEnv(plain, topology));
-    const envs = this.env.apply((env) => containerEnvs(env, sources));
-    const uploads = keyUploads(keys);
-    const serverImage = image(images.server);
+    const env = input.apply((plain) => serverEnv(plain, topology));
+    return {
+      env,
+      envs: env.apply((plain) => containerEnvs(plain, sources)),
+      uploads: keyUploads(keys),
+      image: scope.image(scope.images.server),
+      internalUrl,
+      // Waiting for the gate: a label, so its failure fails the container's creation.
+      gated: gate === undefined ? [] : [{ label: "openmetadata-sso.preflight", value: gate }],
+    };
+  }
 
-    // Waiting for the gate: a label, so its failure fails the container's creation.
-    const gated =
-      args.gate === undefined ? [] : [{ label: "openmetadata-sso.preflight", value: args.gate }];
-
-    // Migrations: one shot, same env and files; a failure stops the update before the server. It
-    // waits for the gate too: a wrong identity provider must not leave a migrated database behind.
+  /**
+   * Migration: one shot, same env and files as the server; a failure stops the update before the
+   * server. It waits for the gate too: a wrong identity provider must not leave a migrated
+   * database behind.
+   */
+  private migration(
+    scope: DockerScope,
+    workload: ServerWorkload,
+    dependencies: docker.Container[],
+  ): { migrate: docker.Container; migrated: pulumi.Output<string> } {
+    const { name, names, network, parent } = scope;
     const migrate = new docker.Container(
       `${name}-migrate`,
       {
         name: names.migrate,
-        image: serverImage,
+        image: workload.image,
         networksAdvanced: network,
-        envs,
-        uploads,
+        envs: workload.envs,
+        uploads: workload.uploads,
         workingDir: "/opt/openmetadata",
         command: ["./bootstrap/openmetadata-ops.sh", "migrate"],
-        labels: gated,
+        labels: workload.gated,
         restart: "no",
         mustRun: false,
         attach: true,
         logs: true,
       },
-      { ...parent, dependsOn: [database, search] },
+      { ...parent, dependsOn: dependencies },
     );
     const migrated = oneShotGate(
       migrate,
@@ -442,54 +555,70 @@ export class DockerDeployment extends pulumi.ComponentResource {
         `The OpenMetadata migration failed with exit code ${code}; the server was not started. ` +
         `Read the whole log with: docker logs ${names.migrate}`,
     );
+    return { migrate, migrated };
+  }
 
-    // Ingestion (Airflow), with the password the server uses and its own database.
-    if (settings.openmetadata.ingestion) {
-      new docker.Container(
-        `${name}-ingestion`,
-        {
-          name: names.ingestion,
-          image: image(images.ingestion),
-          restart: "unless-stopped",
-          networksAdvanced: network,
-          entrypoints: ["/bin/bash"],
-          command: ["/opt/airflow/ingestion_dependency.sh"],
-          envs: [
-            "AIRFLOW__API__AUTH_BACKENDS=airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session",
-            "AIRFLOW__CORE__EXECUTOR=LocalExecutor",
-            "AIRFLOW__OPENMETADATA_AIRFLOW_APIS__DAG_GENERATED_CONFIGS=/opt/airflow/dag_generated_configs",
-            `DB_HOST=${names.database}`,
-            `DB_PORT=${DATABASE_PORTS[target.database]}`,
-            "AIRFLOW_DB=airflow_db",
-            `DB_SCHEME=${mysql ? "mysql+mysqldb" : "postgresql+psycopg2"}`,
-            "DB_USER=airflow_user",
-            pulumi.secret(pulumi.interpolate`DB_PASSWORD=${keys.airflowDatabasePassword}`),
-            "AIRFLOW_ADMIN_USER=admin",
-            pulumi.secret(pulumi.interpolate`AIRFLOW_ADMIN_PASSWORD=${keys.airflowPassword}`),
-          ],
-          volumes: ["dag-airflow", "dags", "tmp"].map((role) => ({
-            volumeName: volume(`ingestion-${role}`).name,
-            containerPath: {
-              "dag-airflow": "/opt/airflow/dag_generated_configs",
-              dags: "/opt/airflow/dags",
-              tmp: "/tmp",
-            }[role]!,
-          })),
-        },
-        { ...parent, dependsOn: [database, search] },
-      );
-    }
+  /** Ingestion (Airflow), with the password the server uses and its own database. */
+  private ingestion(
+    scope: DockerScope,
+    keys: SigningKeys,
+    dependencies: docker.Container[],
+  ): docker.Container {
+    const { name, names, images, target, network, parent } = scope;
+    const mysql = target.database === "mysql";
+    return new docker.Container(
+      `${name}-ingestion`,
+      {
+        name: names.ingestion,
+        image: scope.image(images.ingestion),
+        restart: "unless-stopped",
+        networksAdvanced: network,
+        entrypoints: ["/bin/bash"],
+        command: ["/opt/airflow/ingestion_dependency.sh"],
+        envs: [
+          "AIRFLOW__API__AUTH_BACKENDS=airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session",
+          "AIRFLOW__CORE__EXECUTOR=LocalExecutor",
+          "AIRFLOW__OPENMETADATA_AIRFLOW_APIS__DAG_GENERATED_CONFIGS=/opt/airflow/dag_generated_configs",
+          `DB_HOST=${names.database}`,
+          `DB_PORT=${DATABASE_PORTS[target.database]}`,
+          "AIRFLOW_DB=airflow_db",
+          `DB_SCHEME=${mysql ? "mysql+mysqldb" : "postgresql+psycopg2"}`,
+          "DB_USER=airflow_user",
+          pulumi.secret(pulumi.interpolate`DB_PASSWORD=${keys.airflowDatabasePassword}`),
+          "AIRFLOW_ADMIN_USER=admin",
+          pulumi.secret(pulumi.interpolate`AIRFLOW_ADMIN_PASSWORD=${keys.airflowPassword}`),
+        ],
+        volumes: ["dag-airflow", "dags", "tmp"].map((role) => ({
+          volumeName: scope.volume(`ingestion-${role}`).name,
+          containerPath: {
+            "dag-airflow": "/opt/airflow/dag_generated_configs",
+            dags: "/opt/airflow/dags",
+            tmp: "/tmp",
+          }[role]!,
+        })),
+      },
+      { ...parent, dependsOn: dependencies },
+    );
+  }
 
-    // The server waits for a successful migration and for nothing else.
-    const server = new docker.Container(
+  /** Server: waits for a successful migration and for nothing else. */
+  private server(
+    scope: DockerScope,
+    workload: ServerWorkload,
+    migrate: docker.Container,
+    migrated: pulumi.Output<string>,
+    tlsOn: boolean,
+  ): docker.Container {
+    const { name, names, target, network, parent } = scope;
+    return new docker.Container(
       `${name}-server`,
       {
         name: names.server,
-        image: serverImage,
+        image: workload.image,
         restart: "unless-stopped",
         networksAdvanced: network,
-        envs,
-        uploads,
+        envs: workload.envs,
+        uploads: workload.uploads,
         ports: [
           // Behind the TLS proxy the server is reachable on the host's loopback only.
           { internal: 8585, external: target.httpPort, ip: tlsOn ? "127.0.0.1" : "0.0.0.0" },
@@ -498,7 +627,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
         labels: [
           { label: "openmetadata-sso.role", value: "server" },
           { label: "openmetadata-sso.migration", value: migrated },
-          ...gated,
+          ...workload.gated,
         ],
         healthcheck: {
           tests: ["CMD-SHELL", "wget -q --spider http://localhost:8586/healthcheck"],
@@ -512,78 +641,97 @@ export class DockerDeployment extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: [migrate] },
     );
+  }
 
-    // TLS: a reverse proxy in front of the server, with a provided or generated certificate.
-    const dependsForVerify: pulumi.Resource[] = [server];
-    if (tlsOn) {
-      const certificate = this.certificate(name, settings, target);
-      this.caCertificate = certificate.caCertificate;
-      const proxy = new docker.Container(
-        `${name}-proxy`,
-        {
-          name: names.proxy,
-          image: image(images.proxy),
-          restart: "unless-stopped",
-          networksAdvanced: network,
-          ports: [{ internal: 443, external: target.tls.httpsPort }],
-          uploads: [
-            {
-              file: "/etc/nginx/conf.d/default.conf",
-              content: proxyConfig(hostOf(settings.publicUrl), `http://${names.server}:8585`),
-            },
-            { file: "/etc/nginx/tls/tls.crt", content: certificate.certificate },
-            { file: "/etc/nginx/tls/tls.key", content: pulumi.secret(certificate.privateKey) },
-          ],
-        },
-        { ...parent, dependsOn: [server] },
-      );
-      dependsForVerify.push(proxy);
-    }
+  /** Proxy: TLS in front of the server, with a provided or generated certificate. */
+  private proxy(
+    scope: DockerScope,
+    server: docker.Container,
+  ): { proxy: docker.Container; caCertificate?: pulumi.Output<string> } {
+    const { name, names, images, settings, target, network, parent } = scope;
+    const certificate = this.certificate(name, settings, target);
+    const proxy = new docker.Container(
+      `${name}-proxy`,
+      {
+        name: names.proxy,
+        image: scope.image(images.proxy),
+        restart: "unless-stopped",
+        networksAdvanced: network,
+        ports: [{ internal: 443, external: target.tls.httpsPort }],
+        uploads: [
+          {
+            file: "/etc/nginx/conf.d/default.conf",
+            content: proxyConfig(hostOf(settings.publicUrl), `http://${names.server}:8585`),
+          },
+          { file: "/etc/nginx/tls/tls.crt", content: certificate.certificate },
+          { file: "/etc/nginx/tls/tls.key", content: pulumi.secret(certificate.privateKey) },
+        ],
+      },
+      { ...parent, dependsOn: [server] },
+    );
+    return { proxy, caCertificate: certificate.caCertificate };
+  }
 
-    // Bot tokens are signed with the signing key: after a rotation the old ones stop working
-    // (user pain P18), so the ops tool regenerates them once the server runs with the new key.
-    // One container per rotation label: a rotation creates a new one with the current image,
-    // env and keys, and nothing else (not even a version upgrade) runs it again.
-    if (settings.keys.rotation !== "initial") {
-      const rotation = settings.keys.rotation;
-      const regenerate = new docker.Container(
-        `${name}-regenerate-bot-tokens-${rotation}`,
-        {
-          name: `${names.regenerate}-${rotation}`,
-          image: serverImage,
-          networksAdvanced: network,
-          envs: this.env.apply((env) => containerEnvs(botTokenEnv(env), sources)),
-          uploads,
-          workingDir: "/opt/openmetadata",
-          command: ["./bootstrap/openmetadata-ops.sh", "regenerate-bot-tokens"],
-          labels: [{ label: "openmetadata-sso.rotation", value: rotation }],
-          restart: "no",
-          mustRun: false,
-          attach: true,
-          logs: true,
-        },
-        { ...parent, dependsOn: [server], ignoreChanges: REGENERATION_FROZEN },
-      );
-      // The verification checks the final state, after the one-shot that rotation needs.
-      dependsForVerify.push(regenerate);
-      this.botTokens = oneShotGate(
-        regenerate,
-        (code) =>
-          `Regenerating the bot tokens after the key rotation failed with exit code ${code}; bots and ingestion get 401 until it succeeds. ` +
-          `Read: docker logs ${names.regenerate}-${rotation}. To run it again, set keys.rotation to a new label.`,
-      );
-    }
+  /**
+   * Bot tokens are signed with the signing key: after a rotation the old ones stop working (user
+   * pain P18), so the ops tool regenerates them once the server runs with the new key. One
+   * container per rotation label: a rotation creates a new one with the current image, env and
+   * keys, and nothing else (not even a version upgrade) runs it again.
+   */
+  private botTokenRegeneration(
+    scope: DockerScope,
+    workload: ServerWorkload,
+    identity: IdentityApp,
+    keys: SigningKeys,
+    server: docker.Container,
+  ): { regenerate: docker.Container; botTokens: pulumi.Output<string> } {
+    const { name, names, settings, network, parent } = scope;
+    const sources = secretSources(keys, identity);
+    const rotation = settings.keys.rotation;
+    const regenerate = new docker.Container(
+      `${name}-regenerate-bot-tokens-${rotation}`,
+      {
+        name: `${names.regenerate}-${rotation}`,
+        image: workload.image,
+        networksAdvanced: network,
+        envs: workload.env.apply((env) => containerEnvs(botTokenEnv(env), sources)),
+        uploads: workload.uploads,
+        workingDir: "/opt/openmetadata",
+        command: ["./bootstrap/openmetadata-ops.sh", "regenerate-bot-tokens"],
+        labels: [{ label: "openmetadata-sso.rotation", value: rotation }],
+        restart: "no",
+        mustRun: false,
+        attach: true,
+        logs: true,
+      },
+      { ...parent, dependsOn: [server], ignoreChanges: REGENERATION_FROZEN },
+    );
+    const botTokens = oneShotGate(
+      regenerate,
+      (code) =>
+        `Regenerating the bot tokens after the key rotation failed with exit code ${code}; bots and ingestion get 401 until it succeeds. ` +
+        `Read: docker logs ${names.regenerate}-${rotation}. To run it again, set keys.rotation to a new label.`,
+    );
+    return { regenerate, botTokens };
+  }
 
-    // Verification, from inside the network, after every change of the server.
+  /** Verification, from inside the network, after every change of the server. */
+  private verify(
+    scope: DockerScope,
+    workload: ServerWorkload,
+    server: docker.Container,
+    after: pulumi.Resource[],
+  ): pulumi.Output<string> {
+    const { name, names, images, settings, network, parent } = scope;
     const verify = new docker.Container(
       `${name}-verify`,
       {
         name: names.verify,
-        image: image(images.verifier),
+        image: scope.image(images.verifier),
         networksAdvanced: network,
         envs: [
-          `${VERIFIER_ENV.url}=${internalUrl}`,
-          pulumi.interpolate`${VERIFIER_ENV.expected}=${this.env.apply((env) => JSON.stringify(expectedAuth(env)))}`,
+          `${VERIFIER_ENV.url}=${workload.internalUrl}`,
+          pulumi.interpolate`${VERIFIER_ENV.expected}=${workload.env.apply((env) => JSON.stringify(expectedAuth(env)))}`,
           pulumi.interpolate`OPENMETADATA_SERVER_ID=${server.id}`,
         ],
         uploads: [
@@ -600,19 +748,10 @@ export class DockerDeployment extends pulumi.ComponentResource {
         attach: true,
         logs: true,
       },
-      { ...parent, dependsOn: dependsForVerify },
+      { ...parent, dependsOn: after },
     );
-    this.verification = oneShotGate(verify, () => verifyFailure(names));
-
-    // Registering the gates makes their failures fail this component's update.
-    this.registerOutputs({
-      env: this.env,
-      caCertificate: this.caCertificate,
-      verification: this.verification,
-      botTokens: this.botTokens,
-    });
+    return oneShotGate(verify, () => verifyFailure(names));
   }
-
   /** The proxy's certificate: provided in config, or signed by a private CA generated here. */
   private certificate(name: string, settings: ResolvedSettings, target: ResolvedDocker) {
     const parent = { parent: this };
