@@ -162,7 +162,14 @@ export function databaseInitSql(engine: DatabaseEngine, users: DatabaseUser[]): 
   );
 }
 
-/** nginx configuration of the TLS proxy: HTTPS in, the server's HTTP port out. */
+/**
+ * nginx configuration of the TLS proxy: HTTPS in, the server's HTTP port out. WebSocket upgrades
+ * (OpenMetadata's live updates) pass through only over HTTP/1.1 upstream: nginx's proxy module
+ * speaks HTTP/1.0 to the upstream unless `proxy_http_version` says otherwise, and the upgrade
+ * needs `Upgrade` and `Connection` passed on explicitly, as they are hop-by-hop headers (nginx
+ * docs, ngx_http_proxy_module `proxy_http_version` "By default, version 1.0 is used", and
+ * "WebSocket proxying", nginx.org/en/docs/http/websocket.html; both hold for nginx 1.27).
+ */
 export function proxyConfig(serverName: string, upstream: string): string {
   return [
     "server {",
@@ -174,6 +181,7 @@ export function proxyConfig(serverName: string, upstream: string): string {
     "  client_max_body_size 100m;",
     "  location / {",
     `    proxy_pass ${upstream};`,
+    "    proxy_http_version 1.1;",
     "    proxy_set_header Host $host;",
     "    proxy_set_header X-Forwarded-Host $host;",
     "    proxy_set_header X-Forwarded-Proto https;",

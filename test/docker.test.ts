@@ -675,6 +675,25 @@ describe("pure Docker shaping", () => {
     expect(config).toContain("    proxy_set_header X-Forwarded-Proto https;");
   });
 
+  it("passes WebSocket upgrades on over HTTP/1.1, which nginx does not speak upstream by default", () => {
+    const config = proxyConfig("om.example.com", "http://om-server:8585");
+    const location = config.slice(config.indexOf("  location / {"), config.lastIndexOf("  }") + 3);
+    expect(location).toBe(
+      [
+        "  location / {",
+        "    proxy_pass http://om-server:8585;",
+        "    proxy_http_version 1.1;",
+        "    proxy_set_header Host $host;",
+        "    proxy_set_header X-Forwarded-Host $host;",
+        "    proxy_set_header X-Forwarded-Proto https;",
+        "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "    proxy_set_header Upgrade $http_upgrade;",
+        '    proxy_set_header Connection "upgrade";',
+        "  }",
+      ].join("\n"),
+    );
+  });
+
   it("builds a complete realm for a confidential client", () => {
     const realm = keycloakRealm({
       realm: "om",
