@@ -33,6 +33,7 @@ import {
   type ChartInput,
   type ChartSecretRefs,
   type HelmValues,
+  stickySessionAnnotations,
 } from "./settings/helm";
 import { isHttps } from "./urls";
 
@@ -405,6 +406,10 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
   public readonly env: pulumi.Output<ServerEnv>;
   /** The exact values of the `openmetadata` release. */
   public readonly values: pulumi.Output<HelmValues>;
+  /** `"succeeded"` once the verification Job completed: the server serves the deployed settings. */
+  public readonly verification: pulumi.Output<string>;
+  /** The name of the ingress's affinity cookie, with sticky sessions. */
+  public readonly affinityCookie?: string;
 
   constructor(
     name: string,
@@ -712,7 +717,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       },
       inNamespace,
     );
-    new k8s.batch.v1.Job(
+    const verifyJob = new k8s.batch.v1.Job(
       `${name}-verify`,
       {
         metadata: {
@@ -780,6 +785,14 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       },
     );
 
-    this.registerOutputs({ env: this.env, values: this.values });
+    // The Job's id resolves once Pulumi saw it complete; a failed Job fails the update first.
+    this.verification = verifyJob.id.apply(() => "succeeded");
+    if (ingress.stickySessions) {
+      this.affinityCookie = stickySessionAnnotations(isHttps(settings.publicUrl))[
+        "nginx.ingress.kubernetes.io/session-cookie-name"
+      ];
+    }
+
+    this.registerOutputs({ env: this.env, values: this.values, verification: this.verification });
   }
 }

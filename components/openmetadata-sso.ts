@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { outsideGate } from "./checks/outside-gate";
 import { preflightGate } from "./checks/preflight";
 import { validateArgs, type ResolvedSettings } from "./config";
 import { KUBERNETES_SUFFIX } from "./config/rules";
@@ -96,6 +97,31 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
         ? this.deployToDocker(name, settings, keys)
         : this.deployToKubernetes(name, settings, keys);
 
+    // From where users stand, after the in-network verification: the public URL as a browser meets it.
+    const publicUrlCheck = outsideGate(
+      {
+        enabled: settings.openmetadata.checkPublicUrl,
+        deployment: {
+          publicUrl: settings.publicUrl,
+          redirectUris: deployment.identity.redirectUris,
+          replicas: settings.openmetadata.replicas,
+          ...(deployment.affinityCookie === undefined
+            ? {}
+            : { affinityCookie: deployment.affinityCookie }),
+        },
+        identity: deployment.identity,
+        env: deployment.env,
+        after: deployment.verification,
+      },
+      {
+        parent: this,
+        // The Docker target's generated certificate chains to its own CA.
+        ...(deployment.caCertificate === undefined
+          ? {}
+          : { ca: deployment.caCertificate.apply((pem) => [pem]) }),
+      },
+    );
+
     this.url = pulumi.output(settings.publicUrl);
     this.loginUrl = pulumi.output(loginUrl(settings.publicUrl));
     this.clientId = deployment.identity.clientId;
@@ -126,6 +152,8 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
       demoUser: this.demoUser,
       demoPassword: this.demoPassword,
       caCertificate: this.caCertificate,
+      // Registered so that a failed check fails the update.
+      publicUrlCheck,
     });
   }
 
@@ -169,7 +197,13 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
       { settings, identity, keys, networkName: network.name, prefix: name, gate },
       { parent: this },
     );
-    return { identity, env: deployment.env, caCertificate: deployment.caCertificate, ...local };
+    return {
+      identity,
+      env: deployment.env,
+      verification: deployment.verification,
+      caCertificate: deployment.caCertificate,
+      ...local,
+    };
   }
 
   private deployToKubernetes(
@@ -187,7 +221,14 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
       { settings, identity, keys, gate },
       { parent: this },
     );
-    return { identity, env: deployment.env };
+    return {
+      identity,
+      env: deployment.env,
+      verification: deployment.verification,
+      ...(deployment.affinityCookie === undefined
+        ? {}
+        : { affinityCookie: deployment.affinityCookie }),
+    };
   }
 }
 
@@ -195,6 +236,10 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
 interface Deployment {
   identity: IdentityApp;
   env: pulumi.Output<ServerEnv>;
+  /** Resolves once the in-network verification passed. */
+  verification: pulumi.Output<string>;
+  /** The ingress's affinity cookie, with sticky sessions. */
+  affinityCookie?: string;
   keycloakUrl?: pulumi.Output<string>;
   demoUser?: pulumi.Output<string>;
   demoPassword?: pulumi.Output<string>;

@@ -426,6 +426,15 @@ export interface OpenMetadataArgs {
    * @default - none: the server connects directly
    */
   egressProxy?: EgressProxyArgs;
+  /**
+   * After the in-network verification, check again from the machine running `pulumi up`, through
+   * `publicUrl`, as a browser: the certificate, the served auth settings and key id, the
+   * provider's issuer, the login redirect and, with several replicas, the cookie affinity. Set it
+   * to `false` where the public URL cannot be reached from there (a private network): the update
+   * says the check was skipped, and the in-network verification still runs.
+   * @default true
+   */
+  checkPublicUrl?: boolean;
 }
 
 /** The HTTP proxy the OpenMetadata server reaches the internet through. */

@@ -42,6 +42,8 @@ const TARGETS: Record<string, { modules: RegExp; sdk: string }> = {
 /** Modules every stack loads, whatever its target and identity provider. */
 const COMMON = [
   "components/checks/discovery.ts",
+  "components/checks/outside-gate.ts",
+  "components/checks/outside.ts",
   "components/checks/preflight.ts",
   "components/checks/verify.ts",
   "components/config/index.ts",

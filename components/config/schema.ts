@@ -212,6 +212,7 @@ export const openMetadataSchema = z
       .default(["email", "preferred_username", "sub"]),
     ingestion: z.boolean().default(false),
     egressProxy: egressProxySchema.optional(),
+    checkPublicUrl: z.boolean().default(true),
   })
   .prefault({});
 
