@@ -98,6 +98,7 @@ describe("the import graph", () => {
     expect(files).toContain("scripts/serialize-providers.mjs");
     // The top component reaches each target and identity provider only through require().
     expect(graph.get("components/openmetadata-sso.ts")).toEqual([
+      "components/checks/outside-gate.ts",
       "components/checks/preflight.ts",
       "components/config/index.ts",
       "components/config/rules.ts",

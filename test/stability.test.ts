@@ -44,6 +44,8 @@ describe.each(stackNames())("stack %s", (stack) => {
 const DEPLOY_TIME_ONLY: Record<string, string> = {
   "components/checks/preflight.ts":
     "measures clock skew against the provider's Date header; the result gates the server but is never an input value",
+  "components/checks/outside.ts":
+    "counts a certificate's days left at deploy time; the result is a log line or a failed update, never an input value",
 };
 
 describe("program code", () => {
