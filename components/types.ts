@@ -748,4 +748,15 @@ export interface OpenMetadataSsoArgs {
    * @default - true in production, false elsewhere
    */
   protect?: boolean;
+  /**
+   * Certificates of the private certificate authorities that issued the TLS certificates of the
+   * identity provider (or of other endpoints the server and the checks reach), as PEM text: one or
+   * more `-----BEGIN CERTIFICATE-----` blocks, each a CA certificate (root or intermediate) that
+   * has not expired. OpenMetadata's server, its migration and the bot token regeneration trust
+   * them through a JVM trust store built from the image's own CA certificates plus these; the
+   * preflight, the discovery of the JWKS URL and the verification trust them too. Public CAs stay
+   * trusted. Not a secret: certificates are public.
+   * @default - none: only the public CAs of the JDK and of Node are trusted
+   */
+  trustedCaCertificates?: string;
 }

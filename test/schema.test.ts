@@ -164,6 +164,7 @@ describe("the inferred arguments", () => {
       "kubernetes",
       "dataRetention",
       "protect",
+      "trustedCaCertificates",
     ]);
     expect(resource().requiredInputs).toEqual(["admins", "identity", "publicUrl", "target"]);
   });

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { nonProxyHostProblem } from "../settings/proxy";
+import { trustedCaProblems } from "../settings/truststore";
 import { show } from "../suggest";
 import {
   ClientType,
@@ -279,6 +280,16 @@ export const dockerSchema = z.strictObject({
   tls: z.strictObject({ ...dockerTlsShape, privateKey: secretInput.optional() }).prefault({}),
 });
 
+/**
+ * CA certificates to trust, as one PEM text. Each problem of each certificate is its own line, so
+ * every one is reported together. Expiry is judged by this machine's clock.
+ */
+export const trustedCaCertificatesSchema = text.superRefine((pem, ctx) => {
+  for (const problem of trustedCaProblems(pem, new Date())) {
+    ctx.addIssue({ code: "custom", message: problem, params: { ownMessage: true } });
+  }
+});
+
 export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
 
 /** The example of JDBC parameters shown when a value cannot be corrected. */
@@ -394,6 +405,7 @@ export const argSchemas = {
   kubernetes: kubernetesSchema.optional(),
   dataRetention: z.enum(DataRetention).default("retain"),
   protect: z.boolean().optional(),
+  trustedCaCertificates: trustedCaCertificatesSchema.optional(),
 };
 
 /** The stack config schema: the arguments minus what comes from secret keys or provider config. */

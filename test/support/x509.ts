@@ -159,3 +159,17 @@ export function testPki(label: string): TestPki {
     leaf: (options) => certificate({ ...options, issuer: intermediate }),
   };
 }
+
+/** A private CA and a server certificate it issued for 127.0.0.1 and localhost. */
+export function privateCa(commonName = "openmetadata-sso test CA"): {
+  ca: TestCertificate;
+  server: TestCertificate;
+} {
+  const ca = certificate({ commonName, ca: true });
+  const server = certificate({
+    commonName: "127.0.0.1",
+    hosts: ["localhost", "127.0.0.1"],
+    issuer: ca,
+  });
+  return { ca, server };
+}
