@@ -7,6 +7,7 @@ import { retention } from "./deployment";
 import type { IdentityApp } from "./identity/types";
 import { SigningKeys } from "./keys";
 import { isSecretRef, type ServerEnv } from "./settings/env";
+import { caCertificates } from "./settings/truststore";
 import { envReference, securityYaml, SECURITY_YAML_KEYS, workflowConfig } from "./settings/yaml";
 import type { OpenMetadataSsoArgs } from "./types";
 import { loginUrl, openMetadataJwksUrl } from "./urls";
@@ -191,7 +192,10 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
       identity = createIdentityApp(name, settings, this);
     }
     // The server waits for the preflight check of the identity provider; nothing else does.
-    const gate = preflightGate(identity, settings.identity.provider, { parent: this });
+    const gate = preflightGate(identity, settings.identity.provider, {
+      parent: this,
+      ...trustedCa(settings),
+    });
     const deployment = new DockerDeployment(
       `${name}-docker`,
       { settings, identity, keys, networkName: network.name, prefix: name, gate },
@@ -215,7 +219,10 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
     const { KubernetesDeployment } = require("./kubernetes") as typeof import("./kubernetes");
     const identity = createIdentityApp(name, settings, this);
     // The server's pods wait for the preflight check of the identity provider.
-    const gate = preflightGate(identity, settings.identity.provider, { parent: this });
+    const gate = preflightGate(identity, settings.identity.provider, {
+      parent: this,
+      ...trustedCa(settings),
+    });
     const deployment = new KubernetesDeployment(
       `${name}${KUBERNETES_SUFFIX}`,
       { settings, identity, keys, gate },
@@ -308,12 +315,28 @@ function createIdentityApp(
     }
     case "oidc": {
       const { OidcClient } = require("./identity/oidc") as typeof import("./identity/oidc");
-      return new OidcClient(`${name}-oidc`, { ...common, ...identity.oidc! }, opts).app;
+      const ca = trustedCa(settings).ca;
+      return new OidcClient(
+        `${name}-oidc`,
+        {
+          ...common,
+          ...identity.oidc!,
+          ...(ca === undefined ? {} : { trustedCaCertificates: ca }),
+        },
+        opts,
+      ).app;
     }
     case "local-keycloak":
       throw new Error("local-keycloak is created by the Docker target.");
   }
   /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/** The CA certificates the program's own requests trust besides Node's roots, if any. */
+export function trustedCa(settings: ResolvedSettings): { ca?: string[] } {
+  return settings.trustedCaCertificates === undefined
+    ? {}
+    : { ca: caCertificates(settings.trustedCaCertificates) };
 }
 
 /**

@@ -640,7 +640,15 @@ describe("preflightGate", () => {
     const run = vi.fn(async () => ({ reachable: true, problems: [] }));
     const gate = preflightGate(app(), "keycloak", { offline: false, dryRun: false, run });
     expect(await valueOf(gate)).toBe(PREFLIGHT_PASSED);
-    expect(run.mock.calls).toEqual([[EXPECTED]]);
+    expect(run.mock.calls).toEqual([[EXPECTED, {}]]);
+  });
+
+  it("hands the trusted CA certificates to the check", async () => {
+    const run = vi.fn(async () => ({ reachable: true, problems: [] }));
+    const ca = ["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"];
+    const gate = preflightGate(app(), "keycloak", { offline: false, dryRun: false, run, ca });
+    expect(await valueOf(gate)).toBe(PREFLIGHT_PASSED);
+    expect(run.mock.calls).toEqual([[EXPECTED, { ca }]]);
   });
 
   it("does not run in the offline render, where the gate reads as after an update", async () => {

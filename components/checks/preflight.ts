@@ -15,8 +15,10 @@ import {
   fetchDiscovery,
   fetchJwks,
   isOffline,
+  UntrustedCertificateError,
   type DiscoveryDocument,
   type Jwk,
+  type RequestOptions,
 } from "./discovery";
 
 /** Largest clock difference to the provider, in seconds, before tokens look expired or not yet valid. */
@@ -46,7 +48,7 @@ export interface PreflightExpectations {
 }
 
 /** The provider's JWKS as fetched, or why it could not be. */
-export type JwksObservation = { keys: Jwk[] } | { error: string };
+export type JwksObservation = { keys: Jwk[] } | { error: string; fix?: string };
 
 /** What was read from the provider. */
 export interface ProviderObservation {
@@ -197,7 +199,7 @@ export function jwksProblems(
   }
   if ("error" in jwks) {
     problems.push(
-      `The provider's JWKS at ${document.jwks_uri} cannot be read: ${jwks.error} OpenMetadata validates every ID token with it. Fix: make ${document.jwks_uri} reachable and serve the provider's signing keys there.`,
+      `The provider's JWKS at ${document.jwks_uri} cannot be read: ${jwks.error} OpenMetadata validates every ID token with it. Fix: ${jwks.fix ?? `make ${document.jwks_uri} reachable and serve the provider's signing keys there.`}`,
     );
   } else if (jwks.keys.length === 0) {
     problems.push(
@@ -248,22 +250,27 @@ export type Observation =
 export async function observeProvider(
   discoveryUrl: string,
   clock: () => Date = () => new Date(),
+  options: RequestOptions = {},
 ): Promise<Observation> {
   let fetched: Awaited<ReturnType<typeof fetchDiscovery>>;
   try {
-    fetched = await fetchDiscovery(discoveryUrl);
+    fetched = await fetchDiscovery(discoveryUrl, options);
   } catch (error) {
-    return {
-      reachable: false,
-      problem: `${(error as Error).message} Fix: check the URL, and that the machine running Pulumi can reach the identity provider.`,
-    };
+    const fix =
+      error instanceof UntrustedCertificateError
+        ? error.fix
+        : "check the URL, and that the machine running Pulumi can reach the identity provider.";
+    return { reachable: false, problem: `${(error as Error).message} Fix: ${fix}` };
   }
   const now = clock();
   let jwks: JwksObservation;
   try {
-    jwks = { keys: await fetchJwks(fetched.document.jwks_uri) };
+    jwks = { keys: await fetchJwks(fetched.document.jwks_uri, options) };
   } catch (error) {
-    jwks = { error: (error as Error).message };
+    jwks =
+      error instanceof UntrustedCertificateError
+        ? { error: error.message, fix: error.fix }
+        : { error: (error as Error).message };
   }
   return {
     reachable: true,
@@ -279,8 +286,11 @@ export interface PreflightResult {
 }
 
 /** Reads the provider and checks it against the expectations. */
-export async function runPreflight(expected: PreflightExpectations): Promise<PreflightResult> {
-  const observed = await observeProvider(expected.discoveryUrl);
+export async function runPreflight(
+  expected: PreflightExpectations,
+  options: RequestOptions = {},
+): Promise<PreflightResult> {
+  const observed = await observeProvider(expected.discoveryUrl, undefined, options);
   return observed.reachable
     ? { reachable: true, problems: preflightProblems(observed.observation, expected) }
     : { reachable: false, problems: [observed.problem] };
@@ -316,7 +326,12 @@ export interface PreflightGateOptions {
   /** @default isOffline() */
   offline?: boolean;
   /** @default runPreflight */
-  run?: (expected: PreflightExpectations) => Promise<PreflightResult>;
+  run?: (expected: PreflightExpectations, options: RequestOptions) => Promise<PreflightResult>;
+  /**
+   * CA certificates (PEM) trusted besides Node's own roots: `trustedCaCertificates`.
+   * @default - Node's roots only
+   */
+  ca?: readonly string[];
 }
 
 /**
@@ -370,9 +385,12 @@ export function preflightGate(
  */
 export async function gateValue(
   expected: PreflightExpectations,
-  options: Pick<PreflightGateOptions, "parent" | "run"> & { dryRun: boolean },
+  options: Pick<PreflightGateOptions, "parent" | "run" | "ca"> & { dryRun: boolean },
 ): Promise<string> {
-  const result = await (options.run ?? runPreflight)(expected);
+  const result = await (options.run ?? runPreflight)(
+    expected,
+    options.ca === undefined ? {} : { ca: options.ca },
+  );
   if (!result.reachable && options.dryRun) {
     pulumi.log.warn(
       `Preflight check not run in preview: ${result.problems.join(" ")} \`pulumi up\` runs it and stops if the provider is still unreachable.`,

@@ -44,7 +44,14 @@ export function existingClientProblems(args: {
 }
 
 /** Arguments of {@link OidcClient}. */
-export interface OidcClientArgs extends IdentityAppArgs, OidcArgs {}
+export interface OidcClientArgs extends IdentityAppArgs, OidcArgs {
+  /**
+   * CA certificates (PEM, one each) trusted besides Node's own roots when the provider's discovery
+   * document is read: `trustedCaCertificates`, for a provider behind a private CA.
+   * @default - Node's roots only
+   */
+  trustedCaCertificates?: string[];
+}
 
 /**
  * OpenMetadata's client at any OpenID provider: an existing client (issuer, client id and, for a
@@ -101,7 +108,10 @@ export class OidcClient extends pulumi.ComponentResource {
       clientSecret,
       issuer: pulumi.output(args.issuer),
       discoveryUrl: pulumi.output(discoveryUrl),
-      jwksUrl: discoveredJwksUri(discoveryUrl),
+      jwksUrl: discoveredJwksUri(
+        discoveryUrl,
+        args.trustedCaCertificates === undefined ? {} : { ca: args.trustedCaCertificates },
+      ),
       openMetadataProvider: "custom-oidc",
       providerName: args.providerName ?? "SSO",
       clientType,

@@ -22,6 +22,7 @@
 import * as crypto from "node:crypto";
 import { once } from "node:events";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import Provider, { type ClientMetadata, type Configuration } from "oidc-provider";
 import * as client from "openid-client";
@@ -199,11 +200,16 @@ export interface TestProviderOptions {
    * Without it only the server's own origin is accepted.
    */
   serves?: string[];
+  /**
+   * Serve HTTPS with this certificate (PEM, chain first to last) and private key (PEM), instead
+   * of plain HTTP.
+   */
+  tls?: { cert: string; key: string };
 }
 
 /** A running provider. */
 export interface TestProvider {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>`, or `https:` with {@link TestProviderOptions.tls}. */
   origin: string;
   /** The issuer, exactly as discovery and tokens state it. */
   issuer: string;
@@ -252,10 +258,11 @@ const CLAIMS = {
 
 /** Starts an OpenID provider on 127.0.0.1 with a random port. */
 export async function startProvider(options: TestProviderOptions): Promise<TestProvider> {
-  const server = http.createServer();
+  const server = options.tls ? https.createServer(options.tls) : http.createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const scheme = options.tls ? "https" : "http";
+  const origin = `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { shape } = options;
   const mount = shape.issuerPath.replace(/\/$/, "");
   const issuer = origin + shape.issuerPath;
@@ -649,10 +656,12 @@ export async function browserLogin(
   start: URL | string,
   user: Credentials,
   callbackUrl: string,
+  /** How the browser connects, e.g. trusting a private CA. @default fetch */
+  send_: typeof fetch = fetch,
 ): Promise<URL> {
   const cookies = new Map<string, string>();
   const send = async (url: string, init: RequestInit = {}) => {
-    const response = await fetch(url, {
+    const response = await send_(url, {
       ...init,
       redirect: "manual",
       headers: {
@@ -795,6 +804,8 @@ export async function serverLogin(
   env: Record<string, string>,
   idp: TestProvider,
   user: Credentials,
+  /** How the server and the browser connect, e.g. trusting a private CA. @default fetch */
+  connect: typeof fetch = fetch,
 ): Promise<Login> {
   const azure = env.OIDC_TYPE.toLowerCase() === "azure";
   const discoveryUri = azure ? azureDiscoveryUrl(env.OIDC_TENANT ?? "") : env.OIDC_DISCOVERY_URI;
@@ -815,7 +826,7 @@ export async function serverLogin(
     env.OIDC_CLIENT_ID,
     secret,
     authentication,
-    insecure,
+    connect === fetch ? insecure : { ...insecure, [client.customFetch]: connect },
   );
   const metadata = config.serverMetadata();
   const listed = metadata.token_endpoint_auth_methods_supported;
@@ -858,7 +869,7 @@ export async function serverLogin(
   if (env.OIDC_MAX_AGE) params.max_age = env.OIDC_MAX_AGE;
 
   const authorizationUrl = client.buildAuthorizationUrl(config, params);
-  const callback = await browserLogin(authorizationUrl, user, env.OIDC_CALLBACK);
+  const callback = await browserLogin(authorizationUrl, user, env.OIDC_CALLBACK, connect);
   const tokens = await client.authorizationCodeGrant(config, callback, {
     pkceCodeVerifier,
     expectedState: state,
@@ -954,6 +965,8 @@ export async function verifyAsOpenMetadata(
   login: Login,
   env: Record<string, string>,
   idp: TestProvider,
+  /** How OpenMetadata's server connects, e.g. trusting a private CA. @default fetch */
+  connect: typeof fetch = fetch,
 ): Promise<AcceptedToken> {
   const [headerPart, payloadPart, signaturePart] = login.idToken.split(".");
   const header = decodePart(headerPart);
@@ -963,7 +976,7 @@ export async function verifyAsOpenMetadata(
     throw new Error(`The ID token is signed with ${String(header.alg)}, not ${algorithm}.`);
   }
   const jwksUrl = idp.local(parseFlowList(env.AUTHENTICATION_PUBLIC_KEYS)[0]);
-  const response = await fetch(jwksUrl);
+  const response = await connect(jwksUrl);
   if (!response.ok) throw new Error(`The JWKS at ${jwksUrl} answered HTTP ${response.status}.`);
   const { keys } = (await response.json()) as { keys: (crypto.JsonWebKey & { kid?: string })[] };
   const jwk = keys.find((key) => key.kid === header.kid);
@@ -982,7 +995,7 @@ export async function verifyAsOpenMetadata(
   const authority = idp.local(env.AUTHENTICATION_AUTHORITY);
   if (env.AUTHENTICATION_PROVIDER === "azure") {
     const discoveryUrl = `${idp.local(uiDiscoveryBase(env))}/.well-known/openid-configuration`;
-    const discovery = await fetch(discoveryUrl);
+    const discovery = await connect(discoveryUrl);
     if (!discovery.ok) {
       throw new Error(
         `The discovery document at ${discoveryUrl} answered HTTP ${discovery.status}.`,

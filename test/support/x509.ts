@@ -7,7 +7,9 @@
  * nearly expired leaf, a missing intermediate, an unknown root.
  */
 import * as crypto from "node:crypto";
+import * as https from "node:https";
 import * as net from "node:net";
+import * as tls from "node:tls";
 
 // DER: tag, length, content.
 function tlv(tag: number, content: Buffer): Buffer {
@@ -172,4 +174,54 @@ export function privateCa(commonName = "openmetadata-sso test CA"): {
     issuer: ca,
   });
   return { ca, server };
+}
+
+/**
+ * A `fetch` that trusts `ca` besides Node's roots, as a browser or a server with the CA installed
+ * does (the global `fetch` takes no CA). It never follows redirects, which every caller here
+ * handles itself (`redirect: "manual"`) or does not meet.
+ */
+export function fetchTrusting(ca: readonly string[]): typeof fetch {
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers = new Headers(init.headers);
+    const body =
+      init.body === undefined || init.body === null
+        ? undefined
+        : Buffer.from(await new Response(init.body).arrayBuffer());
+    if (body !== undefined) headers.set("content-length", String(body.length));
+    return await new Promise<Response>((resolve, reject) => {
+      const request = https.request(
+        url,
+        {
+          method: init.method ?? "GET",
+          headers: Object.fromEntries(headers),
+          ca: [...tls.rootCertificates, ...ca],
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            const out = new Headers();
+            for (const [name, value] of Object.entries(response.headers)) {
+              for (const item of Array.isArray(value) ? value : [value ?? ""])
+                out.append(name, item);
+            }
+            const status = response.statusCode ?? 0;
+            const empty = status === 204 || status === 304;
+            resolve(
+              new Response(empty ? null : Buffer.concat(chunks), {
+                status,
+                statusText: response.statusMessage,
+                headers: out,
+              }),
+            );
+          });
+          response.on("error", reject);
+        },
+      );
+      request.on("error", (error) => reject(new TypeError("fetch failed", { cause: error })));
+      request.end(body);
+    });
+  };
 }
