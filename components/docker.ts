@@ -20,6 +20,14 @@ import {
   type ServerEnv,
   type Topology,
 } from "./settings/env";
+import {
+  CA_BUNDLE_FILE,
+  CA_DIRECTORY,
+  caCertificates,
+  caFiles,
+  NODE_EXTRA_CA_CERTS,
+  withTruststore,
+} from "./settings/truststore";
 import type { DatabaseEngine, SearchEngine } from "./types";
 import { hostOf } from "./urls";
 
@@ -99,6 +107,9 @@ export function dockerTopology(
       ? {}
       : { egressProxy: settings.openmetadata.egressProxy }),
     ...(settings.identity.provider === "local-keycloak" ? { identityHost: names.keycloak } : {}),
+    ...(settings.trustedCaCertificates === undefined
+      ? {}
+      : { trustedCaCertificates: caCertificates(settings.trustedCaCertificates) }),
   };
 }
 
@@ -227,6 +238,38 @@ export function keyUploads(keys: SigningKeys): docker.types.input.ContainerUploa
   ];
 }
 
+/**
+ * What the server image runs by default: `CMD ["/openmetadata-start.sh"]` under
+ * `ENTRYPOINT ["/bin/bash"]` (OpenMetadata `docker/docker-compose-quickstart/Dockerfile`, read at
+ * the 1.10.15 quickstart; the 1.13.1 image itself was not pulled here).
+ */
+export const SERVER_START = "/openmetadata-start.sh";
+
+/** The CA certificate files, uploaded where the trust store script and Node read them. */
+export function caUploads(certificates: readonly string[]): docker.types.input.ContainerUpload[] {
+  return Object.entries(caFiles(certificates)).map(([file, content]) => ({
+    file: `${CA_DIRECTORY}/${file}`,
+    content,
+  }));
+}
+
+/**
+ * How a container of the server image starts `command` (a shell command): unchanged without CA
+ * certificates; with them, through bash, after writing the JVM's trust store, which
+ * `JAVA_TOOL_OPTIONS` names. The store lives in the container's `/tmp`, so each container
+ * writes its own, from the certificates uploaded into it, at every start.
+ */
+export function jvmStart(
+  certificates: readonly string[],
+  command: string,
+): { entrypoints?: string[]; command?: string[] } {
+  if (certificates.length === 0) return {};
+  return {
+    entrypoints: ["/bin/bash"],
+    command: ["-c", withTruststore(certificates.length, command)],
+  };
+}
+
 /** Creates the deployment's network; every container resolves the others by name on it. */
 export function dockerNetwork(name: string, opts: pulumi.CustomResourceOptions): docker.Network {
   return new docker.Network(name, { name, driver: "bridge" }, opts);
@@ -298,8 +341,10 @@ interface ServerWorkload {
   env: pulumi.Output<ServerEnv>;
   /** The environment as container entries, secrets resolved into secret entries. */
   envs: pulumi.Output<pulumi.Output<string>[]>;
-  /** The JWT key files. */
+  /** The JWT key files, and the CA certificate files with private CAs. */
   uploads: docker.types.input.ContainerUpload[];
+  /** The CA certificates every JVM trusts besides the JDK's (`trustedCaCertificates`). */
+  certificates: string[];
   /** Where the server answers inside the network. */
   internalUrl: string;
   /** The preflight gate's label, or none. */
@@ -520,7 +565,8 @@ export class DockerDeployment extends pulumi.ComponentResource {
     return {
       env,
       envs: env.apply((plain) => containerEnvs(plain, sources)),
-      uploads: keyUploads(keys),
+      uploads: [...keyUploads(keys), ...caUploads(topology.trustedCaCertificates ?? [])],
+      certificates: topology.trustedCaCertificates ?? [],
       image: scope.image(scope.images.server),
       internalUrl,
       // Waiting for the gate: a label, so its failure fails the container's creation.
@@ -549,6 +595,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
         uploads: workload.uploads,
         workingDir: "/opt/openmetadata",
         command: ["./bootstrap/openmetadata-ops.sh", "migrate"],
+        ...jvmStart(workload.certificates, "./bootstrap/openmetadata-ops.sh migrate"),
         labels: workload.gated,
         restart: "no",
         mustRun: false,
@@ -627,6 +674,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
         networksAdvanced: network,
         envs: workload.envs,
         uploads: workload.uploads,
+        ...jvmStart(workload.certificates, SERVER_START),
         ports: [
           // Behind the TLS proxy the server is reachable on the host's loopback only.
           { internal: 8585, external: target.httpPort, ip: tlsOn ? "127.0.0.1" : "0.0.0.0" },
@@ -706,6 +754,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
         uploads: workload.uploads,
         workingDir: "/opt/openmetadata",
         command: ["./bootstrap/openmetadata-ops.sh", "regenerate-bot-tokens"],
+        ...jvmStart(workload.certificates, "./bootstrap/openmetadata-ops.sh regenerate-bot-tokens"),
         labels: [{ label: "openmetadata-sso.rotation", value: rotation }],
         restart: "no",
         mustRun: false,
@@ -731,6 +780,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
     after: pulumi.Resource[],
   ): pulumi.Output<string> {
     const { name, names, images, settings, network, parent } = scope;
+    const trusted = workload.certificates.length > 0;
     const verify = new docker.Container(
       `${name}-verify`,
       {
@@ -741,6 +791,8 @@ export class DockerDeployment extends pulumi.ComponentResource {
           `${VERIFIER_ENV.url}=${workload.internalUrl}`,
           pulumi.interpolate`${VERIFIER_ENV.expected}=${workload.env.apply((env) => JSON.stringify(expectedAuth(env)))}`,
           pulumi.interpolate`OPENMETADATA_SERVER_ID=${server.id}`,
+          // It reads the provider's JWKS as the server does, trusting the same CAs.
+          ...(trusted ? [`${NODE_EXTRA_CA_CERTS}=${CA_DIRECTORY}/${CA_BUNDLE_FILE}`] : []),
         ],
         uploads: [
           {
@@ -749,6 +801,14 @@ export class DockerDeployment extends pulumi.ComponentResource {
               egressProxy: settings.openmetadata.egressProxy !== undefined,
             }),
           },
+          ...(trusted
+            ? [
+                {
+                  file: `${CA_DIRECTORY}/${CA_BUNDLE_FILE}`,
+                  content: caFiles(workload.certificates)[CA_BUNDLE_FILE],
+                },
+              ]
+            : []),
         ],
         command: ["node", "/verify/verify.cjs"],
         restart: "no",

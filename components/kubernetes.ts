@@ -34,7 +34,15 @@ import {
   type ChartSecretRefs,
   type HelmValues,
   stickySessionAnnotations,
+  TRUSTED_CA_VOLUME,
 } from "./settings/helm";
+import {
+  CA_BUNDLE_FILE,
+  CA_DIRECTORY,
+  caCertificates,
+  caFiles,
+  NODE_EXTRA_CA_CERTS,
+} from "./settings/truststore";
 import { isHttps } from "./urls";
 
 /** The verifier's image; the same pin as the Docker target's (a test keeps them equal). */
@@ -127,6 +135,7 @@ export function kubernetesNames(name: string) {
     publicKeyConfigMap: `${name}-jwt-public-key`,
     mysqlInitConfigMap: `${name}-mysql-init`,
     verifyConfigMap: `${name}-verify`,
+    trustedCaConfigMap: `${name}-trusted-ca`,
     tlsSecret: `${name}-tls`,
     verifyJob: (checksum: string) => `${name}-verify-${checksum.slice(0, 12)}`,
     regenerateJob: (rotation: string) =>
@@ -152,6 +161,9 @@ export function kubernetesTopology(settings: ResolvedSettings): Topology {
     heapSize: om.heapSize,
     clusterName: om.clusterName,
     ...(om.egressProxy === undefined ? {} : { egressProxy: om.egressProxy }),
+    ...(settings.trustedCaCertificates === undefined
+      ? {}
+      : { trustedCaCertificates: caCertificates(settings.trustedCaCertificates) }),
   };
   if (target.dependencies === "chart") {
     return {
@@ -578,6 +590,20 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     const internalUrl = `http://${RELEASES.server}:8585`;
     const input = securityInput(settings, identity, keys, internalUrl, isHttps(settings.publicUrl));
     const ingress = target.ingress;
+    // Private CAs: their certificates in a ConfigMap (public, like the public key), which the
+    // trust store's init container and the verifier read.
+    const certificates = topology.trustedCaCertificates ?? [];
+    const trusted = certificates.length > 0;
+    if (trusted) {
+      created.push(
+        new k8s.core.v1.ConfigMap(
+          `${name}-trusted-ca`,
+          { metadata: metadata(names.trustedCaConfigMap), data: caFiles(certificates) },
+          inNamespace,
+        ),
+      );
+    }
+    const serverImage = `${OPENMETADATA_SERVER_IMAGE}:${settings.openmetadata.version}`;
     const chartInput = (podAnnotations: Record<string, string>): ChartInput => ({
       version: settings.openmetadata.version,
       replicas: settings.openmetadata.replicas,
@@ -599,6 +625,9 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
         stickySessions: ingress.stickySessions,
       },
       podAnnotations,
+      ...(trusted
+        ? { truststore: { configMapName: names.trustedCaConfigMap, image: serverImage } }
+        : {}),
     });
     const baseValues = input.apply((plain) => helmValues(plain, chartInput({})));
     // The chart's Secrets change without touching the pod template, so the pods restart only
@@ -614,6 +643,8 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       searchPassword: searchPassword ?? pulumi.output(""),
       privateKey: keys.privateKeyDer,
       publicKey: keys.publicKeyDer,
+      // Only with private CAs: a stack without them keeps its checksum, and its pods.
+      ...(trusted ? { trustedCaCertificates: pulumi.output(certificates.join("")) } : {}),
     });
     const checksum = pulumi.unsecret(
       pulumi.all([baseValues, contents]).apply(([values, all]) => configChecksum(values, all)),
@@ -672,10 +703,19 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
               metadata: { labels },
               spec: {
                 restartPolicy: "Never",
+                // The trust store, written as in the server's pods.
+                ...(trusted
+                  ? {
+                      initContainers: this.values.apply(
+                        (values) =>
+                          values.preMigrateInitContainers as k8s.types.input.core.v1.Container[],
+                      ),
+                    }
+                  : {}),
                 containers: [
                   {
                     name: "regenerate-bot-tokens",
-                    image: `${OPENMETADATA_SERVER_IMAGE}:${settings.openmetadata.version}`,
+                    image: serverImage,
                     command: [
                       "/opt/openmetadata/bootstrap/openmetadata-ops.sh",
                       "regenerate-bot-tokens",
@@ -750,12 +790,21 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
                         verificationFailure(jobLogsCommand(namespace, names.verifyJob(sum))),
                       ),
                     },
+                    // It reads the provider's JWKS as the server does, trusting the same CAs.
+                    ...(trusted
+                      ? [{ name: NODE_EXTRA_CA_CERTS, value: `${CA_DIRECTORY}/${CA_BUNDLE_FILE}` }]
+                      : []),
                   ],
                   // A failed Job's error carries its pod's termination message; with no message
                   // file written, the kubelet fills it from the end of the log, where the script
                   // prints the kubectl command last. (Not checked against a cluster here.)
                   terminationMessagePolicy: "FallbackToLogsOnError",
-                  volumeMounts: [{ name: "script", mountPath: "/verify", readOnly: true }],
+                  volumeMounts: [
+                    { name: "script", mountPath: "/verify", readOnly: true },
+                    ...(trusted
+                      ? [{ name: TRUSTED_CA_VOLUME, mountPath: CA_DIRECTORY, readOnly: true }]
+                      : []),
+                  ],
                   securityContext: {
                     runAsNonRoot: true,
                     runAsUser: 1000,
@@ -765,7 +814,12 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
                   },
                 },
               ],
-              volumes: [{ name: "script", configMap: { name: names.verifyConfigMap } }],
+              volumes: [
+                { name: "script", configMap: { name: names.verifyConfigMap } },
+                ...(trusted
+                  ? [{ name: TRUSTED_CA_VOLUME, configMap: { name: names.trustedCaConfigMap } }]
+                  : []),
+              ],
             },
           },
         },

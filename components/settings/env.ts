@@ -13,6 +13,7 @@ import {
   javaProxyOptions,
   nonProxyHosts,
 } from "./proxy";
+import { javaTruststoreOptions, joinJavaOptions } from "./truststore";
 
 /** Directory the JWT key files are mounted in, on every target. */
 export const KEY_DIRECTORY = "/etc/openmetadata/jwtkeys";
@@ -102,6 +103,11 @@ export interface Topology {
    * bypass the proxy. @default - none
    */
   identityHost?: string;
+  /**
+   * CA certificates (canonical PEM, one each) every JVM trusts besides the JDK's, through the trust
+   * store a container builds at start (`trustedCaCertificates`). @default - none
+   */
+  trustedCaCertificates?: string[];
 }
 
 /** OpenMetadata's list syntax for env values: a YAML flow sequence of quoted strings. */
@@ -260,8 +266,11 @@ export function serverEnv(input: SecurityInput, topology: Topology): ServerEnv {
     env.PIPELINE_SERVICE_CLIENT_CLASS_NAME =
       "org.openmetadata.service.clients.pipeline.noop.NoopClient";
   }
-  const proxy = javaProxyEnv(input, topology);
-  if (proxy !== undefined) env[JAVA_TOOL_OPTIONS] = proxy;
+  const javaOptions = joinJavaOptions(
+    javaProxyEnv(input, topology),
+    (topology.trustedCaCertificates ?? []).length > 0 ? javaTruststoreOptions() : undefined,
+  );
+  if (javaOptions !== undefined) env[JAVA_TOOL_OPTIONS] = javaOptions;
   return env;
 }
 
@@ -289,7 +298,7 @@ export function javaProxyEnv(
 
 /**
  * Settings `openmetadata-ops regenerate-bot-tokens` reads: database, search, keys, cluster, and
- * the JVM's proxy, should any request of the tool leave the network.
+ * the JVM's proxy and trust store, should any request of the tool leave the network.
  */
 export const BOT_TOKEN_ENV =
   /^(DB_|OM_DATABASE$|SEARCH_TYPE$|ELASTICSEARCH_|RSA_|JWT_|FERNET_KEY$|OPENMETADATA_CLUSTER_NAME$|JAVA_TOOL_OPTIONS$)/;

@@ -8,6 +8,7 @@
  */
 import { callbackUrl } from "../urls";
 import { JAVA_TOOL_OPTIONS } from "./proxy";
+import { CA_DIRECTORY, caFileName, TRUSTSTORE_DIRECTORY, truststoreScript } from "./truststore";
 import {
   dbParamsOf,
   type SecurityInput,
@@ -82,6 +83,12 @@ export interface ChartInput {
   ingress: ChartIngressInput;
   /** Annotations of the server's pods (the config checksum, the preflight gate). */
   podAnnotations: Record<string, string>;
+  /**
+   * With `topology.trustedCaCertificates`: the ConfigMap that holds them (one key each, named
+   * `caFileName`), and the server image, whose `keytool` builds the trust store.
+   * @default - none
+   */
+  truststore?: { configMapName: string; image: string };
 }
 
 /** Helm values, as plain JSON. */
@@ -89,6 +96,58 @@ export type HelmValues = Record<string, unknown>;
 
 /** Name of the projected volume that carries both key files. */
 export const KEY_VOLUME = "jwt-keys";
+
+/** Names of the volumes of a private CA: its certificates, and the trust store built from them. */
+export const TRUSTED_CA_VOLUME = "trusted-ca";
+export const TRUSTSTORE_VOLUME = "truststore";
+
+/**
+ * What the pods get for `trustedCaCertificates`, on chart 1.13.1: the CA certificates from their
+ * ConfigMap, an `emptyDir` for the trust store, and an init container that writes the store with
+ * the server image's `keytool` before the chart's `run-db-migrations`
+ * (`preMigrateInitContainers`, rendered first in `deployment.yaml` @039a208). The migration and
+ * the server mount the store read-only (`extraVolumeMounts` reach both); `JAVA_TOOL_OPTIONS`, in
+ * `extraEnvs`, names it. Nothing without CA certificates.
+ */
+export function truststoreValues(
+  certificates: readonly string[],
+  truststore: ChartInput["truststore"],
+): {
+  extraVolumes?: unknown[];
+  extraVolumeMounts?: unknown[];
+  preMigrateInitContainers?: unknown[];
+} {
+  if (certificates.length === 0) return {};
+  if (truststore === undefined) {
+    throw new Error("The chart values need the ConfigMap of the trusted CA certificates.");
+  }
+  return {
+    extraVolumes: [
+      {
+        name: TRUSTED_CA_VOLUME,
+        configMap: {
+          name: truststore.configMapName,
+          items: certificates.map((_, i) => ({ key: caFileName(i), path: caFileName(i) })),
+        },
+      },
+      { name: TRUSTSTORE_VOLUME, emptyDir: {} },
+    ],
+    extraVolumeMounts: [
+      { name: TRUSTSTORE_VOLUME, mountPath: TRUSTSTORE_DIRECTORY, readOnly: true },
+    ],
+    preMigrateInitContainers: [
+      {
+        name: "truststore",
+        image: truststore.image,
+        command: ["/bin/bash", "-c", truststoreScript(certificates.length)],
+        volumeMounts: [
+          { name: TRUSTED_CA_VOLUME, mountPath: CA_DIRECTORY, readOnly: true },
+          { name: TRUSTSTORE_VOLUME, mountPath: TRUSTSTORE_DIRECTORY },
+        ],
+      },
+    ],
+  };
+}
 
 /** Env variables the chart has no value for, set through `extraEnvs` from the Docker env. */
 export const CHART_EXTRA_ENV = [
@@ -165,10 +224,11 @@ export function helmValues(input: SecurityInput, chart: ChartInput): HelmValues 
     return ref;
   };
 
+  const trust = truststoreValues(chart.topology.trustedCaCertificates ?? [], chart.truststore);
   const extraEnvNames: string[] = [
     ...CHART_EXTRA_ENV,
     ...(airflowEndpoint === undefined ? CHART_EXTRA_ENV_WITHOUT_PIPELINE : []),
-    // The JVM's proxy (user pain P10): the chart has no value for it.
+    // The JVM's proxy (user pain P10) and trust store: the chart has no value for either.
     ...(env[JAVA_TOOL_OPTIONS] === undefined ? [] : [JAVA_TOOL_OPTIONS]),
   ];
   const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
@@ -315,10 +375,15 @@ export function helmValues(input: SecurityInput, chart: ChartInput): HelmValues 
           ],
         },
       },
+      ...(trust.extraVolumes ?? []),
     ],
     extraVolumeMounts: [
       { name: KEY_VOLUME, mountPath: directory(input.jwt.privateKeyPath), readOnly: true },
+      ...(trust.extraVolumeMounts ?? []),
     ],
+    ...(trust.preMigrateInitContainers === undefined
+      ? {}
+      : { preMigrateInitContainers: trust.preMigrateInitContainers }),
     ingress: ingressValues(input.publicUrl, chart.ingress),
   };
 }

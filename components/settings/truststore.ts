@@ -148,6 +148,27 @@ export function caFileName(index: number): string {
 }
 
 /**
+ * The file holding all the CA certificates at once, for Node (`NODE_EXTRA_CA_CERTS` reads one
+ * file, which may hold several certificates: Node.js CLI docs, v20 and v22).
+ */
+export const CA_BUNDLE_FILE = "ca-certificates.pem";
+
+/** The variable through which Node adds CA certificates to its roots, read once at start. */
+export const NODE_EXTRA_CA_CERTS = "NODE_EXTRA_CA_CERTS";
+
+/**
+ * The files of the CA certificates, by name: one per certificate for `keytool`, which imports one
+ * certificate per file, and {@link CA_BUNDLE_FILE} with all of them for Node.
+ */
+export function caFiles(certificates: readonly string[]): Record<string, string> {
+  if (certificates.length === 0) return {};
+  return {
+    ...Object.fromEntries(certificates.map((pem, i) => [caFileName(i), pem])),
+    [CA_BUNDLE_FILE]: certificates.join(""),
+  };
+}
+
+/**
  * The JVM options that make {@link TRUSTSTORE_PATH} the trust store of every JVM in the container,
  * for `JAVA_TOOL_OPTIONS`.
  */
