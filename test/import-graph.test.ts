@@ -115,6 +115,7 @@ describe("the import graph", () => {
       "components/keys.ts",
       "components/kubernetes.ts",
       "components/settings/env.ts",
+      "components/settings/truststore.ts",
       "components/settings/yaml.ts",
       "components/types.ts",
       "components/urls.ts",
