@@ -114,13 +114,7 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
         env: deployment.env,
         after: deployment.verification,
       },
-      {
-        parent: this,
-        // The Docker target's generated certificate chains to its own CA.
-        ...(deployment.caCertificate === undefined
-          ? {}
-          : { ca: deployment.caCertificate.apply((pem) => [pem]) }),
-      },
+      { parent: this, ...publicUrlCa(deployment.caCertificate, settings) },
     );
 
     this.url = pulumi.output(settings.publicUrl);
@@ -330,6 +324,20 @@ function createIdentityApp(
       throw new Error("local-keycloak is created by the Docker target.");
   }
   /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
+ * The CAs the checks through the public URL trust besides Node's roots: the Docker target's
+ * generated CA, to which its own certificate chains, and `trustedCaCertificates`, for a public URL
+ * or an identity provider behind a private CA. None when there are neither.
+ */
+export function publicUrlCa(
+  generated: pulumi.Output<string> | undefined,
+  settings: ResolvedSettings,
+): { ca?: pulumi.Output<string[]> } {
+  const trusted = trustedCa(settings).ca ?? [];
+  if (generated !== undefined) return { ca: generated.apply((pem) => [pem, ...trusted]) };
+  return trusted.length > 0 ? { ca: pulumi.output(trusted) } : {};
 }
 
 /** The CA certificates the program's own requests trust besides Node's roots, if any. */

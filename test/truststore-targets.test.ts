@@ -7,14 +7,16 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OpenMetadataSsoArgs } from "../components/openmetadata-sso";
-import { OpenMetadataSso } from "../components/openmetadata-sso";
+import { OpenMetadataSso, publicUrlCa, trustedCa } from "../components/openmetadata-sso";
+import { validateArgs } from "../components/config";
+import * as pulumi from "@pulumi/pulumi";
 import {
   caCertificates,
   javaTruststoreOptions,
   truststoreScript,
 } from "../components/settings/truststore";
 import { holdsSecret } from "../scripts/render-files";
-import { one, plain, record, useMocks, type RecordedResource } from "./support/pulumi";
+import { one, plain, record, useMocks, valueOf, type RecordedResource } from "./support/pulumi";
 import { certificate } from "./support/x509";
 
 beforeAll(() => {
@@ -294,5 +296,35 @@ describe("on Docker", () => {
         plain(one(plainStack, found.type, name).inputs),
       ]);
     }
+  });
+});
+
+describe("the program's own checks", () => {
+  const base: OpenMetadataSsoArgs = {
+    environment: "local",
+    publicUrl: "https://localhost:8443",
+    target: "docker",
+    admins: ["demo@example.com"],
+    identity: { provider: "local-keycloak" },
+  };
+  const GENERATED = "-----BEGIN CERTIFICATE-----\nGENERATED\n-----END CERTIFICATE-----\n";
+
+  it("trust the setting's certificates in the preflight and the discovery", () => {
+    expect(trustedCa(validateArgs(base))).toEqual({});
+    expect(trustedCa(validateArgs({ ...base, trustedCaCertificates: SETTING }))).toEqual({
+      ca: CERTIFICATES,
+    });
+  });
+
+  it("trust the generated CA and the setting's certificates through the public URL", async () => {
+    const settings = validateArgs({ ...base, trustedCaCertificates: SETTING });
+    const without = validateArgs(base);
+    expect(await valueOf(publicUrlCa(pulumi.output(GENERATED), settings).ca!)).toEqual([
+      GENERATED,
+      ...CERTIFICATES,
+    ]);
+    expect(await valueOf(publicUrlCa(pulumi.output(GENERATED), without).ca!)).toEqual([GENERATED]);
+    expect(await valueOf(publicUrlCa(undefined, settings).ca!)).toEqual(CERTIFICATES);
+    expect(publicUrlCa(undefined, without)).toEqual({});
   });
 });
