@@ -58,7 +58,7 @@ describe("docs/config.md", () => {
       schemaKeys(schema as z.ZodType, `openmetadata-sso:${key}`),
     );
     expect(docs.settings.map((row) => row.key)).toEqual(expected);
-    expect(expected).toHaveLength(97);
+    expect(expected).toHaveLength(98);
     expect(docs.secrets.map((row) => row.key)).toEqual(SECRET_KEYS.map((entry) => entry.key));
     expect(docs.providerValues.map((row) => row.key)).toEqual(
       PROVIDER_VALUES.map((entry) => entry.key),

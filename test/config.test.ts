@@ -1098,6 +1098,7 @@ describe("validateArgs", () => {
         version: "1.13.1",
         replicas: 1,
         heapSize: "1G",
+        checkPublicUrl: true,
         clusterName: "openmetadata",
         enableSelfSignup: true,
         principalClaims: ["email", "preferred_username", "sub"],

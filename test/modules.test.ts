@@ -57,6 +57,7 @@ const COMMON = [
   "components/openmetadata-sso.ts",
   "components/settings/env.ts",
   "components/settings/proxy.ts",
+  "components/settings/truststore.ts",
   "components/settings/yaml.ts",
   "components/suggest.ts",
   "components/types.ts",
@@ -121,7 +122,7 @@ const REQUESTERS: Requesters = {
 };
 
 /** The harness both the floor and every stack run under. */
-const HARNESS = ["scripts/bench-child.ts", "scripts/offline.ts"];
+const HARNESS = ["scripts/bench-child.ts", "scripts/offline.ts", "scripts/render-values.ts"];
 
 /** `@pulumi/*` package names among the SDK files an evaluation loaded, sorted. */
 const sdkPackages = (modules: LoadedModules) =>
@@ -148,7 +149,7 @@ function sources(): string[] {
       if (entry.isDirectory()) return walk(file);
       return file.endsWith(".ts") && !file.endsWith(".d.ts") ? [file] : [];
     });
-  return [...walk("components"), "index.ts", "scripts/bench-child.ts", "scripts/offline.ts"];
+  return [...walk("components"), "index.ts", ...HARNESS];
 }
 
 /**
