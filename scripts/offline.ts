@@ -451,7 +451,18 @@ export async function settle(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 /** The project root: where Pulumi.yaml lives. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export const PROJECT_ROOT = path.resolve(
+  __dirname,
+  path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..",
+);
+
+/**
+ * Where the program's modules are under a root: the sources when this harness runs as TypeScript
+ * (tsx, vitest), the build (`dist/`) when it runs as the built JavaScript of `npm run render`.
+ */
+export function programDir(root: string): string {
+  return __filename.endsWith(".ts") ? root : path.join(root, "dist");
+}
 
 /** Stack names that have a file under `stacks/`. */
 export function stackNames(root = PROJECT_ROOT): string[] {
@@ -584,12 +595,14 @@ export async function evaluateStack(
   return evaluate(readStackFile(stack, root), stack, {
     ...options,
     load: async () => {
-      const fresh = [path.join(root, "index.ts"), path.join(root, "components") + path.sep];
+      const dir = programDir(root);
+      const entry = path.join(dir, __filename.endsWith(".ts") ? "index.ts" : "index.js");
+      const fresh = [entry, path.join(dir, "components") + path.sep];
       for (const file of Object.keys(require.cache)) {
         if (fresh.some((prefix) => file === prefix || file.startsWith(prefix)))
           delete require.cache[file];
       }
-      return require(path.join(root, "index.ts")) as Record<string, unknown>;
+      return require(entry) as Record<string, unknown>;
     },
   });
 }

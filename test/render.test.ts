@@ -15,7 +15,8 @@ import { parse as parseYaml } from "yaml";
 import { RENDER_ONLY_NOTE } from "../scripts/render-values";
 
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+/** What `npm run render` runs: the source check, then the built script. */
+const LAUNCHER = path.join(ROOT, "scripts", "built.mjs");
 const KEYS = "files/etc/openmetadata/jwtkeys";
 
 interface Run {
@@ -29,7 +30,7 @@ async function render(...args: string[]): Promise<Run> {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      [TSX, "scripts/render.ts", ...args],
+      [LAUNCHER, "render", ...args],
       { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } },
     );
     return { code: 0, stdout, stderr };
