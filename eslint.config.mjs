@@ -11,7 +11,6 @@ export default tseslint.config(
       "rendered/",
       "coverage/",
       ".bench/",
-      "test/fixtures/",
       "examples/**/node_modules/",
       "examples/**/sdks/",
     ],

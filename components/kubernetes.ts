@@ -2,10 +2,11 @@
  * The Kubernetes target: OpenMetadata from the official Helm chart 1.13.1, with its Secrets, key
  * files and dependencies created here, and the same post-deploy verification as on Docker.
  *
- * What was verified without a cluster: every values object validates against the chart's own
- * `values.schema.json` (vendored under `test/fixtures/`), the env the chart renders is modelled by
- * `chartEnv` and compared with the Docker env, and mock tests check every Secret reference, the
- * key bytes and that no secret value reaches the Helm values. Not verified: a real install. The
+ * What was verified without a cluster: every values object meets the constraints of the chart's
+ * `values.schema.json` (facts read from the chart, in test/support/openmetadata-chart.ts), the env
+ * the chart renders is modelled by `chartEnv`, held to the chart's facts and compared with the
+ * Docker env, and mock tests check every Secret reference, the key bytes and that no secret value
+ * reaches the Helm values. Not verified: a real install. The
  * dependency subchart keys (bitnami mysql 14.0.2, apache airflow 1.18.0) were read from their
  * sources and docs, never rendered with helm.
  */

@@ -1,9 +1,10 @@
 /**
  * The `openmetadata` chart 1.13.1 side of the Kubernetes target, without a cluster:
- * - every values object this package produces validates against the chart's own
- *   values.schema.json (vendored byte for byte), alone and merged over the chart's values.yaml;
+ * - every values object this package produces meets the constraints of the chart's
+ *   values.schema.json, alone and merged over the chart's defaults (facts in
+ *   test/support/openmetadata-chart.ts, read from the chart at its pinned commit);
  * - `chartEnv`, the model of what the chart's templates put into the server env, gives the same
- *   auth settings as the Docker env, and its defaults and env names match the vendored chart files;
+ *   auth settings as the Docker env, and its defaults and whole env match the chart's facts;
  * - the offline render of the Kubernetes stacks writes what the render contract promises.
  * Not verified here: `helm template`/`helm install` against a real chart or cluster.
  */
@@ -42,18 +43,19 @@ import {
   caseName,
   caseSettings,
   chartDefaults,
-  chartFile,
+  chartEnvFromFacts,
+  parseEnvFact,
   EGRESS_PROXY,
   KEY_ID,
   SCHEMA_CASES,
+  valuesSchema,
   type Case,
 } from "./support/kubernetes";
+import { CHART_ENV_SECRETS, VALUES_DEFAULTS } from "./support/openmetadata-chart";
 
-const schema = JSON.parse(chartFile("values.schema.json")) as Record<string, unknown>;
-// The chart declares the draft-less "http://json-schema.org/schema#" and a custom `errorMessage`
-// keyword; Helm ignores both, and so does this validator.
-delete schema.$schema;
-const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+// The chart's schema declares `format: "boolean"` on some strings, which no JSON Schema draft
+// defines; Helm ignores it, and so does this validator (`strict: false`).
+const validate = new Ajv({ strict: false, allErrors: true }).compile(valuesSchema());
 
 function schemaErrors(values: unknown): string[] {
   return validate(values)
@@ -74,7 +76,7 @@ function valuesFor(c: Case, annotations: Record<string, string> = {}): HelmValue
   return helmValues(caseInput(c), caseChart(c, annotations));
 }
 
-describe("the Helm values validate against the chart's values.schema.json", () => {
+describe("the Helm values meet the constraints of the chart's values.schema.json", () => {
   for (const c of SCHEMA_CASES) {
     it(caseName(c), () => {
       const values = valuesFor(c, { "openmetadata-sso/config-checksum": "0".repeat(64) });
@@ -786,7 +788,6 @@ describe("chartEnv, the model of the chart's env", () => {
   });
 
   it("uses the chart's own defaults, leaf for leaf", () => {
-    const vendored = chartDefaults();
     const leaves = (node: unknown, prefix: string[] = []): [string[], unknown][] =>
       node && typeof node === "object" && !Array.isArray(node)
         ? Object.entries(node).flatMap(([key, child]) => leaves(child, [...prefix, key]))
@@ -794,27 +795,31 @@ describe("chartEnv, the model of the chart's env", () => {
     const found = leaves(CHART_DEFAULTS);
     expect(found.length).toBe(146);
     for (const [keyPath, value] of found) {
-      const actual = keyPath.reduce<unknown>(
-        (node, key) => (node as Record<string, unknown> | undefined)?.[key],
-        vendored,
-      );
-      expect([keyPath.join("."), actual]).toEqual([keyPath.join("."), value]);
+      const key = keyPath.join(".");
+      expect([key, key in VALUES_DEFAULTS, VALUES_DEFAULTS[key]]).toEqual([key, true, value]);
     }
   });
 
-  it("emits only variables that the vendored templates or extraEnvs name", () => {
-    const templates = chartFile("secrets.yaml") + chartFile("_helpers.tpl");
+  it("reads every line of the chart's env facts", () => {
+    const facts = CHART_ENV_SECRETS.flatMap((secret) => secret.env.map(parseEnvFact));
+    expect(facts.length).toBe(214);
+    expect(facts.find((fact) => fact.name === "AI_CHAT_PREVIEW")).toEqual({
+      name: "AI_CHAT_PREVIEW",
+      encoding: "literal",
+      literal: "false",
+      path: undefined,
+      when: ["collate.aiProxy.enabled"],
+    });
+  });
+
+  it("renders exactly the env the chart's facts give: names, sources, quoting and precedence", () => {
     for (const c of cases) {
-      const values = valuesFor(c) as { extraEnvs: { name: string }[] };
-      const env = chartEnv(values, chartSecretContents(caseChart(c).secrets, "id"));
-      const extra = new Set(values.extraEnvs.map((entry) => entry.name));
-      for (const name of Object.keys(env)) {
-        if (extra.has(name)) continue;
-        expect([name, new RegExp(`(^|\\s|-)(name: )?${name}\\b`).test(templates)]).toEqual([
-          name,
-          true,
-        ]);
-      }
+      const values = valuesFor(c);
+      const secrets = chartSecretContents(caseChart(c).secrets, "id");
+      expect([caseName(c), chartEnv(values, secrets)]).toEqual([
+        caseName(c),
+        chartEnvFromFacts(values, secrets),
+      ]);
     }
   });
 });

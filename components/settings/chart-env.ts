@@ -14,7 +14,8 @@ import type { HelmValues } from "./helm";
 
 /**
  * The chart's own defaults (`charts/openmetadata/values.yaml` @039a208) for every value
- * {@link chartEnv} reads. A test compares each leaf with the vendored file.
+ * {@link chartEnv} reads. A test compares each leaf with the chart's facts in
+ * test/support/openmetadata-chart.ts.
  */
 export const CHART_DEFAULTS: HelmValues = {
   openmetadata: {

@@ -2,9 +2,6 @@
  * Cases shared by the Helm values tests and the KubernetesDeployment mock tests: validated
  * settings, identity facts and the chart inputs the component derives from them.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { validateArgs, type ResolvedSettings } from "../../components/config";
 import type { IdentityFacts } from "../../components/identity/types";
 import type { IdentityArgs } from "../../components/types";
@@ -15,18 +12,171 @@ import {
   OBJECT_KEYS,
   RELEASES,
 } from "../../components/kubernetes";
-import { KEY_PATHS, type ChartInput, type SecurityInput } from "../../components/settings";
+import {
+  coalesceValues,
+  goQuote,
+  KEY_PATHS,
+  type ChartInput,
+  type ChartSecretContents,
+  type SecurityInput,
+} from "../../components/settings";
+import {
+  CHART_ENV_SECRETS,
+  CHART_SECRET_KEY_REFS,
+  VALUES_DEFAULTS,
+  VALUES_SCHEMA,
+  type Condition,
+  type Encoding,
+} from "./openmetadata-chart";
 
-/** The vendored chart files (see NOTICE there). */
-export const CHART_DIR = path.join(__dirname, "..", "fixtures", "openmetadata-chart-1.13.1");
-
-export function chartFile(name: string): string {
-  return fs.readFileSync(path.join(CHART_DIR, name), "utf8");
+/** The value at a dot-separated path, or undefined. */
+export function valueAt(root: unknown, path: string): unknown {
+  let node = root;
+  for (const key of path.split(".")) {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
-/** The chart's own values.yaml, parsed. */
+/** The chart's defaults ({@link VALUES_DEFAULTS}) as a values tree. */
 export function chartDefaults(): Record<string, unknown> {
-  return parse(chartFile("values.yaml")) as Record<string, unknown>;
+  const root: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(VALUES_DEFAULTS)) {
+    const keys = path.split(".");
+    let node = root;
+    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[keys[keys.length - 1]] = structuredClone(value);
+  }
+  return root;
+}
+
+/** A JSON Schema for the release values, written from the constraints in {@link VALUES_SCHEMA}. */
+export function valuesSchema(path = ""): Record<string, unknown> {
+  const rule = VALUES_SCHEMA[path];
+  if (!rule) throw new Error(`VALUES_SCHEMA has no rule for "${path}"`);
+  const { keys, closed, inner: _inner, ...constraints } = rule;
+  const schema: Record<string, unknown> = { ...constraints };
+  if (keys !== undefined) {
+    schema.properties = Object.fromEntries(
+      keys.split(" ").map((key) => [key, valuesSchema(path ? `${path}.${key}` : key)]),
+    );
+  }
+  if (closed) schema.additionalProperties = false;
+  if (`${path}[]` in VALUES_SCHEMA) schema.items = valuesSchema(`${path}[]`);
+  return schema;
+}
+
+/** Go template truth, as the chart's `if` and `with` test it. */
+function truthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === "")
+    return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}
+
+function holds(values: unknown, condition: Condition): boolean {
+  let match: RegExpExecArray | null;
+  if ((match = /^(\S+) (==|!=) (\S+)$/.exec(condition))) {
+    return (valueAt(values, match[1]) === match[3]) === (match[2] === "==");
+  }
+  if ((match = /^(\S+) \| default true$/.exec(condition))) {
+    // Sprig's `default` replaces every empty value, false included, so this always holds.
+    const value = valueAt(values, match[1]);
+    return truthy(truthy(value) ? value : true);
+  }
+  if ((match = /^(\S+) in (.+)$/.exec(condition))) {
+    return match[2].split(", ").includes(valueAt(values, match[1]) as string);
+  }
+  if (condition.startsWith("!")) return !truthy(valueAt(values, condition.slice(1)));
+  return truthy(valueAt(values, condition));
+}
+
+/** Go's `fmt.Sprint` of a scalar, as the templates print values. */
+function printed(value: unknown, where: string): string {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+    return String(value);
+  }
+  throw new Error(`${where}: the facts print only scalars; got ${JSON.stringify(value)}`);
+}
+
+function encoded(encoding: Encoding, value: unknown, where: string): string {
+  const quote = (item: unknown) =>
+    item === undefined || item === null ? "" : goQuote(printed(item, where));
+  switch (encoding) {
+    case "quote":
+      return quote(value);
+    case "plain":
+      return printed(value, where);
+    case "integer":
+      return String(Math.trunc(Number(value)));
+    case "list":
+      return `[${((value ?? []) as unknown[]).map(quote).join(",")}]`;
+    default:
+      throw new Error(`${where}: the facts' ${encoding} encoding is not evaluated here`);
+  }
+}
+
+/** One line of {@link CHART_ENV_SECRETS}. */
+export function parseEnvFact(line: string) {
+  const match = /^(\w+) = (\w+) ("(?:[^"\\]|\\.)*"|\S+)(?: if (.+))?$/.exec(line);
+  if (!match) throw new Error(`Not an env fact: ${line}`);
+  const [, name, encoding, source, when] = match;
+  return {
+    name,
+    encoding: encoding as Encoding,
+    literal: source.startsWith('"') ? (JSON.parse(source) as string) : undefined,
+    path: source.startsWith('"') ? undefined : source,
+    when: when ? when.split(" and ") : [],
+  };
+}
+
+/**
+ * The server container's env as the chart's facts give it for `values` (merged over the chart's
+ * defaults), with each `secretKeyRef` looked up in `secrets`: the `envFrom` Secrets in order, then
+ * `env` (the chart's Secret references, then `extraEnvs`), a later variable winning.
+ */
+export function chartEnvFromFacts<V>(
+  values: Record<string, unknown>,
+  secrets: ChartSecretContents<V>,
+): Record<string, string | V> {
+  const merged = coalesceValues(chartDefaults(), values) as Record<string, unknown>;
+  const env: Record<string, string | V> = {};
+  for (const secret of CHART_ENV_SECRETS) {
+    if (!secret.when.every((condition) => holds(merged, condition))) continue;
+    for (const fact of secret.env.map(parseEnvFact)) {
+      if (!fact.when.every((condition) => holds(merged, condition))) continue;
+      env[fact.name] =
+        fact.encoding === "literal"
+          ? fact.literal!
+          : encoded(
+              fact.encoding,
+              fact.literal ?? valueAt(merged, fact.path!),
+              `${secret.suffix} ${fact.name}`,
+            );
+    }
+  }
+  const lookup = (name: string, secretName: string, key: string): V => {
+    const value = secrets[secretName]?.[key];
+    if (value === undefined) throw new Error(`${name}: no key "${key}" in Secret "${secretName}"`);
+    return value;
+  };
+  for (const ref of CHART_SECRET_KEY_REFS) {
+    if (!ref.when.every((condition) => holds(merged, condition))) continue;
+    const secretName = valueAt(merged, `${ref.ref}.secretRef`) as string;
+    env[ref.name] = lookup(ref.name, secretName, valueAt(merged, `${ref.ref}.secretKey`) as string);
+  }
+  for (const entry of (merged.extraEnvs ?? []) as {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef: { name: string; key: string } };
+  }[]) {
+    env[entry.name] = entry.valueFrom
+      ? lookup(entry.name, entry.valueFrom.secretKeyRef.name, entry.valueFrom.secretKeyRef.key)
+      : (entry.value ?? "");
+  }
+  return env;
 }
 
 export const KEY_ID = "3f1c2b7a-0d4e-4c9a-9b1e-5a6f7c8d9e0f";
