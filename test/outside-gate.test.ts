@@ -117,7 +117,7 @@ describe("outsideFailure", () => {
         "The check through the public URL https://om.example.com failed (1 problem); the in-network verification passed, so users reach something other than what was deployed:",
         "  PASS tls: valid for om.example.com, trusted, 80 days left",
         '  FAIL affinity: the ingress sets no affinity cookie, with 2 replicas | expected a OPENMETADATA_ROUTE cookie on the first answer | seen cookies ["JSESSIONID"] | fix: use sticky sessions',
-        "Run the same checks any time with: npm run doctor -- <stack>. Where the public URL cannot be reached from this machine, set openmetadata.checkPublicUrl to false.",
+        "Fix the cause, then run `pulumi up` again. Where the public URL cannot be reached from this machine, set openmetadata.checkPublicUrl to false.",
       ].join("\n"),
     );
   });

@@ -778,6 +778,8 @@ describe("OpenMetadataSso on Docker", () => {
           provider: "oidc",
           oidc: { issuer: idp.issuer, clientId: "om-client", clientSecret: "s3cr3t" },
         },
+        // Nothing serves the public URL here; the check through it has its own tests.
+        openmetadata: { checkPublicUrl: false },
       });
     });
     // Only the preflight reads the JWKS before deployment.
@@ -801,6 +803,8 @@ describe("OpenMetadataSso on Docker", () => {
           provider: "oidc",
           oidc: { issuer: idp.issuer, clientId: "om-client", clientSecret: "s3cr3t" },
         },
+        // Nothing serves the public URL here; the check through it has its own tests.
+        openmetadata: { checkPublicUrl: false },
       });
     });
     // Only the preflight reads the JWKS before deployment.
@@ -820,6 +824,8 @@ describe("OpenMetadataSso on Docker", () => {
           target: "docker",
           admins: ["demo@example.com"],
           identity: { provider: "local-keycloak" },
+          // Nothing serves the public URL here; the check through it has its own tests.
+          openmetadata: { checkPublicUrl: false },
         }),
     );
     expect(serverLabels(resources, "local")).toContainEqual({

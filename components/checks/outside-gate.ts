@@ -67,7 +67,7 @@ export function outsideFailure(publicUrl: string, results: readonly CheckResult[
   return (
     `The check through the public URL ${publicUrl} failed (${failures.length} problem${failures.length === 1 ? "" : "s"}); the in-network verification passed, so users reach something other than what was deployed:\n` +
     results.map((result) => `  ${formatResult(result)}`).join("\n") +
-    "\nRun the same checks any time with: npm run doctor -- <stack>. Where the public URL cannot be reached from this machine, set openmetadata.checkPublicUrl to false."
+    "\nFix the cause, then run `pulumi up` again. Where the public URL cannot be reached from this machine, set openmetadata.checkPublicUrl to false."
   );
 }
 
@@ -77,7 +77,7 @@ export const OUTSIDE_SKIPPED = "skipped";
 
 /** The line an update prints when the check is switched off. */
 export const OUTSIDE_SKIPPED_MESSAGE =
-  "Check through the public URL skipped: openmetadata.checkPublicUrl is false. The in-network verification still ran; run `npm run doctor -- <stack>` from a machine that reaches the public URL.";
+  "Check through the public URL skipped: openmetadata.checkPublicUrl is false. The in-network verification still ran.";
 
 /** How {@link outsideGate} runs; the defaults come from the Pulumi runtime. */
 export interface OutsideGateOptions {

@@ -1,6 +1,6 @@
 /**
- * The checks from where users stand: through `publicUrl`, from the machine that runs them (the
- * Pulumi CLI's, or the operator's for `doctor`), the way a browser reaches OpenMetadata.
+ * The checks from where users stand: through `publicUrl`, from the machine that runs `pulumi up`,
+ * the way a browser reaches OpenMetadata.
  *
  * The in-network verification ({@link verifyOpenMetadata}) proves the server serves the deployed
  * settings. It never touches the public URL, its certificate, the ingress and its cookie affinity,
@@ -9,7 +9,7 @@
  *
  * Three layers, as in the preflight: pure checks over what was observed (`*Check`), the fetching
  * layer ({@link observe}) and the runner ({@link runOutsideChecks}). The Pulumi wiring is in
- * `outside-gate.ts`, `doctor` in `scripts/doctor.ts`.
+ * `outside-gate.ts`.
  */
 import * as http from "node:http";
 import * as https from "node:https";
