@@ -31,15 +31,37 @@ import {
 import type { DatabaseEngine, SearchEngine } from "./types";
 import { hostOf } from "./urls";
 
-/** Pinned images of the dependencies. OpenMetadata's own images follow `openmetadata.version`. */
+/**
+ * Pinned images of the dependencies. OpenMetadata's own images follow `openmetadata.version`; each
+ * dependency meets the minimums of components/settings/compatibility.ts (a test holds it there).
+ */
 export const PINNED_IMAGES = {
-  mysql: "mysql:8.0.39",
+  // The 8.0 line OpenMetadata's own db image builds on (docker/mysql/Dockerfile_mysql, `FROM
+  // mysql:8.0`), above the 8.0.42 minimum of the v1.13.x "Minimum Requirements". An 8.0.39 volume
+  // upgrades in place: MySQL 8.0 upgrades its data dictionary at startup.
+  mysql: "mysql:8.0.44",
+  // Meets "PostgreSQL version 15 or higher" (v1.13.x "Minimum Requirements"). Kept at 16: a
+  // PostgreSQL major version cannot read another's data directory, so a lower major would strand
+  // every existing volume.
   postgresql: "postgres:16.4",
-  elasticsearch: "docker.elastic.co/elasticsearch/elasticsearch:8.11.4",
-  opensearch: "opensearchproject/opensearch:2.19.1",
+  // What OpenMetadata 1.13.1's quickstart runs (docker/docker-compose-quickstart/docker-compose.yml
+  // at the 1.13.1 release), and the release the v1.13.x docs recommend.
+  elasticsearch: "docker.elastic.co/elasticsearch/elasticsearch:9.3.0",
+  // What the openmetadata-dependencies chart 1.13.1 deploys: its opensearch chart 3.3.2, whose
+  // appVersion is 3.3.2.
+  opensearch: "opensearchproject/opensearch:3.3.2",
   proxy: "nginx:1.27.3-alpine",
   verifier: "node:22.12.0-alpine3.21",
 } as const;
+
+/**
+ * The MySQL server's flags. The sort buffer is OpenMetadata's quickstart setting. Airflow 3 (the
+ * 1.13.1 ingestion image runs apache/airflow 3.2.1) creates stored functions while it migrates its
+ * database, which MySQL refuses with binary logging on unless function creators are trusted
+ * (OpenMetadata docs v1.13.x, upgrade prerequisites, "--log-bin-trust-function-creators=1";
+ * PostgreSQL is not affected). Set always: Airflow's database exists whether or not ingestion is on.
+ */
+export const MYSQL_FLAGS = ["--sort_buffer_size=10M", "--log-bin-trust-function-creators=1"];
 
 /** Every image a Docker deployment pulls, each pinned to an exact tag. */
 export function dockerImages(version: string, docker: ResolvedDocker) {
@@ -467,7 +489,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
         envs: mysql
           ? [pulumi.secret(pulumi.interpolate`MYSQL_ROOT_PASSWORD=${keys.adminPassword}`)]
           : [pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${keys.adminPassword}`)],
-        command: mysql ? ["--sort_buffer_size=10M"] : ["-c", "work_mem=10MB"],
+        command: mysql ? MYSQL_FLAGS : ["-c", "work_mem=10MB"],
         volumes: [
           {
             volumeName: databaseVolume.name,

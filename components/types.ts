@@ -486,12 +486,12 @@ export interface DockerTlsArgs {
 export interface DockerImagesArgs {
   /**
    * Image of the metadata database.
-   * @default - pinned per engine ("mysql:8.0.39" or "postgres:16.4")
+   * @default - pinned per engine ("mysql:8.0.44" or "postgres:16.4")
    */
   database?: string;
   /**
    * Image of the search engine.
-   * @default - pinned per engine ("docker.elastic.co/elasticsearch/elasticsearch:8.11.4" or "opensearchproject/opensearch:2.19.1")
+   * @default - pinned per engine ("docker.elastic.co/elasticsearch/elasticsearch:9.3.0" or "opensearchproject/opensearch:3.3.2")
    */
   search?: string;
   /**

@@ -119,9 +119,9 @@ describe("DockerDeployment under the local stack", () => {
       .map((r) => r.inputs.name);
     expect(images.sort()).toEqual(
       [
-        "docker.elastic.co/elasticsearch/elasticsearch:8.11.4",
+        "docker.elastic.co/elasticsearch/elasticsearch:9.3.0",
         "docker.getcollate.io/openmetadata/server:1.13.1",
-        "mysql:8.0.39",
+        "mysql:8.0.44",
         "node:22.12.0-alpine3.21",
         "quay.io/keycloak/keycloak:26.4.5",
       ].sort(),
@@ -171,6 +171,10 @@ describe("DockerDeployment under the local stack", () => {
 
   it("orders the rollout: healthy database and search, then migration, then server, then verification", () => {
     expect(byRole.database.inputs).toMatchObject({ wait: true, waitTimeout: 300 });
+    expect(byRole.database.inputs.command).toEqual([
+      "--sort_buffer_size=10M",
+      "--log-bin-trust-function-creators=1",
+    ]);
     expect(byRole.search.inputs).toMatchObject({ wait: true, waitTimeout: 300 });
     expect(byRole.database.inputs.healthcheck).toEqual({
       tests: [

@@ -55,6 +55,7 @@ const COMMON = [
   "components/keys.ts",
   "components/offline.ts",
   "components/openmetadata-sso.ts",
+  "components/settings/compatibility.ts",
   "components/settings/env.ts",
   "components/settings/proxy.ts",
   "components/settings/truststore.ts",

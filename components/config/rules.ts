@@ -3,6 +3,7 @@
  * another problem, and each names the key, the value and the fix.
  */
 import { type z } from "zod";
+import { belowMinimum } from "../settings/compatibility";
 import { show } from "../suggest";
 import { type IdentityProviderKind } from "../types";
 import { isHttps, portOf, urlProblem } from "../urls";
@@ -457,6 +458,21 @@ export function dockerRules(v: Parsed, publicUrl: string | undefined, out: Issue
       out.add(
         ["docker", "tls", "privateKey"],
         `is only used with tls.mode "provided". Remove it: ${out.namer.remove(["docker", "tls", "privateKey"])}`,
+      );
+    }
+  }
+  // An override older than the OpenMetadata release supports: its migration or search client fails.
+  const version = v.openmetadata?.version ?? DEFAULT_OPENMETADATA_VERSION;
+  for (const [role, engine] of [
+    ["database", docker.database],
+    ["search", docker.search],
+  ] as const) {
+    const image = docker.images[role];
+    const problem = image === undefined ? undefined : belowMinimum(image, engine, version);
+    if (problem) {
+      out.add(
+        ["docker", "images", role],
+        `${problem}. Pin a later tag, or remove the override to use the pinned default`,
       );
     }
   }
