@@ -146,7 +146,7 @@ export interface OktaArgs {
    */
   authorizationServer?: string;
   /**
-   * Okta group ids assigned to the app. Only members can log in (user pain P24).
+   * Okta group ids assigned to the app. Only members can log in.
    * @default []
    */
   groupIds?: string[];
@@ -251,7 +251,7 @@ export interface EntraArgs {
   signInAudience?: string;
   /**
    * Object ids (GUIDs) of the groups whose members may sign in. The enterprise application
-   * requires an assignment (OpenMetadata checks only a token's signature, user pain P24), and
+   * requires an assignment (OpenMetadata checks only a token's signature), and
    * each group gets the default access role. Members of nested groups are not assigned, and
    * assigning groups needs Microsoft Entra ID P1 or P2. Empty: nobody can sign in until users or
    * groups are assigned in the Entra admin center.
@@ -389,7 +389,7 @@ export interface OpenMetadataArgs {
    */
   version?: string;
   /**
-   * Server replicas. More than one needs sticky sessions before OpenMetadata 2.0 (user pain P19).
+   * Server replicas. More than one needs sticky sessions before OpenMetadata 2.0.
    * @default 1
    */
   replicas?: number;
@@ -409,7 +409,7 @@ export interface OpenMetadataArgs {
    */
   enableSelfSignup?: boolean;
   /**
-   * Token claims tried in order to name a user (user pain P25).
+   * Token claims tried in order to name a user.
    * @default ["email", "preferred_username", "sub"]
    */
   principalClaims?: string[];
@@ -420,7 +420,7 @@ export interface OpenMetadataArgs {
   ingestion?: boolean;
   /**
    * An HTTP proxy for the server's outbound requests: the identity provider's discovery document,
-   * JWKS and token endpoint (user pain P10). The JVM ignores `HTTP(S)_PROXY`, so the server, its
+   * JWKS and token endpoint. The JVM ignores `HTTP(S)_PROXY`, so the server, its
    * migration and the bot token regeneration get it as JVM system properties in
    * `JAVA_TOOL_OPTIONS`. Hosts inside the deployment's network always bypass it.
    * @default - none: the server connects directly
