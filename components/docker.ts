@@ -751,8 +751,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
   }
 
   /**
-   * Bot tokens are signed with the signing key: after a rotation the old ones stop working (user
-   * pain P18), so the ops tool regenerates them once the server runs with the new key. One
+   * Bot tokens are signed with the signing key: after a rotation the old ones stop working, so the ops tool regenerates them once the server runs with the new key. One
    * container per rotation label: a rotation creates a new one with the current image, env and
    * keys, and nothing else (not even a version upgrade) runs it again.
    */

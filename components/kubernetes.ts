@@ -686,7 +686,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     );
 
     // Bot tokens are signed with the signing key: after a rotation the old ones stop working
-    // (user pain P18). One Job per rotation label runs `openmetadata-ops regenerate-bot-tokens`
+    //. One Job per rotation label runs `openmetadata-ops regenerate-bot-tokens`
     // once the release runs with the new key, with the server's database, search, key and
     // cluster settings; a new label creates a new Job with current values, and nothing else (not
     // even a version upgrade) runs it again.

@@ -1,6 +1,6 @@
 /**
  * URL rules and derivations. Every URL the package hands out is derived here from one
- * `publicUrl`, so the IdP registration and OpenMetadata's settings cannot disagree (user pain P5).
+ * `publicUrl`, so the IdP registration and OpenMetadata's settings cannot disagree.
  */
 
 /** Rules a configured URL must follow. */
@@ -77,9 +77,7 @@ export function urlProblem(value: string, rules: UrlRules): string | undefined {
     fixed = fixed.replace(/\/+$/, "");
   }
   if (!rules.allowPath && new URL(fixed).pathname !== "/") {
-    problems.push(
-      "must be an origin without a path (OpenMetadata is served at the domain root, user pain P6)",
-    );
+    problems.push("must be an origin without a path (OpenMetadata is served at the domain root)");
     fixed = new URL(fixed).origin;
   }
   if (problems.length === 0) return undefined;
@@ -119,7 +117,7 @@ export function isHttps(url: string): boolean {
 
 /**
  * The callback OpenMetadata is configured with. OpenMetadata versions differ in which path they
- * send (user pain P5), so {@link redirectUris} registers both.
+ * send, so {@link redirectUris} registers both.
  */
 export function callbackUrl(publicUrl: string): string {
   return `${publicUrl}/callback`;
@@ -143,7 +141,7 @@ export function loginUrl(publicUrl: string): string {
 /** Path of OpenMetadata's own JWKS, relative to a server base URL. */
 export const OPENMETADATA_JWKS_PATH = "/api/v1/system/config/jwks";
 
-/** Path of the effective auth config a running server reports (user pain P1). */
+/** Path of the effective auth config a running server reports. */
 export const OPENMETADATA_AUTH_CONFIG_PATH = "/api/v1/system/config/auth";
 
 /** OpenMetadata's JWKS at a base URL (public or in-network). */

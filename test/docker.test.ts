@@ -416,7 +416,7 @@ describe("DockerDeployment options", () => {
     expect(server.SEARCH_TYPE.value).toBe("opensearch");
     expect(server.ELASTICSEARCH_USER).toBeUndefined();
   });
-  it("gives the server, its migration and the bot token regeneration the egress proxy, bypassed for every container (user pain P10)", async () => {
+  it("gives the server, its migration and the bot token regeneration the egress proxy, bypassed for every container", async () => {
     const { resources } = await record(
       () =>
         new OpenMetadataSso("pg", {

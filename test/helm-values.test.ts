@@ -524,7 +524,7 @@ describe("helmValues", () => {
     ]);
   });
 
-  it("passes the egress proxy's JAVA_TOOL_OPTIONS through extraEnvs, the chart having no value for it (user pain P10)", () => {
+  it("passes the egress proxy's JAVA_TOOL_OPTIONS through extraEnvs, the chart having no value for it", () => {
     const c: Case = { ...CONFIDENTIAL_OKTA, ingestion: true, egressProxy: true };
     const values = valuesFor(c) as HelmValues & { extraEnvs: unknown };
     expect(schemaErrors(values)).toEqual([]);
@@ -1054,7 +1054,7 @@ describe("npm run render for the Kubernetes stacks", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("prod with an egress proxy: the chart's env, values.yaml and the verifier carry it (user pain P10)", async () => {
+  it("prod with an egress proxy: the chart's env, values.yaml and the verifier carry it", async () => {
     const resources = await evaluateStackFile("prod", { egressProxy: EGRESS_PROXY });
     const files = renderFiles(resources, { showSecrets: false });
     const options =

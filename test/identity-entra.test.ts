@@ -106,7 +106,7 @@ describe("EntraApp", () => {
     });
     const clientId = await valueOf(result.app.clientId);
     expect(clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
-    // Only users and groups assigned to the enterprise application get a token (user pain P24).
+    // Only users and groups assigned to the enterprise application get a token.
     expect(
       one(resources, "azuread:index/servicePrincipal:ServicePrincipal", "om-entra-sp").inputs,
     ).toEqual({ clientId, appRoleAssignmentRequired: true });

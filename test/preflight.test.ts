@@ -77,7 +77,7 @@ describe("issuerProblems", () => {
 
   it("names a trailing-slash difference and the exact value to use", () => {
     expect(issuerProblems({ ...DOCUMENT, issuer: `${ISSUER}/` }, EXPECTED)).toEqual([
-      'The discovery document at https://sso.example.com/realms/acme/.well-known/openid-configuration states the issuer "https://sso.example.com/realms/acme/", but the stack expects the issuer "https://sso.example.com/realms/acme"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character (user pain P4). Fix: the issuer must be exactly "https://sso.example.com/realms/acme/"; set keycloak:url to Keycloak\'s frontend URL (its KC_HOSTNAME) and check identity.keycloak.realm.',
+      'The discovery document at https://sso.example.com/realms/acme/.well-known/openid-configuration states the issuer "https://sso.example.com/realms/acme/", but the stack expects the issuer "https://sso.example.com/realms/acme"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character. Fix: the issuer must be exactly "https://sso.example.com/realms/acme/"; set keycloak:url to Keycloak\'s frontend URL (its KC_HOSTNAME) and check identity.keycloak.realm.',
     ]);
   });
 
@@ -88,7 +88,7 @@ describe("issuerProblems", () => {
         { ...EXPECTED, provider: "oidc" },
       ),
     ).toEqual([
-      'The discovery document at https://sso.example.com/realms/acme/.well-known/openid-configuration states the issuer "https://login.example.net/acme", but the stack expects the issuer "https://sso.example.com/realms/acme". Browsers and token checks compare issuers character by character (user pain P4). Fix: the issuer must be exactly "https://login.example.net/acme"; set identity.oidc.issuer to exactly that value.',
+      'The discovery document at https://sso.example.com/realms/acme/.well-known/openid-configuration states the issuer "https://login.example.net/acme", but the stack expects the issuer "https://sso.example.com/realms/acme". Browsers and token checks compare issuers character by character. Fix: the issuer must be exactly "https://login.example.net/acme"; set identity.oidc.issuer to exactly that value.',
     ]);
   });
 });
@@ -112,12 +112,12 @@ describe("capabilityProblems", () => {
 
   it("reports every missing scope in one problem", () => {
     expect(capabilityProblems({ ...DOCUMENT, scopes_supported: ["openid"] }, EXPECTED)).toEqual([
-      'The provider does not support the scopes "email", "profile" (scopes_supported: ["openid"]); OpenMetadata requests "openid email profile" and needs the user\'s email (user pain P22). Fix: enable those scopes at the provider.',
+      'The provider does not support the scopes "email", "profile" (scopes_supported: ["openid"]); OpenMetadata requests "openid email profile" and needs the user\'s email. Fix: enable those scopes at the provider.',
     ]);
     expect(
       capabilityProblems({ ...DOCUMENT, scopes_supported: ["openid", "profile"] }, EXPECTED),
     ).toEqual([
-      'The provider does not support the scope "email" (scopes_supported: ["openid","profile"]); OpenMetadata requests "openid email profile" and needs the user\'s email (user pain P22). Fix: enable that scope at the provider.',
+      'The provider does not support the scope "email" (scopes_supported: ["openid","profile"]); OpenMetadata requests "openid email profile" and needs the user\'s email. Fix: enable that scope at the provider.',
     ]);
   });
 
@@ -316,7 +316,7 @@ describe("jwksProblems", () => {
         { jwksUrl: `${ISSUER}/protocol/openid-connect/keys` },
       ),
     ).toEqual([
-      'OpenMetadata would validate ID tokens with the keys at https://sso.example.com/realms/acme/protocol/openid-connect/keys, but the discovery document publishes them at https://sso.example.com/realms/acme/protocol/openid-connect/certs (user pain P13). Fix: identity.provider "oidc" with this issuer reads jwks_uri from the discovery document; please also report the difference.',
+      'OpenMetadata would validate ID tokens with the keys at https://sso.example.com/realms/acme/protocol/openid-connect/keys, but the discovery document publishes them at https://sso.example.com/realms/acme/protocol/openid-connect/certs. Fix: identity.provider "oidc" with this issuer reads jwks_uri from the discovery document; please also report the difference.',
     ]);
   });
 });
@@ -396,7 +396,7 @@ describe("the preflight against in-process OpenID providers", () => {
     expect(await runPreflight(expect_(idp, issuer))).toEqual({
       reachable: true,
       problems: [
-        `The discovery document at ${issuer}/.well-known/openid-configuration states the issuer "${issuer}/", but the stack expects the issuer "${issuer}"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character (user pain P4). Fix: the issuer must be exactly "${issuer}/"; set keycloak:url to Keycloak's frontend URL (its KC_HOSTNAME) and check identity.keycloak.realm.`,
+        `The discovery document at ${issuer}/.well-known/openid-configuration states the issuer "${issuer}/", but the stack expects the issuer "${issuer}"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character. Fix: the issuer must be exactly "${issuer}/"; set keycloak:url to Keycloak's frontend URL (its KC_HOSTNAME) and check identity.keycloak.realm.`,
       ],
     });
   });
@@ -427,7 +427,7 @@ describe("the preflight against in-process OpenID providers", () => {
       expect(await runPreflight(generic(idp, issuer))).toEqual({
         reachable: true,
         problems: [
-          `The discovery document at ${issuer}/.well-known/openid-configuration states the issuer "${issuer}/", but the stack expects the issuer "${issuer}"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character (user pain P4). Fix: the issuer must be exactly "${issuer}/"; set identity.oidc.issuer to exactly that value.`,
+          `The discovery document at ${issuer}/.well-known/openid-configuration states the issuer "${issuer}/", but the stack expects the issuer "${issuer}"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character. Fix: the issuer must be exactly "${issuer}/"; set identity.oidc.issuer to exactly that value.`,
         ],
       });
     });
@@ -438,7 +438,7 @@ describe("the preflight against in-process OpenID providers", () => {
       expect(await runPreflight(generic(idp, issuer))).toEqual({
         reachable: true,
         problems: [
-          `The discovery document at ${issuer}.well-known/openid-configuration states the issuer "${idp.origin}/application/o/om", but the stack expects the issuer "${issuer}"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character (user pain P4). Fix: the issuer must be exactly "${idp.origin}/application/o/om"; set identity.oidc.issuer to exactly that value.`,
+          `The discovery document at ${issuer}.well-known/openid-configuration states the issuer "${idp.origin}/application/o/om", but the stack expects the issuer "${issuer}"; they differ only by a trailing slash. Browsers and token checks compare issuers character by character. Fix: the issuer must be exactly "${idp.origin}/application/o/om"; set identity.oidc.issuer to exactly that value.`,
         ],
       });
     });
@@ -448,7 +448,7 @@ describe("the preflight against in-process OpenID providers", () => {
     const idp = await start({ shape: SHAPES.keycloak("acme") });
     const expected = { ...expect_(idp), issuer: `${idp.origin}/realms/other` };
     expect((await runPreflight(expected)).problems).toEqual([
-      `The discovery document at ${idp.discoveryUrl} states the issuer "${idp.origin}/realms/acme", but the stack expects the issuer "${idp.origin}/realms/other". Browsers and token checks compare issuers character by character (user pain P4). Fix: the issuer must be exactly "${idp.origin}/realms/acme"; set keycloak:url to Keycloak's frontend URL (its KC_HOSTNAME) and check identity.keycloak.realm.`,
+      `The discovery document at ${idp.discoveryUrl} states the issuer "${idp.origin}/realms/acme", but the stack expects the issuer "${idp.origin}/realms/other". Browsers and token checks compare issuers character by character. Fix: the issuer must be exactly "${idp.origin}/realms/acme"; set keycloak:url to Keycloak's frontend URL (its KC_HOSTNAME) and check identity.keycloak.realm.`,
     ]);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Key rotation: `keys.rotation` replaces the key pair and the key id and regenerates the bot
- * tokens; nothing else does (user pains P17, P18).
+ * tokens; nothing else does.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { REGENERATION_FROZEN } from "../components/docker";

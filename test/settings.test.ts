@@ -481,7 +481,7 @@ describe("value syntax", () => {
   });
 });
 
-describe("the egress proxy's JAVA_TOOL_OPTIONS (user pain P10)", () => {
+describe("the egress proxy's JAVA_TOOL_OPTIONS", () => {
   const egressProxy = {
     url: "http://proxy.corp.example.com:3128",
     noProxy: ["*.corp.example.com", "10.*", "OM-Server"],

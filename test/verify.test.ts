@@ -1,7 +1,7 @@
 /**
  * Post-deploy verification against a local HTTP server on 127.0.0.1 that serves what an
  * OpenMetadata server serves at /api/v1/system/config/auth and /jwks: once matching the deployed
- * settings, once drifted (the database-stored settings of user pain P1). This is not OpenMetadata.
+ * settings, once drifted (settings stored in its database). This is not OpenMetadata.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -159,7 +159,7 @@ describe("verifyOpenMetadata", () => {
       DRIFT_REMEDY,
     );
     const effect =
-      'The server reads it to validate sign-in and bot tokens, so they would fail with "No key found" (user pains P9, P12)';
+      'The server reads it to validate sign-in and bot tokens, so they would fail with "No key found"';
     expect(result).toEqual({
       ok: false,
       problems: [
@@ -474,7 +474,7 @@ describe("verificationFailure", () => {
   });
 });
 
-describe("an egress proxy (user pain P10)", () => {
+describe("an egress proxy", () => {
   const IDP_KEYS = "https://idp.example.com/oauth2/v1/keys";
   const OWN_KEYS = "http://om-server:8585/api/v1/system/config/jwks";
   const options = javaProxyOptions("http://proxy.corp.example.com:3128", [
@@ -604,7 +604,7 @@ describe("an egress proxy (user pain P10)", () => {
     expect(failure?.stderr).toBe(
       [
         "openmetadata-sso: verification failed",
-        `  - publicKeyUrls: ${unreachable} cannot be read: fetch failed. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found" (user pains P9, P12)`,
+        `  - publicKeyUrls: ${unreachable} cannot be read: fetch failed. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found"`,
         "",
       ].join("\n"),
     );

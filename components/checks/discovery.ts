@@ -2,7 +2,7 @@
  * The identity provider's discovery document, fetched by the program (the Pulumi CLI's machine).
  *
  * A generic OIDC provider's JWKS URL comes from its discovery document, never from user input
- * (user pain P13). The offline render has no network, so there it returns a marked placeholder.
+ *. The offline render has no network, so there it returns a marked placeholder.
  */
 import * as fs from "node:fs";
 import * as https from "node:https";

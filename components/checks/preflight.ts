@@ -1,7 +1,7 @@
 /**
  * Preflight: before anything is deployed, read the identity provider's discovery document and
  * JWKS from the machine running Pulumi and find what would break the login, each problem with its
- * fix (user pains P4, P13, P22).
+ * fix.
  *
  * Three layers: pure checks over what was observed ({@link preflightProblems}), the fetching
  * layer ({@link observeProvider}, {@link runPreflight}), and the Pulumi wiring
@@ -97,7 +97,7 @@ export function issuerProblems(
       ? "; they differ only by a trailing slash"
       : "";
   return [
-    `The discovery document at ${expected.discoveryUrl} states the issuer "${document.issuer}", but the stack expects the issuer "${expected.issuer}"${slashOnly}. Browsers and token checks compare issuers character by character (user pain P4). Fix: the issuer must be exactly "${document.issuer}"; ${ISSUER_FIXES[expected.provider]}.`,
+    `The discovery document at ${expected.discoveryUrl} states the issuer "${document.issuer}", but the stack expects the issuer "${expected.issuer}"${slashOnly}. Browsers and token checks compare issuers character by character. Fix: the issuer must be exactly "${document.issuer}"; ${ISSUER_FIXES[expected.provider]}.`,
   ];
 }
 
@@ -117,7 +117,7 @@ export function capabilityProblems(
   const missing = scopes ? expected.scopes.filter((scope) => !scopes.includes(scope)) : [];
   if (missing.length > 0) {
     problems.push(
-      `The provider does not support the scope${missing.length === 1 ? "" : "s"} ${missing.map((s) => `"${s}"`).join(", ")} (scopes_supported: ${list(scopes)}); OpenMetadata requests "${expected.scopes.join(" ")}" and needs the user's email (user pain P22). Fix: enable ${missing.length === 1 ? "that scope" : "those scopes"} at the provider.`,
+      `The provider does not support the scope${missing.length === 1 ? "" : "s"} ${missing.map((s) => `"${s}"`).join(", ")} (scopes_supported: ${list(scopes)}); OpenMetadata requests "${expected.scopes.join(" ")}" and needs the user's email. Fix: enable ${missing.length === 1 ? "that scope" : "those scopes"} at the provider.`,
     );
   }
   problems.push(...authMethodProblems(document, expected));
@@ -194,7 +194,7 @@ export function jwksProblems(
   const problems: string[] = [];
   if (document.jwks_uri !== expected.jwksUrl) {
     problems.push(
-      `OpenMetadata would validate ID tokens with the keys at ${expected.jwksUrl}, but the discovery document publishes them at ${document.jwks_uri} (user pain P13). Fix: identity.provider "oidc" with this issuer reads jwks_uri from the discovery document; please also report the difference.`,
+      `OpenMetadata would validate ID tokens with the keys at ${expected.jwksUrl}, but the discovery document publishes them at ${document.jwks_uri}. Fix: identity.provider "oidc" with this issuer reads jwks_uri from the discovery document; please also report the difference.`,
     );
   }
   if ("error" in jwks) {

@@ -1,8 +1,7 @@
 /**
  * Post-deploy verification: does the running server serve the auth settings that were deployed?
  *
- * OpenMetadata can keep serving an older auth config from its database after first boot (user
- * pains P1 to P3, P11, P12). After every create or update of the server, the target runs
+ * OpenMetadata can keep serving an older auth config from its database after first boot. After every create or update of the server, the target runs
  * {@link verifyOpenMetadata} from inside the server's own network: a one-shot container on Docker,
  * a Job on Kubernetes. Both run the very same function, shipped as {@link verifierScript}, so there
  * is one implementation to test.
@@ -12,7 +11,7 @@ import { bypassesProxy, JAVA_TOOL_OPTIONS, javaProxyOf } from "../settings/proxy
 
 /**
  * What the running server must report. `/api/v1/system/config/auth` copies these fields from its
- * effective config, which may be the one stored in its database (user pain P1):
+ * effective config, which may be the one stored in its database:
  * `provider`, `providerName`, `clientType`, `enableSelfSignup`, `jwtPrincipalClaims`,
  * `jwtPrincipalClaimsMapping`, `clientId`, `authority` and `callbackUrl` (newer releases add
  * `enableAutoRedirect`, which is not deployed). The rest (`publicKeyUrls`, `responseType`) come
@@ -29,7 +28,7 @@ export interface ExpectedAuth {
   /** `AUTHENTICATION_ENABLE_SELF_SIGNUP`: may an unknown user who signs in get an account. */
   enableSelfSignup: boolean;
   /**
-   * `AUTHENTICATION_JWT_PRINCIPAL_CLAIMS`: the claims that name a user (user pain P25). Ordered:
+   * `AUTHENTICATION_JWT_PRINCIPAL_CLAIMS`: the claims that name a user. Ordered:
    * the server takes the first one a token carries, so a reordered list names users differently.
    */
   jwtPrincipalClaims: string[];
@@ -46,7 +45,7 @@ export interface ExpectedAuth {
    */
   publicKeyUrls: string[];
   /**
-   * With an egress proxy (user pain P10), the proxy's `host:port`. Only then is the field set.
+   * With an egress proxy, the proxy's `host:port`. Only then is the field set.
    * @default - none
    */
   egressProxy?: string;
@@ -114,7 +113,7 @@ export function keyUrls(
 
 /** What to do when the server disagrees with what was deployed. */
 export const DRIFT_REMEDY =
-  "OpenMetadata is serving auth settings stored in its database, not the ones deployed (user pain P1). " +
+  "OpenMetadata is serving auth settings stored in its database, not the ones deployed. " +
   "Remedy: inspect them with `./bootstrap/openmetadata-ops.sh get-security-config` in the server container, " +
   "then replace them with the deployed ones (`./bootstrap/openmetadata-ops.sh update-security-config`), " +
   "or remove the stored settings so the server reads its environment again, and re-run `pulumi up`.";
@@ -175,7 +174,7 @@ export function servedKeyIds(jwks: unknown): unknown[] {
 /**
  * Reads `/api/v1/system/config/auth` and `/api/v1/system/config/jwks` from `baseUrl` and compares
  * them with `expected`, then checks that every public key URL serves keys, as the server fetches
- * them (user pains P9, P12). `remedy` follows only a disagreement of the server with what was
+ * them. `remedy` follows only a disagreement of the server with what was
  * deployed. Self-contained on purpose: its source is shipped into the verifier container, so it
  * may use only globals (`fetch`, `JSON`).
  */
@@ -225,7 +224,7 @@ export async function verifyOpenMetadata(
     }
     if (reason) {
       problems.push(
-        `publicKeyUrls: ${url} ${reason}. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found" (user pains P9, P12)`,
+        `publicKeyUrls: ${url} ${reason}. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found"`,
       );
     }
   }

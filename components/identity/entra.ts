@@ -93,7 +93,7 @@ export class EntraApp extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // OpenMetadata checks only a token's signature (user pain P24): Entra ID must refuse tokens
+    // OpenMetadata checks only a token's signature: Entra ID must refuse tokens
     // to everyone not assigned to the application.
     const servicePrincipal = new azuread.ServicePrincipal(
       `${name}-sp`,

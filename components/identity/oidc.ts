@@ -59,7 +59,7 @@ export interface OidcClientArgs extends IdentityAppArgs, OidcArgs {
  * `registration_endpoint` (RFC 7591) and deletes with the stack (RFC 7592).
  *
  * The JWKS URL always comes from the provider's discovery document, read at deploy time, never
- * from user input (user pain P13).
+ * from user input.
  */
 export class OidcClient extends pulumi.ComponentResource {
   /** The client, as OpenMetadata must use it. */

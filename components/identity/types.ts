@@ -59,7 +59,7 @@ export type IdentityFacts = {
 
 /**
  * The OAuth settings every client gets: the authorization code flow, plus refresh tokens where the
- * provider asks for the grant. Never implicit, never password (user pains P22, P24).
+ * provider asks for the grant. Never implicit, never password.
  */
 export const CLIENT_PROTOCOL = {
   grantTypes: ["authorization_code", "refresh_token"],

@@ -96,7 +96,7 @@ export interface Topology {
   airflowEndpoint?: string;
   heapSize: string;
   clusterName: string;
-  /** The proxy of the server's outbound requests (user pain P10). @default - none */
+  /** The proxy of the server's outbound requests. @default - none */
   egressProxy?: EgressProxy;
   /**
    * Host of an identity provider in the server's own network (the local Keycloak), which must
@@ -128,7 +128,7 @@ export function adminPrincipals(admins: readonly string[]): string[] {
   return admins.map((email) => email.slice(0, email.indexOf("@")).toLowerCase());
 }
 
-/** `AUTHENTICATION_PUBLIC_KEYS`: the IdP's JWKS, then OpenMetadata's own (user pains P11, P13). */
+/** `AUTHENTICATION_PUBLIC_KEYS`: the IdP's JWKS, then OpenMetadata's own. */
 export function publicKeyUrls(input: Pick<SecurityInput, "identity" | "internalUrl">): string[] {
   return [input.identity.jwksUrl, openMetadataJwksUrl(input.internalUrl)];
 }
@@ -138,8 +138,7 @@ export function publicKeyUrls(input: Pick<SecurityInput, "identity" | "internalU
  * `azure` the UI hands it to MSAL, which appends `v2.0/.well-known/openid-configuration` itself,
  * so the authority is the tenant URL `https://login.microsoftonline.com/<tenant>` as OpenMetadata
  * documents it: the issuer without its trailing `/v2.0`, or MSAL would fetch `.../v2.0/v2.0/...`.
- * Every other provider's authority is its issuer, unchanged, character by character (user pain
- * P4). The issuer itself stays what the tokens and the discovery document state.
+ * Every other provider's authority is its issuer, unchanged, character by character. The issuer itself stays what the tokens and the discovery document state.
  */
 export function authorityOf(provider: OpenMetadataProvider, issuer: string): string {
   return provider === "azure" ? issuer.replace(/\/v2\.0\/?$/, "") : issuer;

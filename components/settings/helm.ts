@@ -164,7 +164,7 @@ export const CHART_EXTRA_ENV_WITHOUT_PIPELINE = [
   "SERVER_HOST_API_URL",
 ] as const;
 
-/** The ingress-nginx annotations of cookie affinity (sticky sessions, user pains P19, P20). */
+/** The ingress-nginx annotations of cookie affinity (sticky sessions). */
 export function stickySessionAnnotations(https: boolean): Record<string, string> {
   return {
     "nginx.ingress.kubernetes.io/affinity": "cookie",
@@ -228,7 +228,7 @@ export function helmValues(input: SecurityInput, chart: ChartInput): HelmValues 
   const extraEnvNames: string[] = [
     ...CHART_EXTRA_ENV,
     ...(airflowEndpoint === undefined ? CHART_EXTRA_ENV_WITHOUT_PIPELINE : []),
-    // The JVM's proxy (user pain P10) and trust store: the chart has no value for either.
+    // The JVM's proxy and trust store: the chart has no value for either.
     ...(env[JAVA_TOOL_OPTIONS] === undefined ? [] : [JAVA_TOOL_OPTIONS]),
   ];
   const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);

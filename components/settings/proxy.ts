@@ -1,5 +1,5 @@
 /**
- * The server's egress proxy (user pain P10). The JVM ignores `HTTP(S)_PROXY`, so OpenMetadata behind
+ * The server's egress proxy. The JVM ignores `HTTP(S)_PROXY`, so OpenMetadata behind
  * a proxy fails to fetch an identity provider's JWKS with `UnknownHostException` and every sign-in
  * ends in "No key found". The JVM reads its proxy from system properties instead, which
  * `JAVA_TOOL_OPTIONS` sets for any JVM started in the container, whatever script starts it: the

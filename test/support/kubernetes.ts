@@ -190,7 +190,7 @@ export interface Case {
   ingestion?: boolean;
   /** External search with basic authentication. */
   searchUser?: boolean;
-  /** The server's egress proxy, {@link EGRESS_PROXY} (user pain P10). */
+  /** The server's egress proxy, {@link EGRESS_PROXY}. */
   egressProxy?: boolean;
 }
 
