@@ -342,7 +342,7 @@ describe("readStackConfig", () => {
       { ...local, publicUrl: "http://localhost:8585/om" },
       [],
       [
-        'openmetadata-sso:publicUrl: must be an origin without a path (OpenMetadata is served at the domain root, user pain P6); got "http://localhost:8585/om". Use "http://localhost:8585"',
+        'openmetadata-sso:publicUrl: must be an origin without a path (OpenMetadata is served at the domain root); got "http://localhost:8585/om". Use "http://localhost:8585"',
       ],
     ],
     [
@@ -432,7 +432,7 @@ describe("readStackConfig", () => {
       { ...local, admins: ["demo@example.com", "bob@other.org"] },
       [],
       [
-        'openmetadata-sso:admins[1]: must be in the principal domain "example.com" (from the first admin); got "bob@other.org". OpenMetadata admits one principal domain, so this admin could never log in (user pain P21)',
+        'openmetadata-sso:admins[1]: must be in the principal domain "example.com" (from the first admin); got "bob@other.org". OpenMetadata admits one principal domain, so this admin could never log in',
       ],
     ],
     [
@@ -447,7 +447,7 @@ describe("readStackConfig", () => {
         'openmetadata-sso:admins[1]: must be an email address; got "admin@", which has no domain after "@". Use an address like "admin@example.com"',
         'openmetadata-sso:admins[2]: must be an email address; got "@example.com", which has no name before "@". Use an address like "admin@example.com"',
         'openmetadata-sso:admins[3]: must be an email address; got "admin", which has no "@". Use an address like "admin@example.com"',
-        'openmetadata-sso:admins[4]: must be in the principal domain "example.com" (from principalDomain); got "bob@other.org". OpenMetadata admits one principal domain, so this admin could never log in (user pain P21)',
+        'openmetadata-sso:admins[4]: must be in the principal domain "example.com" (from principalDomain); got "bob@other.org". OpenMetadata admits one principal domain, so this admin could never log in',
       ],
     ],
     [
@@ -513,7 +513,7 @@ describe("readStackConfig", () => {
       { ...okta, openmetadata: { replicas: 3 } },
       oktaSecrets,
       [
-        'openmetadata-sso:openmetadata.replicas: must be 1 unless the ingress has sticky sessions; got 3. Before OpenMetadata 2.0 each replica keeps its own login sessions, so logins fail with "Missing state parameter" (user pains P19, P20). Run: pulumi config set --path openmetadata-sso:kubernetes.ingress.stickySessions true',
+        'openmetadata-sso:openmetadata.replicas: must be 1 unless the ingress has sticky sessions; got 3. Before OpenMetadata 2.0 each replica keeps its own login sessions, so logins fail with "Missing state parameter". Run: pulumi config set --path openmetadata-sso:kubernetes.ingress.stickySessions true',
       ],
     ],
     [
@@ -1192,7 +1192,7 @@ describe("urlProblem", () => {
     const origin = { requireHttps: true, allowPath: false };
     const problem = urlProblem("http://om.example.com/app/", origin);
     expect(problem).toBe(
-      'must use https outside a local stack, and must not end with a slash, and must be an origin without a path (OpenMetadata is served at the domain root, user pain P6); got "http://om.example.com/app/". Use "https://om.example.com", or set environment to "local"',
+      'must use https outside a local stack, and must not end with a slash, and must be an origin without a path (OpenMetadata is served at the domain root); got "http://om.example.com/app/". Use "https://om.example.com", or set environment to "local"',
     );
     expect(urlProblem("https://om.example.com", origin)).toBeUndefined();
   });

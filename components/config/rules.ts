@@ -79,7 +79,7 @@ export function crossFieldRules(
       ? v.publicUrl
       : undefined;
 
-  // Admins and the principal domain (user pain P21).
+  // Admins and the principal domain.
   let principalDomain = v.principalDomain;
   if (principalDomain !== undefined && !DOMAIN.test(principalDomain)) {
     out.add(
@@ -109,7 +109,7 @@ export function crossFieldRules(
         const origin = principalDomain ? "principalDomain" : "the first admin";
         out.add(
           ["admins", i],
-          `must be in the principal domain "${expectedDomain}" (from ${origin}); got ${show(email)}. OpenMetadata admits one principal domain, so this admin could never log in (user pain P21)`,
+          `must be in the principal domain "${expectedDomain}" (from ${origin}); got ${show(email)}. OpenMetadata admits one principal domain, so this admin could never log in`,
         );
       }
     });
@@ -140,7 +140,7 @@ export function crossFieldRules(
   ) {
     out.add(
       ["keys", "rotation"],
-      `needs OpenMetadata 1.13 or later, whose openmetadata-ops regenerates the bot tokens a rotation invalidates (user pain P18); got version ${show(v.openmetadata.version)}. Upgrade openmetadata.version before rotating`,
+      `needs OpenMetadata 1.13 or later, whose openmetadata-ops regenerates the bot tokens a rotation invalidates; got version ${show(v.openmetadata.version)}. Upgrade openmetadata.version before rotating`,
     );
   }
   if (v.keys?.issuer !== undefined && /\s/.test(v.keys.issuer)) {
@@ -179,7 +179,7 @@ export function crossFieldRules(
     if (om.replicas > 1 && v.target === "kubernetes" && !v.kubernetes?.ingress.stickySessions) {
       out.add(
         ["openmetadata", "replicas"],
-        `must be 1 unless the ingress has sticky sessions; got ${om.replicas}. Before OpenMetadata 2.0 each replica keeps its own login sessions, so logins fail with "Missing state parameter" (user pains P19, P20). Run: ${out.namer.set(["kubernetes", "ingress", "stickySessions"], "true")}`,
+        `must be 1 unless the ingress has sticky sessions; got ${om.replicas}. Before OpenMetadata 2.0 each replica keeps its own login sessions, so logins fail with "Missing state parameter". Run: ${out.namer.set(["kubernetes", "ingress", "stickySessions"], "true")}`,
       );
     }
   }
@@ -575,7 +575,7 @@ export function kubernetesRules(v: Parsed, out: IssueCollector): void {
   if (k8s.ingress.stickySessions && controller !== undefined) {
     out.add(
       ["kubernetes", "ingress", "stickySessions"],
-      `needs the ingress-nginx controller, whose annotations set the cookie affinity; got ingress.className ${show(k8s.ingress.className)}, which is ${controller} and ignores them, so logins on several replicas would still fail with "Missing state parameter" (user pains P19, P20). Use an ingress-nginx class, or run one replica`,
+      `needs the ingress-nginx controller, whose annotations set the cookie affinity; got ingress.className ${show(k8s.ingress.className)}, which is ${controller} and ignores them, so logins on several replicas would still fail with "Missing state parameter". Use an ingress-nginx class, or run one replica`,
     );
   }
   if (k8s.ingress.tls === "secret" && k8s.ingress.tlsSecretName === undefined) {

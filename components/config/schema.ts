@@ -179,7 +179,7 @@ export const keysSchema = z
   .prefault({});
 
 /**
- * The server's egress proxy (user pain P10). Its URL and entries are checked in the schema, so that
+ * The server's egress proxy. Its URL and entries are checked in the schema, so that
  * every problem of the block is reported together.
  */
 export const egressProxySchema = z.strictObject({

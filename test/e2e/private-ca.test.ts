@@ -263,7 +263,7 @@ describe("the verifier, in a Node process as its container runs it", () => {
     const caFile = path.join(dir, "ca-1.pem");
     fs.writeFileSync(caFile, CA[0]);
     const keyProblem = (reason: string) =>
-      `  - publicKeyUrls: ${idp.issuer}/jwks ${reason}. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found" (user pains P9, P12)`;
+      `  - publicKeyUrls: ${idp.issuer}/jwks ${reason}. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found"`;
 
     const trusted = await run(caFile);
     // The stand-in server answers nothing, so the auth settings fail either way; the key URL is
