@@ -9,7 +9,7 @@ import { parseFlowList } from "./env";
 // openmetadata.yaml, for people who run OpenMetadata on their own hosts.
 // ---------------------------------------------------------------------------------------------
 
-type YamlKind = "string" | "boolean" | "list" | "json";
+type YamlKind = "string" | "boolean" | "integer" | "list" | "json";
 
 /**
  * Where each security variable sits in `openmetadata.yaml`. The snippet is built from the env
@@ -72,9 +72,10 @@ export const SECURITY_YAML_KEYS: Record<string, { path: string[]; kind: YamlKind
     path: ["authenticationConfiguration", "oidcConfiguration", "discoveryUri"],
     kind: "string",
   },
+  // A string in oidcClientConfig.json (OpenMetadata 1.13.1), though it holds "true" or "false".
   OIDC_USE_NONCE: {
     path: ["authenticationConfiguration", "oidcConfiguration", "useNonce"],
-    kind: "boolean",
+    kind: "string",
   },
   OIDC_PREFERRED_JWS: {
     path: ["authenticationConfiguration", "oidcConfiguration", "preferredJwsAlgorithm"],
@@ -116,9 +117,10 @@ export const SECURITY_YAML_KEYS: Record<string, { path: string[]; kind: YamlKind
     path: ["authenticationConfiguration", "oidcConfiguration", "maxAge"],
     kind: "string",
   },
+  // Seconds, an integer of at least 3600 in oidcClientConfig.json (OpenMetadata 1.13.1).
   OIDC_SESSION_EXPIRY: {
     path: ["authenticationConfiguration", "oidcConfiguration", "sessionExpiry"],
-    kind: "string",
+    kind: "integer",
   },
   AUTHORIZER_CLASS_NAME: { path: ["authorizerConfiguration", "className"], kind: "string" },
   AUTHORIZER_REQUEST_FILTER: {
@@ -161,6 +163,9 @@ function yamlValue(value: string, kind: YamlKind): unknown {
   switch (kind) {
     case "boolean":
       return value === "true";
+    case "integer":
+      if (!/^\d+$/.test(value)) throw new Error(`Not an integer for openmetadata.yaml: "${value}"`);
+      return Number(value);
     case "list":
       return parseFlowList(value);
     case "json":
@@ -171,10 +176,32 @@ function yamlValue(value: string, kind: YamlKind): unknown {
 }
 
 /**
- * The `authenticationConfiguration`, `authorizerConfiguration` and `jwtTokenConfiguration` blocks
- * as they sit in `openmetadata.yaml`, built from resolved env values.
+ * The `oidcConfiguration` keys OpenMetadata requires, with the value its shipped
+ * `conf/openmetadata.yaml` gives each when the variable is unset (`id: ${OIDC_CLIENT_ID:-""}` and
+ * so on; OpenMetadata 1.13 docs, deployment/security/oidc). `oidcClientConfig.json`
+ * (openmetadata-spec, OpenMetadata 1.13.1) requires `id`, `secret`, `discoveryUri` and `tenant` and
+ * allows no other key than its own. The env sets `tenant` only for Entra ID, and no OIDC variable
+ * at all for a public client, whose server has no OIDC client of its own; a server started from
+ * the shipped file then sees these values, so the snippet carries them too and stays valid. A
+ * public client has no secret: `secret` is the shipped empty default, never a reference to a
+ * variable that does not exist.
  */
-export function securityYamlObject(env: Record<string, string>): Record<string, unknown> {
+export const OIDC_REQUIRED_DEFAULTS: Readonly<Record<string, string>> = {
+  OIDC_CLIENT_ID: "",
+  OIDC_CLIENT_SECRET: "",
+  OIDC_DISCOVERY_URI: "",
+  OIDC_TENANT: "",
+};
+
+/**
+ * The `authenticationConfiguration`, `authorizerConfiguration` and `jwtTokenConfiguration` blocks
+ * as they sit in `openmetadata.yaml`, built from resolved env values. Where the env has an
+ * authentication block, the required `oidcConfiguration` keys it leaves unset get
+ * {@link OIDC_REQUIRED_DEFAULTS}.
+ */
+export function securityYamlObject(given: Record<string, string>): Record<string, unknown> {
+  const env =
+    given.AUTHENTICATION_PROVIDER === undefined ? given : { ...OIDC_REQUIRED_DEFAULTS, ...given };
   const root: Record<string, unknown> = {};
   for (const [name, { path, kind }] of Object.entries(SECURITY_YAML_KEYS)) {
     if (env[name] === undefined) continue;
