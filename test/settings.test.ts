@@ -18,6 +18,7 @@ import {
   KEY_PATHS,
   parseFlowList,
   resolveEnv,
+  OIDC_REQUIRED_DEFAULTS,
   SECURITY_YAML_KEYS,
   securityEnv,
   securityYaml,
@@ -392,16 +393,27 @@ describe("openmetadata.yaml snippet", () => {
   }
 
   it.each([
-    ["confidential okta", input(OKTA, "confidential")],
-    ["public auth0", input(AUTH0, "public")],
-    ["confidential keycloak", input(KEYCLOAK, "confidential")],
-  ])("agrees with the env for a %s client", (_label, settings) => {
-    const env = resolveEnv(securityEnv(settings), () => "[secret]");
-    const security = Object.fromEntries(
-      Object.entries(env).filter(([name]) => name in SECURITY_YAML_KEYS),
-    );
-    expect(envFromYaml(securityYaml(env))).toEqual(security);
-  });
+    ["confidential okta", input(OKTA, "confidential"), ["OIDC_TENANT"]],
+    [
+      "public auth0",
+      input(AUTH0, "public"),
+      ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_DISCOVERY_URI", "OIDC_TENANT"],
+    ],
+    ["confidential keycloak", input(KEYCLOAK, "confidential"), ["OIDC_TENANT"]],
+  ])(
+    "agrees with the env for a %s client, filling only the unset required keys",
+    (_label, settings, filled) => {
+      const env = resolveEnv(securityEnv(settings), () => "[secret]");
+      const security = Object.fromEntries(
+        Object.entries(env).filter(([name]) => name in SECURITY_YAML_KEYS),
+      );
+      const defaults = Object.fromEntries(
+        filled.map((name) => [name, OIDC_REQUIRED_DEFAULTS[name]]),
+      );
+      expect(filled.every((name) => env[name] === undefined)).toBe(true);
+      expect(envFromYaml(securityYaml(env))).toEqual({ ...security, ...defaults });
+    },
+  );
 
   it("nests the three blocks as openmetadata.yaml does", () => {
     const yamlText = securityYaml(

@@ -48,6 +48,7 @@ export {
   bypassesProxy,
 } from "./proxy";
 export {
+  OIDC_REQUIRED_DEFAULTS,
   SECURITY_YAML_KEYS,
   securityYamlObject,
   securityYaml,
