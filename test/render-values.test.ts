@@ -169,13 +169,13 @@ describe("a render through the program", () => {
       "resources.json:157 KC_BOOTSTRAP_ADMIN_PASSWORD",
       "resources.json:189 content",
       // The database and search passwords, and the database init script holding one.
-      "resources.json:229 MYSQL_ROOT_PASSWORD",
-      "resources.json:252 content",
-      "resources.json:294 ELASTIC_PASSWORD",
+      "resources.json:230 MYSQL_ROOT_PASSWORD",
+      "resources.json:253 content",
+      "resources.json:295 ELASTIC_PASSWORD",
       // The migration's and the server's env and key files, then the server's expected auth.
       ...[
-        [369, 427],
-        [468, 554],
+        [370, 428],
+        [469, 555],
       ].flatMap(([at, files]) => [
         `resources.json:${at} DB_USER_PASSWORD`,
         `resources.json:${at + 2} ELASTICSEARCH_PASSWORD`,
@@ -185,14 +185,14 @@ describe("a render through the program", () => {
         `resources.json:${files} contentBase64`,
         `resources.json:${files + 4} contentBase64`,
       ]),
-      "resources.json:587 EXPECTED_AUTH",
+      "resources.json:588 EXPECTED_AUTH",
       "openmetadata.env:25 DB_USER_PASSWORD",
       "openmetadata.env:27 ELASTICSEARCH_PASSWORD",
       "openmetadata.env:31 FERNET_KEY",
       "openmetadata.env:34 JWT_KEY_ID",
       "openmetadata.env:38 OIDC_CLIENT_SECRET",
       "openmetadata.yaml:22 secret",
-      "openmetadata.yaml:50 keyId",
+      "openmetadata.yaml:51 keyId",
       "files/etc/openmetadata/jwtkeys/private_key.der:1 <bytes>",
       "files/etc/openmetadata/jwtkeys/public_key.der:1 <bytes>",
     ]);
@@ -215,9 +215,9 @@ describe("a render through the program", () => {
     expect(changes.map((c) => `${c.at} ${subject(c.before)}`)).toEqual([
       "resources.json:158 KC_HOSTNAME",
       "resources.json:182 external",
-      "resources.json:345 AUTHENTICATION_AUTHORITY",
-      "resources.json:444 AUTHENTICATION_AUTHORITY",
-      "resources.json:587 EXPECTED_AUTH",
+      "resources.json:346 AUTHENTICATION_AUTHORITY",
+      "resources.json:445 AUTHENTICATION_AUTHORITY",
+      "resources.json:588 EXPECTED_AUTH",
       "openmetadata.env:1 AUTHENTICATION_AUTHORITY",
       "openmetadata.yaml:7 authority",
     ]);
