@@ -32,6 +32,39 @@ afterAll(() => {
   Object.assign(process.env, saved);
 });
 
+/**
+ * Lines about a missing credential or secret: the offline render has no credentials, and stands in
+ * a marked placeholder for a missing secret, which it names. Nothing else may pass offline.
+ */
+const MISSING_SECRET_LINE =
+  /^(okta:apiToken|auth0:clientSecret|keycloak:clientSecret|onelogin:(clientId|clientSecret|subdomain)|openmetadata-sso:(clientSecret|tlsPrivateKey|databasePassword|searchPassword)): is required/;
+
+function message(lines: string[]): string {
+  return [
+    `Invalid stack config (${lines.length} problem${lines.length === 1 ? "" : "s"}):`,
+    ...lines.map((line) => `  - ${line}`),
+  ].join("\n");
+}
+
+/** Runs the real program over a corpus file, as pulumi up would or as the offline render does. */
+async function run(file: string, offline: boolean) {
+  const config = readStackFile(file, undefined, path.join(DIR, file));
+  const recorded = installMocks({ realKeys: false, project: config.project, stack: "bad" });
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  if (offline) process.env.OPENMETADATA_SSO_OFFLINE = "1";
+  vi.resetModules();
+  try {
+    const error = await import("../index.js").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await settle();
+    return { error, recorded };
+  } finally {
+    delete process.env.OPENMETADATA_SSO_OFFLINE;
+  }
+}
+
 describe("the bad-input corpus", () => {
   it("is counted right in docs/guarantees.md", () => {
     const page = fs.readFileSync(path.join(__dirname, "..", "docs", "guarantees.md"), "utf8");
@@ -52,22 +85,26 @@ describe("the bad-input corpus", () => {
   it.each(FILES)("%s fails with exactly its expected lines and registers nothing", async (file) => {
     const expected = (parse(fs.readFileSync(path.join(DIR, file), "utf8")) as { expect: string[] })
       .expect;
-    const config = readStackFile(file, undefined, path.join(DIR, file));
-    const recorded = installMocks({ realKeys: false, project: config.project, stack: "bad" });
-    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-    vi.resetModules();
-    const error = await import("../index.js").then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    await settle();
+    const { error, recorded } = await run(file, false);
     expect(error).toBeInstanceOf(pulumi.RunError);
-    expect((error as Error).message).toBe(
-      [
-        `Invalid stack config (${expected.length} problem${expected.length === 1 ? "" : "s"}):`,
-        ...expected.map((line) => `  - ${line}`),
-      ].join("\n"),
-    );
+    expect((error as Error).message).toBe(message(expected));
+    expect(recorded).toEqual([]);
+  });
+
+  // A green render must mean pulumi up accepts the config: offline, only the lines about missing
+  // credentials (which the render never has) may go, and nothing may be registered while any
+  // other problem remains.
+  it.each(FILES)("%s fails the offline render too, but for missing credentials", async (file) => {
+    const expected = (parse(fs.readFileSync(path.join(DIR, file), "utf8")) as { expect: string[] })
+      .expect;
+    const offline = expected.filter((line) => !MISSING_SECRET_LINE.test(line));
+    const { error, recorded } = await run(file, true);
+    if (offline.length === 0) {
+      expect(error).toBeUndefined();
+      return;
+    }
+    expect(error).toBeInstanceOf(pulumi.RunError);
+    expect((error as Error).message).toBe(message(offline));
     expect(recorded).toEqual([]);
   });
 });

@@ -983,6 +983,53 @@ describe("readStackConfig", () => {
   });
 });
 
+describe("readStackConfig offline", () => {
+  const offline = (values: Record<string, unknown>, secrets: string[] = [], env = {}) => {
+    try {
+      readStackConfig(raw(values, secrets), { offline: true, env });
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigValidationError) return error.issues.map((i) => i.message);
+      throw error;
+    }
+  };
+
+  it("names every placeholder, the secure values it could not decrypt too", () => {
+    const { placeholders } = readStackConfig(
+      raw({ ...oidc(), "okta:apiToken": "offline-placeholder:okta:apiToken" }, ["okta:apiToken"]),
+      { offline: true, env: {} },
+    );
+    expect(placeholders).toEqual(["okta:apiToken", "openmetadata-sso:clientSecret"]);
+  });
+
+  it("requires okta:orgName as pulumi up does, and never the credentials", () => {
+    const noOrg = { ...okta, "okta:orgName": undefined, "okta:apiToken": undefined };
+    expect(offline(noOrg)).toEqual([
+      "okta:orgName: is required by identity.provider okta. Run: pulumi config set okta:orgName <org> (or export OKTA_ORG_NAME)",
+    ]);
+    expect(offline(noOrg, [], { OKTA_ORG_NAME: "acme" })).toEqual([]);
+  });
+
+  it("refuses an org URL in okta:orgName or a scheme in okta:baseUrl, with the split", () => {
+    expect(
+      offline(
+        { ...okta, "okta:orgName": "Dev-123.OktaPreview.com", "okta:baseUrl": "okta.com/" },
+        oktaSecrets,
+      ),
+    ).toEqual([
+      'okta:orgName: must be the org\'s subdomain alone, like "dev-123456" for https://dev-123456.okta.com; got "Dev-123.OktaPreview.com". Run: pulumi config set okta:orgName Dev-123 && pulumi config set okta:baseUrl oktapreview.com',
+      'okta:baseUrl: must be the domain of the Okta cell alone, like "okta.com", "oktapreview.com" or "okta-emea.com"; got "okta.com/"',
+    ]);
+    expect(
+      offline({ ...okta, "okta:orgName": undefined }, oktaSecrets, {
+        OKTA_ORG_NAME: "acme org",
+      }),
+    ).toEqual([
+      'okta:orgName (from OKTA_ORG_NAME): must be the org\'s subdomain alone, like "dev-123456" for https://dev-123456.okta.com; got "acme org". Run: pulumi config set okta:orgName <org>, where https://<org>.okta.com is your Okta URL',
+    ]);
+  });
+});
+
 describe("validateArgs", () => {
   /** The lines validateArgs throws for `args`, or [] when they are valid. */
   const argProblems = (args: unknown): string[] => {

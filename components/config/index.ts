@@ -39,6 +39,7 @@ import {
   zodIssues,
 } from "./messages";
 import {
+  DOMAIN,
   EMAIL,
   IDENTITY_BLOCKS,
   type Parsed,
@@ -377,10 +378,14 @@ export function readStackConfig(
   const args = toArgs(parsed, unparsed, raw, env, offline, out);
   crossFieldRules(args.parsed, unparsed, out);
   if (options.stack !== undefined) stackNameRules(options.stack, args.parsed, out);
+  if (parsed.identity) providerSettingRules(parsed.identity.provider, raw, env, out);
   if (!offline && parsed.identity) credentialRules(parsed.identity.provider, raw, env, out);
   if (out.issues.length > 0) throw new ConfigValidationError(out.issues, "stack config");
   // The component validates again with argument names; it cannot fail where this passed.
-  return { args: args.args, placeholders: args.placeholders };
+  const placeholders = offline
+    ? [...new Set([...args.placeholders, ...encryptedPlaceholders(raw)])].sort()
+    : args.placeholders;
+  return { args: args.args, placeholders };
 }
 
 function splitKey(fullKey: string): [string, string] {
@@ -531,6 +536,70 @@ function toArgs(
   return { args: args as unknown as OpenMetadataSsoArgs, parsed: args as Parsed, placeholders };
 }
 
+/**
+ * Keys whose value the offline render could not read: a `secure:` value it cannot decrypt, which
+ * the stack file loader (scripts/offline.ts) replaces with a marked placeholder.
+ */
+function encryptedPlaceholders(raw: RawConfig): string[] {
+  return Object.keys(raw.values).filter((key) =>
+    raw.values[key].includes(OFFLINE_PLACEHOLDER_PREFIX),
+  );
+}
+
+/**
+ * A DNS label, as an Okta org's subdomain is: `okta:orgName` is "the organization to manage" and
+ * `okta:baseUrl` the domain after it ("okta.com", or "oktapreview.com" for testing), per
+ * @pulumi/okta 7.0.0 config/vars.d.ts; the org lives at https://<orgName>.<baseUrl>.
+ */
+const DNS_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
+
+/**
+ * Provider settings that are no credential: they decide the URLs the render shows, so they are
+ * checked offline too, and a render never stands in a value for them. (Missing credentials are
+ * {@link credentialRules}', checked only where they exist.)
+ */
+function providerSettingRules(
+  provider: IdentityProviderKind,
+  raw: RawConfig,
+  env: Record<string, string | undefined>,
+  out: IssueCollector,
+): void {
+  if (provider !== "okta") return;
+  // An empty variable is unset, as the provider treats it; config wins over the environment.
+  const setting = (key: string, envName: string) =>
+    raw.values[key]
+      ? { from: key, value: raw.values[key] }
+      : env[envName]
+        ? { from: envName, value: env[envName]! }
+        : undefined;
+  const org = setting("okta:orgName", "OKTA_ORG_NAME");
+  const base = setting("okta:baseUrl", "OKTA_BASE_URL");
+  if (org === undefined) {
+    out.addKey(
+      "okta:orgName",
+      `is required by identity.provider okta. Run: pulumi config set okta:orgName <org> (or export OKTA_ORG_NAME)`,
+    );
+  } else if (!DNS_LABEL.test(org.value)) {
+    // "https://dev-123456.okta.com" or "dev-123456.okta.com": the org's URL, split in two.
+    const host = org.value.replace(/^[a-z]+:\/+/i, "").replace(/[/:?#].*$/, "");
+    const [label, ...rest] = host.split(".");
+    const fix =
+      DNS_LABEL.test(label) && rest.length >= 2
+        ? ` Run: pulumi config set okta:orgName ${label} && pulumi config set okta:baseUrl ${rest.join(".").toLowerCase()}`
+        : " Run: pulumi config set okta:orgName <org>, where https://<org>.okta.com is your Okta URL";
+    out.addKey(
+      org.from === "okta:orgName" ? "okta:orgName" : `okta:orgName (from ${org.from})`,
+      `must be the org's subdomain alone, like "dev-123456" for https://dev-123456.okta.com; got ${show(org.value)}.${fix}`,
+    );
+  }
+  if (base !== undefined && !DOMAIN.test(base.value)) {
+    out.addKey(
+      base.from === "okta:baseUrl" ? "okta:baseUrl" : `okta:baseUrl (from ${base.from})`,
+      `must be the domain of the Okta cell alone, like "okta.com", "oktapreview.com" or "okta-emea.com"; got ${show(base.value)}`,
+    );
+  }
+}
+
 /** Each provider needs a credential to create the app; a missing one fails before anything runs. */
 function credentialRules(
   provider: IdentityProviderKind,
@@ -543,12 +612,6 @@ function credentialRules(
     Boolean(raw.values[key]) || (envName !== undefined && Boolean(env[envName]));
   switch (provider) {
     case "okta":
-      if (!has("okta:orgName", "OKTA_ORG_NAME")) {
-        out.addKey(
-          "okta:orgName",
-          `is required by identity.provider okta. Run: pulumi config set okta:orgName <org> (or export OKTA_ORG_NAME)`,
-        );
-      }
       if (
         !has("okta:apiToken", "OKTA_API_TOKEN") &&
         !has("okta:privateKey", "OKTA_API_PRIVATE_KEY") &&
