@@ -30,7 +30,10 @@ export type Target = (typeof Target)[keyof typeof Target];
 
 /** The identity provider that holds OpenMetadata's OIDC client. */
 export const IdentityProviderKind = {
-  /** A Keycloak container on the Docker host, with a generated realm (the `local` stack). */
+  /**
+   * A Keycloak container on the Docker host, with a generated realm (the `local` stack). Browsers
+   * reach it at `http://localhost:<port>`, so it needs a `publicUrl` on a loopback host.
+   */
   LocalKeycloak: "local-keycloak",
   /** An existing Keycloak server, through `@pulumi/keycloak`. */
   Keycloak: "keycloak",

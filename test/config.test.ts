@@ -120,16 +120,18 @@ describe("readStackConfig", () => {
       ...local,
       environment: "staging",
       publicUrl: "https://openmetadata.example.com",
+      identity: { provider: "oidc", oidc: { issuer: "https://idp.example.com", clientId: "om" } },
+      clientSecret: "s3cret-value",
       docker: { tls: { mode: "provided", certificate } },
       tlsPrivateKey: "-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n",
     });
     const hidden = [
       "openmetadata-sso:docker.tls.certificate: must be a PEM certificate chain; got a private key (value hidden). Store the key as a secret instead (pulumi config set --secret openmetadata-sso:tlsPrivateKey <value>) and set this to the certificate chain",
     ];
-    expect(problems(tls(key), ["tlsPrivateKey"])).toEqual(hidden);
+    expect(problems(tls(key), ["tlsPrivateKey", "clientSecret"])).toEqual(hidden);
     const rsa = key.replace(/PRIVATE KEY/g, "RSA PRIVATE KEY");
-    expect(problems(tls(rsa), ["tlsPrivateKey"])).toEqual(hidden);
-    expect(problems(tls("not a certificate"), ["tlsPrivateKey"])).toEqual([
+    expect(problems(tls(rsa), ["tlsPrivateKey", "clientSecret"])).toEqual(hidden);
+    expect(problems(tls("not a certificate"), ["tlsPrivateKey", "clientSecret"])).toEqual([
       'openmetadata-sso:docker.tls.certificate: must be a PEM certificate chain; got "not a certificate"',
     ]);
   });
@@ -980,6 +982,38 @@ describe("readStackConfig", () => {
     expect(() =>
       readStackConfig(raw({ ...okta, "okta:apiToken": undefined }), { offline: true, env: {} }),
     ).not.toThrow();
+  });
+});
+
+describe("the local Keycloak's reach", () => {
+  const at = (publicUrl: string, environment = "local") =>
+    problems({ ...local, environment, publicUrl });
+
+  it("is accepted where OpenMetadata is opened on the Docker host: a loopback publicUrl", () => {
+    for (const url of [
+      "http://localhost:8585",
+      "http://LOCALHOST:8585",
+      "http://openmetadata.localhost:8585",
+      "http://127.0.0.1:8585",
+      "http://127.1.2.3",
+      "http://[::1]:8585",
+    ]) {
+      expect(at(url), url).toEqual([]);
+    }
+  });
+
+  it("is refused for any other host, local stack or not, naming the port browsers would use", () => {
+    const line = (url: string, host: string) =>
+      `openmetadata-sso:identity.provider: "local-keycloak" sends every browser to http://localhost:8081, the Keycloak container on the Docker host, so it works only when OpenMetadata is opened on that host; got publicUrl "${url}", whose host "${host}" is not a loopback name (localhost, *.localhost, 127.0.0.0/8 or [::1]), so every other browser would look for Keycloak on its own machine. Use an identity provider reachable from the browsers (okta, auth0, keycloak, onelogin, entra or oidc), or set publicUrl to "http://localhost:8585" for a stack used on the Docker host only`;
+    expect(at("http://192.168.1.20:8585")).toEqual([
+      line("http://192.168.1.20:8585", "192.168.1.20"),
+    ]);
+    expect(at("http://localhost.example.com")).toEqual([
+      line("http://localhost.example.com", "localhost.example.com"),
+    ]);
+    expect(at("https://om.example.com", "staging")).toEqual([
+      line("https://om.example.com", "om.example.com"),
+    ]);
   });
 });
 

@@ -46,6 +46,7 @@ const COMMON = [
   "components/checks/outside.ts",
   "components/checks/preflight.ts",
   "components/checks/verify.ts",
+  "components/config/deployable.ts",
   "components/config/index.ts",
   "components/config/messages.ts",
   "components/config/rules.ts",

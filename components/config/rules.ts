@@ -15,6 +15,7 @@ import {
   dockerSchema,
 } from "./schema";
 import { type IssueCollector } from "./messages";
+import { deployableRules } from "./deployable";
 
 export type Parsed = Partial<z.output<z.ZodObject<typeof argSchemas>>>;
 
@@ -198,6 +199,7 @@ export function crossFieldRules(
       `must be "retain" in a production stack; got "delete". Production data and signing keys are never deleted with the stack`,
     );
   }
+  deployableRules(v, publicUrl, out);
 }
 
 /**
