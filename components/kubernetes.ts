@@ -144,6 +144,11 @@ export function kubernetesNames(name: string) {
   };
 }
 
+/** The id under which pulumi-kubernetes reads a namespaced object: `<namespace>/<name>`. */
+export function existingTlsSecretId(namespace: string, secretName: string): string {
+  return `${namespace}/${secretName}`;
+}
+
 /** The command that prints the whole log of a Job's pod. */
 export function jobLogsCommand(namespace: string, job: string): string {
   return `kubectl logs -n ${namespace} job/${job}`;
@@ -471,6 +476,21 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     }
     const inNamespace = { ...child, dependsOn: [...created] };
 
+    // With ingress.tls "secret" the certificate is the user's, in the namespace: it is read, not
+    // created. A read runs in previews too, and a read that finds nothing fails the update ("resource
+    // '<namespace>/<name>' does not exist": pulumi/pulumi pkg/resource/deploy/step.go, ReadStep;
+    // pulumi-kubernetes 4.x Read answers a missing object with no outputs), so a missing Secret
+    // stops the update before the release, instead of an ingress that serves ingress-nginx's fake
+    // certificate. Pulumi never deletes what it only read.
+    const existingTls =
+      target.ingress.tls === "secret"
+        ? k8s.core.v1.Secret.get(
+            `${name}-existing-tls`,
+            existingTlsSecretId(namespace, target.ingress.tlsSecretName!),
+            child,
+          )
+        : undefined;
+
     // Secrets. Their contents travel as Pulumi secrets; the values only name them.
     const secret = (
       suffix: string,
@@ -682,7 +702,14 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
         timeout: 900,
         maxHistory: 10,
       },
-      { ...child, dependsOn: [...created, ...(dependencies ? [dependencies] : [])] },
+      {
+        ...child,
+        dependsOn: [
+          ...created,
+          ...(dependencies ? [dependencies] : []),
+          ...(existingTls ? [existingTls] : []),
+        ],
+      },
     );
 
     // Bot tokens are signed with the signing key: after a rotation the old ones stop working

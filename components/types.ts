@@ -630,7 +630,8 @@ export interface IngressArgs {
    */
   tls?: IngressTlsSource;
   /**
-   * Existing TLS Secret with `tls: secret`.
+   * Existing TLS Secret in the namespace, with `tls: secret`. `pulumi up` and `pulumi preview` read
+   * it before the release and fail when it is missing.
    * @default - none
    */
   tlsSecretName?: string;
@@ -671,8 +672,9 @@ export interface KubernetesArgs {
    */
   namespace?: string;
   /**
-   * Create the namespace; set false to use an existing one.
-   * @default true
+   * Create the namespace; set false to use an existing one. With `ingress.tls: secret` the namespace
+   * holds that TLS Secret already, so it is never created there (true is refused).
+   * @default - true; false with `ingress.tls: secret`
    */
   createNamespace?: boolean;
   /**

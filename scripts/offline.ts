@@ -257,6 +257,24 @@ function uuidFrom(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * What a read of an existing object finds. The render stands in for a cluster where the objects a
+ * stack reads exist: the TLS Secret of `ingress.tls: secret` (id `<namespace>/<name>`), as the API
+ * server returns it, without its key material.
+ */
+export function mockRead(type: string, id: string): Record<string, unknown> {
+  if (type === "kubernetes:core/v1:Secret") {
+    const [namespace, name] = id.split("/");
+    return {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name, namespace },
+      type: "kubernetes.io/tls",
+    };
+  }
+  return {};
+}
+
 /** Results of provider functions (invokes). */
 export function mockCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (token) {
@@ -355,6 +373,8 @@ export function installMocks(
   const keyOf = (type: string, name: string) => `${type}::${name}`;
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => {
+      // A read (`Resource.get`) carries the id of an object that already exists.
+      if (args.id) return { id: args.id, state: mockRead(args.type, args.id) };
       const entry = recorded.findLast((r) => r.type === args.type && r.name === args.name);
       const target = { stack: options.stack, urn: entry?.urn ?? `${args.type}::${args.name}` };
       const state = {

@@ -18,6 +18,7 @@ import {
   PROVIDER_SECRET_KEYS,
   PROVIDER_VALUES,
   type ResolvedDocker,
+  type ResolvedKubernetes,
   type ResolvedSettings,
   SECRET_KEYS,
   TOP_LEVEL_KEYS,
@@ -59,6 +60,7 @@ export {
   SECRET_KEYS,
   SUPPORTED_VERSIONS,
   type ResolvedDocker,
+  type ResolvedKubernetes,
   type ResolvedSettings,
 } from "./schema";
 export { ConfigValidationError, type ConfigIssue } from "./messages";
@@ -95,8 +97,18 @@ function resolve(v: z.output<z.ZodObject<typeof argSchemas>>): ResolvedSettings 
     },
     docker: v.target === "docker" ? (docker ?? resolveDockerDefaults(v.publicUrl)) : undefined,
     kubernetes:
-      v.target === "kubernetes" ? (v.kubernetes ?? kubernetesSchema.parse({})) : undefined,
+      v.target === "kubernetes"
+        ? resolveKubernetes(v.kubernetes ?? kubernetesSchema.parse({}))
+        : undefined,
   };
+}
+
+/**
+ * `createNamespace` defaults to true, except with `ingress.tls: secret`: that TLS Secret already
+ * exists in the namespace, so the namespace does too (validation refuses an explicit true there).
+ */
+export function resolveKubernetes(k8s: z.output<typeof kubernetesSchema>): ResolvedKubernetes {
+  return { ...k8s, createNamespace: k8s.createNamespace ?? k8s.ingress.tls !== "secret" };
 }
 
 function resolveDockerDefaults(publicUrl: string): ResolvedDocker {

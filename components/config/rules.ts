@@ -191,7 +191,10 @@ export function crossFieldRules(
   if (v.target === "docker" && (v.docker !== undefined || !unparsed.has("docker"))) {
     dockerRules(v, publicUrl, out);
   }
-  if (v.kubernetes && v.target === "kubernetes") kubernetesRules(v, out);
+  if (v.kubernetes && v.target === "kubernetes") {
+    kubernetesRules(v, out);
+    existingTlsSecretRules(v, out);
+  }
 
   if (v.dataRetention === "delete" && production) {
     out.add(
@@ -586,6 +589,24 @@ export function kubernetesRules(v: Parsed, out: IssueCollector): void {
       `is required with ingress.tls "secret". Set it: ${out.namer.set(["kubernetes", "ingress", "tlsSecretName"], "openmetadata-tls")}`,
     );
   }
+}
+
+/**
+ * `ingress.tls: secret` names a TLS Secret that already exists in the namespace, so the namespace
+ * exists too, and creating it would fail with AlreadyExists: since @pulumi/kubernetes 4.29 a
+ * create is a client-side create, which the API server refuses for an existing object unless the
+ * provider sets `upsertExistingObjects` (pulumi-kubernetes CHANGELOG 4.29.0, #2926; holds for the
+ * 4.34.2 we pin, whose provider.d.ts documents the option). `createNamespace` then defaults to
+ * false, and an explicit true is refused.
+ */
+export function existingTlsSecretRules(v: Parsed, out: IssueCollector): void {
+  const k8s = v.kubernetes!;
+  if (k8s.ingress.tls !== "secret" || k8s.createNamespace !== true) return;
+  const secret = k8s.ingress.tlsSecretName ?? "<tlsSecretName>";
+  out.add(
+    ["kubernetes", "createNamespace"],
+    `must be false with ingress.tls "secret"; got true. The TLS Secret ${show(secret)} already exists in namespace ${show(k8s.namespace)}, so the namespace does too, and creating it would fail with AlreadyExists. It defaults to false with ingress.tls "secret"; remove it: ${out.namer.remove(["kubernetes", "createNamespace"])}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

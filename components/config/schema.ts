@@ -372,7 +372,8 @@ export const kubernetesShape = {
   context: text.optional(),
   kubeconfig: text.optional(),
   namespace: dnsLabel.default("openmetadata"),
-  createNamespace: z.boolean().default(true),
+  // Its default depends on ingress.tls: resolved with the other derived defaults (config/index.ts).
+  createNamespace: z.boolean().optional(),
   dependencies: z.enum(KubernetesDependencies).default("chart"),
   ingress: ingressSchema,
   storageClass: text.optional(),
@@ -481,7 +482,7 @@ export const PROVIDER_VALUES = [
 /** Arguments with every default applied; what the components consume. */
 export type ResolvedSettings = Omit<
   z.output<z.ZodObject<typeof argSchemas>>,
-  "principalDomain" | "keys" | "protect" | "docker" | "identity"
+  "principalDomain" | "keys" | "protect" | "docker" | "identity" | "kubernetes"
 > & {
   principalDomain: string;
   keys: z.output<typeof keysSchema> & { issuer: string; protect: boolean };
@@ -490,7 +491,11 @@ export type ResolvedSettings = Omit<
     localKeycloak?: z.output<typeof localKeycloakSchema>;
   };
   docker?: ResolvedDocker;
+  kubernetes?: ResolvedKubernetes;
 };
+
+/** Kubernetes settings with `createNamespace` resolved from `ingress.tls`. */
+export type ResolvedKubernetes = z.output<typeof kubernetesSchema> & { createNamespace: boolean };
 
 /** Docker settings with the defaults that depend on `publicUrl` resolved. */
 export type ResolvedDocker = z.output<typeof dockerSchema> & {
