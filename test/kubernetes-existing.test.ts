@@ -11,7 +11,7 @@ import { ConfigValidationError, validateArgs, type ResolvedSettings } from "../c
 import type { IdentityApp } from "../components/identity/types";
 import { SigningKeys } from "../components/keys";
 import { existingTlsSecretId, KubernetesDeployment } from "../components/kubernetes";
-import type { OpenMetadataSsoArgs } from "../components/types";
+import type { KubernetesArgs, OpenMetadataSsoArgs } from "../components/types";
 import { installMocks, readStackFile, settle } from "../scripts/offline";
 import { caseIdentity, caseSettings, type Case } from "./support/kubernetes";
 import { overlayConfig, record, reported, useMocks, type RecordedResource } from "./support/pulumi";
@@ -149,14 +149,15 @@ function problems(args: OpenMetadataSsoArgs): string[] {
 describe("ingress.tls secret and createNamespace", () => {
   it("defaults createNamespace to false with ingress.tls secret, and to true otherwise", () => {
     const secret = { tls: "secret", tlsSecretName: "om-tls" } as const;
+    const cases: KubernetesArgs[] = [
+      { namespace: "om", ingress: secret },
+      { namespace: "om", ingress: secret, createNamespace: false },
+      { namespace: "om" },
+      { namespace: "om", ingress: { tls: "cert-manager" } },
+      { namespace: "om", createNamespace: false },
+    ];
     expect(
-      [
-        { namespace: "om", ingress: secret },
-        { namespace: "om", ingress: secret, createNamespace: false },
-        { namespace: "om" },
-        { namespace: "om", ingress: { tls: "cert-manager" } },
-        { namespace: "om", createNamespace: false },
-      ].map((kubernetes) => validateArgs({ ...ARGS, kubernetes }).kubernetes!.createNamespace),
+      cases.map((kubernetes) => validateArgs({ ...ARGS, kubernetes }).kubernetes!.createNamespace),
     ).toEqual([false, false, true, true, false]);
     expect(validateArgs(ARGS).kubernetes!.createNamespace).toBe(true);
   });
