@@ -3,6 +3,7 @@
 //
 //   node scripts/built.mjs render <args>       (npm run render)
 //   node scripts/built.mjs render-all <args>   (npm run render:all)
+//   node scripts/built.mjs render-diff <args>  (npm run render:diff)
 //   node scripts/built.mjs --stamp             (the last step of npm run build)
 //
 // The build records a hash of the sources it was built from (every file tsconfig.build.json
@@ -98,7 +99,7 @@ function rebuild(hash) {
 const [command, ...rest] = process.argv.slice(2);
 if (command === "--stamp") {
   fs.writeFileSync(STAMP, `${sourceHash()}\n`);
-} else if (command === "render" || command === "render-all") {
+} else if (["render", "render-all", "render-diff"].includes(command)) {
   const hash = sourceHash();
   if (!fresh(hash)) rebuild(hash);
   // Run the built script as the main module, as `node dist/scripts/<name>.js <args>` would.
@@ -106,6 +107,8 @@ if (command === "--stamp") {
   process.argv = [process.argv[0], script, ...rest];
   createRequire(import.meta.url)("node:module").runMain();
 } else {
-  process.stderr.write("usage: node scripts/built.mjs render|render-all <args> | --stamp\n");
+  process.stderr.write(
+    "usage: node scripts/built.mjs render|render-all|render-diff <args> | --stamp\n",
+  );
   process.exit(2);
 }

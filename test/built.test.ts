@@ -121,7 +121,7 @@ describe("scripts/built.mjs", () => {
     expect(await run("deploy")).toEqual({
       code: 2,
       stdout: "",
-      stderr: "usage: node scripts/built.mjs render|render-all <args> | --stamp\n",
+      stderr: "usage: node scripts/built.mjs render|render-all|render-diff <args> | --stamp\n",
     });
   });
 });
