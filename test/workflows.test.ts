@@ -36,6 +36,7 @@ interface Step {
 }
 interface Job {
   name?: string;
+  "runs-on"?: string;
   needs?: string | string[];
   if?: string;
   uses?: string;
@@ -47,7 +48,9 @@ interface Job {
   steps?: Step[];
 }
 interface Workflow {
+  name: string;
   on: Record<string, unknown>;
+  permissions?: Record<string, string>;
   jobs: Record<string, Job>;
 }
 
@@ -55,7 +58,15 @@ const workflow = (file: string) => parse(fs.readFileSync(path.join(DIR, file), "
 
 describe("actionlint", () => {
   it("finds nothing in any workflow", async () => {
-    expect(FILES).toEqual(["ci.yml", "deploy.yml", "pull-request.yml", "stacks.yml", "up.yml"]);
+    expect(FILES).toEqual([
+      "ci.yml",
+      "deploy.yml",
+      "pull-request.yml",
+      "render-diff-comment.yml",
+      "render-diff.yml",
+      "stacks.yml",
+      "up.yml",
+    ]);
     const findings: string[] = [];
     for (const file of FILES) {
       const results = await runLint(fs.readFileSync(path.join(DIR, file), "utf8"), file);
@@ -326,5 +337,299 @@ describe("deploy.yml", () => {
     for (const name of Object.keys(preview.env!).filter((name) => name !== "KUBECONFIG_DATA")) {
       expect(preview.run).toContain(name);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The render diff: rendered without privileges, commented from a separate workflow.
+// ---------------------------------------------------------------------------------------------
+
+describe("render-diff.yml", () => {
+  const { name, on, permissions, jobs } = workflow("render-diff.yml");
+
+  it("runs on pull requests to main with a read-only token and no secret", () => {
+    expect(name).toBe("Render diff");
+    expect(on).toEqual({ pull_request: { branches: ["main"] } });
+    expect(permissions).toEqual({ contents: "read" });
+    expect(Object.keys(jobs)).toEqual(["diff"]);
+    expect(jobs.diff.permissions).toBeUndefined();
+    expect(fs.readFileSync(path.join(DIR, "render-diff.yml"), "utf8")).not.toMatch(/secrets\./);
+  });
+
+  it("checks out the merge and its base, renders both and uploads the comment, the patch and the number", () => {
+    const steps = jobs.diff.steps!;
+    expect(steps[0].uses).toMatch(/^actions\/checkout@[0-9a-f]{40}$/);
+    expect(steps[0].with).toEqual({ "persist-credentials": false, "fetch-depth": 2 });
+    expect(steps.map((step) => step.run).filter(Boolean)).toEqual([
+      "npm ci --no-audit --no-fund",
+      [
+        "set -euo pipefail",
+        "mkdir -p render-diff",
+        `printf '%s\\n' "$PR_NUMBER" > render-diff/pr-number`,
+        'npm run --silent render:diff -- HEAD^1 --markdown render-diff/comment.md --patch render-diff/render.diff --link "$RUN_URL"',
+        "",
+      ].join("\n"),
+    ]);
+    expect(steps[3].env).toEqual({
+      PR_NUMBER: "${{ github.event.pull_request.number }}",
+      RUN_URL:
+        "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+    });
+    const upload = steps.at(-1)!;
+    expect(upload.uses).toMatch(/^actions\/upload-artifact@[0-9a-f]{40}$/);
+    expect(upload.if).toBe("${{ !cancelled() && hashFiles('render-diff/comment.md') != '' }}");
+    expect(upload.with).toEqual({
+      name: "render-diff",
+      path: "render-diff/",
+      "if-no-files-found": "error",
+      "retention-days": 14,
+    });
+  });
+});
+
+describe("render-diff-comment.yml", () => {
+  const file = "render-diff-comment.yml";
+  const { on, permissions, jobs } = workflow(file);
+  const job = jobs.comment;
+  const [download, comment] = job.steps!;
+
+  it("runs when the render diff workflow completes, with write access to pull requests only", () => {
+    expect(on).toEqual({
+      workflow_run: { workflows: [workflow("render-diff.yml").name], types: ["completed"] },
+    });
+    expect(permissions).toEqual({});
+    expect(Object.keys(jobs)).toEqual(["comment"]);
+    expect(job.permissions).toEqual({ actions: "read", "pull-requests": "write" });
+    expect(job.if).toBe(
+      "github.event.workflow_run.event == 'pull_request' && (github.event.workflow_run.conclusion == 'success' || github.event.workflow_run.conclusion == 'failure')",
+    );
+  });
+
+  it("never checks out or runs the pull request's code: no action, no checkout, no npm, node or git", () => {
+    const text = fs.readFileSync(path.join(DIR, file), "utf8");
+    expect(job.steps!.map((step) => step.uses)).toEqual([undefined, undefined]);
+    for (const step of job.steps!) {
+      expect(step.run).not.toMatch(/\b(npm|npx|node|git|checkout|bash \$|source|eval)\b/);
+      // Event values reach the scripts through env only, never pasted into them.
+      expect(step.run).not.toContain("${{");
+    }
+    expect(text).not.toMatch(/head_branch|head_repository|pull_requests\[|\.head\.ref/);
+    expect(download.env).toEqual({
+      GH_TOKEN: "${{ github.token }}",
+      REPO: "${{ github.repository }}",
+      RUN_ID: "${{ github.event.workflow_run.id }}",
+    });
+    expect(comment.env).toEqual({
+      GH_TOKEN: "${{ github.token }}",
+      REPO: "${{ github.repository }}",
+      HEAD_SHA: "${{ github.event.workflow_run.head_sha }}",
+      DIR: "${{ steps.download.outputs.dir }}",
+    });
+    expect(comment.if).toBe("steps.download.outputs.dir != ''");
+  });
+
+  // The two steps, run with bash as the runner would, against a stand-in `gh` that answers from
+  // canned API responses (filtered with the real jq, as gh --jq filters) and records its calls.
+  const HEAD_SHA = "a".repeat(40);
+  const MARKER = "<!-- openmetadata-sso:render-diff -->";
+  const FAKE_GH = [
+    "#!/usr/bin/env bash",
+    "set -euo pipefail",
+    `printf '%s\\n' "$*" >> "$GH_LOG"`,
+    'if [ "$1" = run ]; then',
+    '  [ -n "${GH_ARTIFACT:-}" ] || { echo "no artifact named render-diff" >&2; exit 1; }',
+    '  dir="${*: -1}"; mkdir -p "$dir"; cp -R "$GH_ARTIFACT"/. "$dir"/; exit 0',
+    "fi",
+    "shift",
+    'endpoint="" filter="" method=GET field=""',
+    "while [ $# -gt 0 ]; do",
+    '  case "$1" in',
+    '    --jq) filter="$2"; shift 2 ;;',
+    '    --method) method="$2"; shift 2 ;;',
+    '    -F) field="$2"; shift 2 ;;',
+    "    --paginate|--silent) shift ;;",
+    '    *) endpoint="$1"; shift ;;',
+    "  esac",
+    "done",
+    'case "$method $endpoint" in',
+    '  "GET "*/pulls/*) response="$GH_PULL" ;;',
+    '  "GET "*/comments) response="$GH_COMMENTS" ;;',
+    '  *) cp "${field#body=@}" "$GH_LOG.body"; response="{}" ;;',
+    "esac",
+    'if [ -n "$filter" ]; then jq -r "$filter" <<< "$response"; fi',
+    "",
+  ].join("\n");
+
+  interface Outcome {
+    code: number;
+    log: string;
+    calls: string[];
+    body?: string;
+  }
+
+  function runComment(options: {
+    artifact?: Record<string, string>;
+    prHead?: string;
+    comments?: { id: number; login: string; body: string }[];
+  }): Outcome {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-diff-comment-"));
+    try {
+      fs.mkdirSync(path.join(dir, "bin"));
+      fs.writeFileSync(path.join(dir, "bin", "gh"), FAKE_GH, { mode: 0o755 });
+      let artifact = "";
+      if (options.artifact) {
+        artifact = path.join(dir, "artifact");
+        fs.mkdirSync(artifact);
+        for (const [name, content] of Object.entries(options.artifact)) {
+          fs.writeFileSync(path.join(artifact, name), content);
+        }
+      }
+      const output = path.join(dir, "github-output");
+      fs.writeFileSync(output, "");
+      const ghLog = path.join(dir, "gh.log");
+      fs.writeFileSync(ghLog, "");
+      const env = {
+        PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+        RUNNER_TEMP: path.join(dir, "runner-temp"),
+        GITHUB_OUTPUT: output,
+        GH_LOG: ghLog,
+        GH_ARTIFACT: artifact,
+        GH_PULL: JSON.stringify({ number: 7, head: { sha: options.prHead ?? HEAD_SHA } }),
+        GH_COMMENTS: JSON.stringify(
+          (options.comments ?? []).map((c) => ({
+            id: c.id,
+            user: { login: c.login },
+            body: c.body,
+          })),
+        ),
+        GH_TOKEN: "token",
+        REPO: "acme/infra",
+        RUN_ID: "99",
+        HEAD_SHA,
+      };
+      fs.mkdirSync(env.RUNNER_TEMP);
+      let log = "";
+      const bash = (script: string, extra: Record<string, string> = {}) =>
+        execFileSync("bash", ["-c", script], {
+          env: { ...env, ...extra },
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+      let code = 0;
+      try {
+        log += bash(download.run!);
+        const found = /^dir=(.*)$/m.exec(fs.readFileSync(output, "utf8"))?.[1];
+        if (found) log += bash(comment.run!, { DIR: found });
+      } catch (error) {
+        const failed = error as { status: number; stdout: string };
+        code = failed.status;
+        log += failed.stdout;
+      }
+      const body = path.join(dir, "gh.log.body");
+      return {
+        code,
+        log,
+        calls: fs
+          .readFileSync(ghLog, "utf8")
+          .trimEnd()
+          .split("\n")
+          .map((call) => call.replaceAll(dir, "<tmp>")),
+        ...(fs.existsSync(body) ? { body: fs.readFileSync(body, "utf8") } : {}),
+      };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const body = `${MARKER}\n### Offline render diff\n\nNo change.\n`;
+  const artifact = { "pr-number": "7\n", "comment.md": body, "render.diff": "" };
+  const FIND =
+    'api --paginate repos/acme/infra/issues/7/comments --jq .[] | select(.user.login == "github-actions[bot]" and (.body | startswith("<!-- openmetadata-sso:render-diff -->"))) | .id';
+  const DOWNLOAD =
+    "run download 99 --repo acme/infra --name render-diff --dir <tmp>/runner-temp/render-diff";
+
+  it("creates the comment when the pull request has none", () => {
+    const outcome = runComment({
+      artifact,
+      comments: [{ id: 5, login: "alice", body: `${MARKER} quoted by a person` }],
+    });
+    expect(outcome).toEqual({
+      code: 0,
+      log: "commented on pull request #7\n",
+      calls: [
+        DOWNLOAD,
+        "api repos/acme/infra/pulls/7 --jq .head.sha",
+        FIND,
+        "api --method POST repos/acme/infra/issues/7/comments -F body=@<tmp>/runner-temp/render-diff/comment.md --silent",
+      ],
+      body,
+    });
+  });
+
+  it("updates its own comment, found by the marker, in place", () => {
+    const outcome = runComment({
+      artifact,
+      comments: [
+        { id: 5, login: "github-actions[bot]", body: "another bot comment" },
+        { id: 6, login: "github-actions[bot]", body: `${MARKER}\nan older diff` },
+      ],
+    });
+    expect(outcome.log).toBe("updated comment 6 on pull request #7\n");
+    expect(outcome.calls.at(-1)).toBe(
+      "api --method PATCH repos/acme/infra/issues/comments/6 -F body=@<tmp>/runner-temp/render-diff/comment.md --silent",
+    );
+    expect(outcome.body).toBe(body);
+  });
+
+  it("does not comment when the pull request moved on past the rendered commit", () => {
+    const outcome = runComment({ artifact, prHead: "b".repeat(40) });
+    expect(outcome).toEqual({
+      code: 0,
+      log: `::notice::pull request #7 is at ${"b".repeat(40)}, not at ${HEAD_SHA}, the commit rendered: no comment\n`,
+      calls: [DOWNLOAD, "api repos/acme/infra/pulls/7 --jq .head.sha"],
+    });
+  });
+
+  it("does nothing when the run left no artifact", () => {
+    expect(runComment({})).toEqual({
+      code: 0,
+      log: "::notice::run 99 left no artifact render-diff (it failed before rendering): no comment\n",
+      calls: [DOWNLOAD],
+    });
+  });
+
+  it.each([
+    [
+      "a number that is not digits",
+      { "pr-number": "7 --method DELETE\n" },
+      "::error::pr-number in the artifact is not a pull-request number",
+    ],
+    [
+      "no number",
+      { "pr-number": "" },
+      "::error::pr-number in the artifact is not a pull-request number",
+    ],
+    [
+      "a comment over 65,536 bytes",
+      { "comment.md": `${MARKER}\n${"x".repeat(65_536)}` },
+      "::error::comment.md holds 65574 bytes; a comment holds at most 65536",
+    ],
+    [
+      "a comment without the marker",
+      { "comment.md": "hello\n" },
+      `::error::comment.md does not start with the marker ${MARKER}`,
+    ],
+  ])("refuses an artifact with %s, before any API call", (_, change, error) => {
+    const outcome = runComment({ artifact: { ...artifact, ...change } });
+    expect(outcome).toEqual({ code: 1, log: `${error}\n`, calls: [DOWNLOAD] });
+  });
+
+  it("refuses an artifact without a comment", () => {
+    const outcome = runComment({ artifact: { "pr-number": "7\n" } });
+    expect(outcome).toEqual({
+      code: 1,
+      log: "::error::the artifact has no regular file comment.md\n",
+      calls: [DOWNLOAD],
+    });
   });
 });
