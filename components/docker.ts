@@ -90,9 +90,15 @@ export function containerNames(prefix: string, database: DatabaseEngine, search:
   };
 }
 
-/** What a failed verification says first: the command that prints the verifier's whole log. */
+/** What every failed one-shot on Docker says it takes to run it again. */
+export const RERUN = "Fix the cause, then run `pulumi up` again: it re-runs";
+
+/**
+ * What a failed verification says first: the command that prints the verifier's whole log, and
+ * that the next `pulumi up` runs the verification again.
+ */
 export function verifyFailure(names: ReturnType<typeof containerNames>): string {
-  return verificationFailure(`docker logs ${names.verify}`);
+  return `${verificationFailure(`docker logs ${names.verify}`)}. ${RERUN} the verification.`;
 }
 
 const DATABASE_PORTS: Record<DatabaseEngine, number> = { mysql: 3306, postgresql: 5432 };
@@ -241,13 +247,17 @@ export function containerEnvs(env: ServerEnv, sources: SecretSources): pulumi.Ou
 
 /**
  * What never changes a bot token regeneration once it ran: it belongs to one rotation label, and
- * a new label creates a new one with current values.
+ * a new label creates a new one with current values. Its hostname is not frozen: after a failed
+ * run, the next update replaces it under a new attempt hostname, and Pulumi carries these ignored
+ * inputs into the replacement, so it runs again as it first ran. The entrypoint is frozen so that
+ * a regeneration that ran before one-shots reported their exit does not run again.
  */
 export const REGENERATION_FROZEN = [
   "image",
   "envs",
   "uploads",
   "workingDir",
+  "entrypoints",
   "command",
   "networksAdvanced",
 ];
@@ -290,6 +300,135 @@ export function jvmStart(
     entrypoints: ["/bin/bash"],
     command: ["-c", withTruststore(certificates.length, command)],
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-shots that a plain `pulumi up` re-runs after a failure.
+//
+// What the Docker provider does (@pulumi/docker 5.2.0 bridges kreuzwerker/terraform-provider-docker
+// v4.5.0: pulumi-docker's `upstream` submodule is at that tag since "Upgrade
+// terraform-provider-docker to v4.5.0", and upstream has no later tag), read in that source:
+// - internal/provider/resource_docker_container_funcs.go, resourceDockerContainerCreate: with
+//   `attach` it waits until the container stops (ContainerWait, WaitConditionNotRunning), with
+//   `logs` it stores the output in `container_logs`, then it reads the container, which sets
+//   `exit_code` from ContainerInspect when the container is not running. A non-zero exit code
+//   does not fail the create: the container is in the state with that exit code.
+// - resourceDockerContainerRead sets `exit_code` again from the same stopped container (a
+//   refresh reads the same number back) and never `container_logs`; resourceDockerContainerUpdate
+//   changes only restart policy and resources, it never starts a one-shot with `must_run = false`.
+// - internal/provider/resource_docker_container.go: `name`, `image`, `env`, `command`,
+//   `entrypoint`, `hostname`, `labels`, `upload`, `working_dir` and `networks_advanced` are
+//   ForceNew; pulumi-docker's provider/resources.go sets DeleteBeforeReplace for docker_container,
+//   so a replacement removes the old container (and its fixed name) before it creates the new one.
+// So a failed one-shot stays failed: no update changes its inputs, nothing re-runs it, and every
+// update reads the stored exit code again. Pulumi.yaml `refresh: always` would read the same exit
+// code back; `replaceOnChanges` and `replacementTrigger` act only on a value the program computes.
+// The program must therefore learn, while it runs, whether the previous run failed, and then
+// change a ForceNew input of exactly that container.
+//
+// The only container read a program has is the `docker_logs` data source (`docker.getLogs`,
+// internal/provider/data_source_docker_logs.go): ContainerLogs by container name, split into
+// lines; it fails when no container has that name. With `discard_headers` (the default) it cuts
+// the first 8 bytes of every line, the header Docker puts before each log entry; `tail` limits the
+// read to the last entries. It runs in `pulumi preview` as in `pulumi up` (an invoke), and it
+// cannot see exit codes, only what the container printed.
+//
+// Hence: each one-shot runs under a wrapper that prints, last, one line with its exit code and its
+// hostname, on stdout and on stderr (Docker copies the two streams separately, so either copy may
+// come last; within one stream the order holds). Docker gives every container a `HOSTNAME`
+// variable holding its hostname (Docker docs, "docker run" reference, environment variables),
+// which is the short container id unless `hostname` is set. The attempt number rides in the
+// hostname: the first run has none (`attempt` 1), the retry after a failed attempt n gets
+// `attempt-<n+1>`. A changed hostname replaces the container (ForceNew), which runs it again; a
+// successful run, or none, keeps the hostname as it was, so a second `pulumi up` changes nothing.
+// ---------------------------------------------------------------------------------------------
+
+/** The start of the line a one-shot prints last. */
+export const ONE_SHOT_MARKER = "openmetadata-sso one-shot:";
+
+/**
+ * A shell script that runs `script` in a subshell, prints the {@link ONE_SHOT_MARKER} line with
+ * its exit code and the container's hostname on stdout and on stderr, and exits with that code.
+ * For bash and busybox sh alike.
+ */
+export function reportingExit(script: string): string {
+  const line = `echo "${ONE_SHOT_MARKER} exit=$code host=$HOSTNAME"`;
+  return ["(", script, ")", "code=$?", line, `${line} >&2`, "exit $code"].join("\n");
+}
+
+/**
+ * How a one-shot of the server image starts `command` (a shell command): through bash, under
+ * {@link reportingExit}, after writing the JVM's trust store when there are CA certificates.
+ * Bash is named as the entrypoint, so the image's own entrypoint does not matter.
+ */
+export function oneShotStart(
+  certificates: readonly string[],
+  command: string,
+): { entrypoints: string[]; command: string[] } {
+  const script = certificates.length === 0 ? command : withTruststore(certificates.length, command);
+  return { entrypoints: ["/bin/bash"], command: ["-c", reportingExit(script)] };
+}
+
+/** A one-shot's previous run, as the last line it printed reports it. */
+export interface OneShotRun {
+  exitCode: number;
+  /** 1 for a container without an attempt hostname. */
+  attempt: number;
+}
+
+/** The last {@link ONE_SHOT_MARKER} line among `lines`, or `undefined` when none has one. */
+export function parseOneShotRun(lines: readonly string[] | undefined): OneShotRun | undefined {
+  const pattern = new RegExp(`${ONE_SHOT_MARKER} exit=(\\d+) host=(\\S*)`);
+  for (const line of [...(lines ?? [])].reverse()) {
+    const match = pattern.exec(line);
+    if (!match) continue;
+    const attempt = /^attempt-(\d+)$/.exec(match[2]);
+    return { exitCode: Number(match[1]), attempt: attempt ? Number(attempt[1]) : 1 };
+  }
+  return undefined;
+}
+
+/**
+ * The attempt the container runs as in this update: the previous one when it succeeded, the next
+ * one when it failed, the first when there was none (or it cannot be read).
+ */
+export function nextAttempt(previous: OneShotRun | undefined): number {
+  if (previous === undefined) return 1;
+  return previous.exitCode === 0 ? previous.attempt : previous.attempt + 1;
+}
+
+/** The hostname of an attempt: none for the first, so a first run's inputs carry no attempt. */
+export function attemptHostname(attempt: number): string | undefined {
+  return attempt === 1 ? undefined : `attempt-${attempt}`;
+}
+
+/**
+ * Reads the previous run of the one-shot container `name` (its last log line) and returns the
+ * hostname this update gives it. A missing container is a first run; any other failure to read is
+ * too, with a warning: a failed run is then not re-run until it can be read.
+ */
+export function oneShotHostname(
+  name: string,
+  opts: { parent?: pulumi.Resource },
+): pulumi.Output<string | undefined> {
+  const read = docker
+    .getLogs({ name, tail: "1", discardHeaders: true }, { parent: opts.parent })
+    .then(
+      (result) => parseOneShotRun(result.logsListStrings),
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        // Docker's answer for a name no container has (moby's errNoSuchContainer).
+        if (!message.includes("No such container")) {
+          void pulumi.log.warn(
+            `Cannot read the last run of the one-shot container ${name}: ${message}. ` +
+              "If it failed, this update does not run it again.",
+            opts.parent,
+          );
+        }
+        return undefined;
+      },
+    );
+  return pulumi.output(read.then((previous) => attemptHostname(nextAttempt(previous))));
 }
 
 /** Creates the deployment's network; every container resolves the others by name on it. */
@@ -616,8 +755,8 @@ export class DockerDeployment extends pulumi.ComponentResource {
         envs: workload.envs,
         uploads: workload.uploads,
         workingDir: "/opt/openmetadata",
-        command: ["./bootstrap/openmetadata-ops.sh", "migrate"],
-        ...jvmStart(workload.certificates, "./bootstrap/openmetadata-ops.sh migrate"),
+        ...oneShotStart(workload.certificates, "./bootstrap/openmetadata-ops.sh migrate"),
+        hostname: oneShotHostname(names.migrate, parent),
         labels: workload.gated,
         restart: "no",
         mustRun: false,
@@ -630,7 +769,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
       migrate,
       (code) =>
         `The OpenMetadata migration failed with exit code ${code}; the server was not started. ` +
-        `Read the whole log with: docker logs ${names.migrate}`,
+        `Read the whole log with: docker logs ${names.migrate}. ${RERUN} the migration.`,
     );
     return { migrate, migrated };
   }
@@ -751,9 +890,10 @@ export class DockerDeployment extends pulumi.ComponentResource {
   }
 
   /**
-   * Bot tokens are signed with the signing key: after a rotation the old ones stop working, so the ops tool regenerates them once the server runs with the new key. One
-   * container per rotation label: a rotation creates a new one with the current image, env and
-   * keys, and nothing else (not even a version upgrade) runs it again.
+   * Bot tokens are signed with the signing key: after a rotation the old ones stop working, so the
+   * ops tool regenerates them once the server runs with the new key. One container per rotation
+   * label: a rotation creates a new one with the current image, env and keys; once it succeeded,
+   * nothing (not even a version upgrade) runs it again, and after a failure the next update does.
    */
   private botTokenRegeneration(
     scope: DockerScope,
@@ -774,8 +914,11 @@ export class DockerDeployment extends pulumi.ComponentResource {
         envs: workload.env.apply((env) => containerEnvs(botTokenEnv(env), sources)),
         uploads: workload.uploads,
         workingDir: "/opt/openmetadata",
-        command: ["./bootstrap/openmetadata-ops.sh", "regenerate-bot-tokens"],
-        ...jvmStart(workload.certificates, "./bootstrap/openmetadata-ops.sh regenerate-bot-tokens"),
+        ...oneShotStart(
+          workload.certificates,
+          "./bootstrap/openmetadata-ops.sh regenerate-bot-tokens",
+        ),
+        hostname: oneShotHostname(`${names.regenerate}-${rotation}`, parent),
         labels: [{ label: "openmetadata-sso.rotation", value: rotation }],
         restart: "no",
         mustRun: false,
@@ -788,7 +931,7 @@ export class DockerDeployment extends pulumi.ComponentResource {
       regenerate,
       (code) =>
         `Regenerating the bot tokens after the key rotation failed with exit code ${code}; bots and ingestion get 401 until it succeeds. ` +
-        `Read: docker logs ${names.regenerate}-${rotation}. To run it again, set keys.rotation to a new label.`,
+        `Read: docker logs ${names.regenerate}-${rotation}. ${RERUN} this regeneration, with the image, env and files it first ran with.`,
     );
     return { regenerate, botTokens };
   }
@@ -831,7 +974,10 @@ export class DockerDeployment extends pulumi.ComponentResource {
               ]
             : []),
         ],
-        command: ["node", "/verify/verify.cjs"],
+        // The node image has busybox sh (node:<version>-alpine).
+        entrypoints: ["/bin/sh"],
+        command: ["-c", reportingExit("node /verify/verify.cjs")],
+        hostname: oneShotHostname(names.verify, parent),
         restart: "no",
         mustRun: false,
         attach: true,
@@ -926,7 +1072,12 @@ function oneShotGate(
   });
 }
 
-/** The last lines of a container log, for an error message. */
+/** The last lines of a container log, for an error message, without the exit report lines. */
 function tail(logs: string | undefined, lines = 20): string {
-  return (logs ?? "").trimEnd().split("\n").slice(-lines).join("\n");
+  return (logs ?? "")
+    .trimEnd()
+    .split("\n")
+    .filter((line) => !line.startsWith(ONE_SHOT_MARKER))
+    .slice(-lines)
+    .join("\n");
 }

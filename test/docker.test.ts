@@ -1,20 +1,27 @@
+import { spawnSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CLIENT_ID, keycloakRealm } from "../components/identity/local-keycloak";
 import { validateArgs } from "../components/config";
 import {
+  attemptHostname,
   containerNames,
   DockerDeployment,
   databaseHealthcheck,
   databaseInitSql,
   dockerImages,
   initUsers,
+  nextAttempt,
   oneShotFailure,
+  oneShotStart,
+  parseOneShotRun,
   PINNED_IMAGES,
   proxyConfig,
+  reportingExit,
   verifyFailure,
 } from "../components/docker";
 import { pemToDerBase64, SigningKeys } from "../components/keys";
+import { truststoreScript } from "../components/settings/truststore";
 import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { rsaKeyPair } from "../scripts/offline";
 import {
@@ -132,8 +139,14 @@ describe("DockerDeployment under the local stack", () => {
   it("gives the migration exactly the server's env and files", () => {
     expect(plain(byRole.migrate.inputs.envs)).toEqual(plain(byRole.server.inputs.envs));
     expect(plain(byRole.migrate.inputs.uploads)).toEqual(plain(byRole.server.inputs.uploads));
-    expect(byRole.migrate.inputs.command).toEqual(["./bootstrap/openmetadata-ops.sh", "migrate"]);
+    expect(byRole.migrate.inputs.entrypoints).toEqual(["/bin/bash"]);
+    expect(byRole.migrate.inputs.command).toEqual([
+      "-c",
+      reportingExit("./bootstrap/openmetadata-ops.sh migrate"),
+    ]);
     expect(byRole.migrate.inputs.workingDir).toBe("/opt/openmetadata");
+    // A first run (no container of that name yet): no attempt hostname.
+    expect(byRole.migrate.inputs.hostname).toBeUndefined();
     expect(byRole.migrate.inputs).toMatchObject({
       mustRun: false,
       attach: true,
@@ -477,7 +490,7 @@ describe("a one-shot container that fails, through the whole component", () => {
     );
     // One error, reported once: the migration's, naming the command for the whole log.
     expect(errors.map(reported)).toEqual([
-      "The OpenMetadata migration failed with exit code 1; the server was not started. Read the whole log with: docker logs om-migrate\n" +
+      "The OpenMetadata migration failed with exit code 1; the server was not started. Read the whole log with: docker logs om-migrate. Fix the cause, then run `pulumi up` again: it re-runs the migration.\n" +
         LOGS,
     ]);
     expect(pulumi.RunError.isInstance(errors[0])).toBe(true);
@@ -497,7 +510,7 @@ describe("a one-shot container that fails, through the whole component", () => {
       () => new OpenMetadataSso("om", localArgs),
     );
     expect(errors.map(reported)).toEqual([
-      "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify\n" +
+      "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify. Fix the cause, then run `pulumi up` again: it re-runs the verification.\n" +
         LOGS,
     ]);
     expect(pulumi.RunError.isInstance(errors[0])).toBe(true);
@@ -557,7 +570,7 @@ describe("a one-shot container that fails, through the whole component", () => {
 describe("verifyFailure", () => {
   it("names the exact docker logs command of the verifier container", () => {
     expect(verifyFailure(containerNames("om", "mysql", "elasticsearch"))).toBe(
-      "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify",
+      "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify. Fix the cause, then run `pulumi up` again: it re-runs the verification.",
     );
   });
 
@@ -568,7 +581,7 @@ describe("verifyFailure", () => {
       oneShotFailure(1, logs, () => verifyFailure(containerNames("om", "mysql", "elasticsearch"))),
     ).toBe(
       [
-        "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify",
+        "OpenMetadata does not serve the auth settings that were deployed. Read: docker logs om-verify. Fix the cause, then run `pulumi up` again: it re-runs the verification.",
         "openmetadata-sso: verification failed",
         "  - jwks: GET /api/v1/system/config/jwks answered HTTP 503",
       ].join("\n"),
@@ -592,6 +605,99 @@ describe("oneShotFailure", () => {
         ...Array.from({ length: 20 }, (_, i) => `line ${i + 6}`),
       ].join("\n"),
     );
+  });
+
+  it("leaves the wrapper's exit report lines out of the log it quotes", () => {
+    const logs = [
+      "Migration failed",
+      "openmetadata-sso one-shot: exit=1 host=0123456789ab",
+      "openmetadata-sso one-shot: exit=1 host=0123456789ab",
+    ].join("\n");
+    expect(oneShotFailure(1, logs, failure)).toBe("step failed with exit code 1\nMigration failed");
+  });
+});
+
+describe("the one-shot exit report, run by a real shell", () => {
+  /** Runs the wrapped script as the container would: `<shell> -c <script>` with HOSTNAME set. */
+  const run = (shell: string, script: string, hostname: string) => {
+    const result = spawnSync(shell, ["-c", reportingExit(script)], {
+      env: { PATH: process.env.PATH, HOSTNAME: hostname },
+      // No stdin: bash reads ~/.bashrc when its stdin looks like a network connection.
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it.each(["/bin/bash", "/bin/sh"])(
+    "%s: prints the exit code and hostname last, on stdout and stderr, and exits with the code",
+    (shell) => {
+      expect(run(shell, "echo migrating; echo broken >&2; exit 3", "0123456789ab")).toEqual({
+        status: 3,
+        stdout: "migrating\nopenmetadata-sso one-shot: exit=3 host=0123456789ab\n",
+        stderr: "broken\nopenmetadata-sso one-shot: exit=3 host=0123456789ab\n",
+      });
+      expect(run(shell, "echo done", "attempt-2")).toEqual({
+        status: 0,
+        stdout: "done\nopenmetadata-sso one-shot: exit=0 host=attempt-2\n",
+        stderr: "openmetadata-sso one-shot: exit=0 host=attempt-2\n",
+      });
+    },
+  );
+
+  it("reports the code of a script that replaces itself with exec, as the trust store start does", () => {
+    expect(run("/bin/bash", "set -eu\nexec /bin/sh -c 'exit 7'", "attempt-3")).toEqual({
+      status: 7,
+      stdout: "openmetadata-sso one-shot: exit=7 host=attempt-3\n",
+      stderr: "openmetadata-sso one-shot: exit=7 host=attempt-3\n",
+    });
+  });
+
+  it("runs the server image's one-shots through bash, with the trust store first when there are CA certificates", () => {
+    expect(oneShotStart([], "./bootstrap/openmetadata-ops.sh migrate")).toEqual({
+      entrypoints: ["/bin/bash"],
+      command: ["-c", reportingExit("./bootstrap/openmetadata-ops.sh migrate")],
+    });
+    expect(oneShotStart(["a", "b"], "./bootstrap/openmetadata-ops.sh migrate")).toEqual({
+      entrypoints: ["/bin/bash"],
+      command: [
+        "-c",
+        reportingExit(`${truststoreScript(2)}\nexec ./bootstrap/openmetadata-ops.sh migrate`),
+      ],
+    });
+  });
+});
+
+describe("the attempt a one-shot runs as", () => {
+  it("reads the last exit report among the lines, whatever precedes it on the line", () => {
+    expect(parseOneShotRun(undefined)).toBeUndefined();
+    expect(parseOneShotRun([])).toBeUndefined();
+    expect(parseOneShotRun(["Migration failed", "exit=1"])).toBeUndefined();
+    expect(
+      parseOneShotRun([
+        "openmetadata-sso one-shot: exit=1 host=0123456789ab",
+        "\u0002\u0000\u0000\u0000\u0000\u0000\u0000\u0034openmetadata-sso one-shot: exit=0 host=attempt-2",
+      ]),
+    ).toEqual({ exitCode: 0, attempt: 2 });
+    // A container id as hostname: a first attempt.
+    expect(parseOneShotRun(["openmetadata-sso one-shot: exit=137 host=0123456789ab"])).toEqual({
+      exitCode: 137,
+      attempt: 1,
+    });
+  });
+
+  it("keeps the attempt that succeeded, moves past one that failed, starts at 1 without one", () => {
+    expect(nextAttempt(undefined)).toBe(1);
+    expect(nextAttempt({ exitCode: 0, attempt: 1 })).toBe(1);
+    expect(nextAttempt({ exitCode: 0, attempt: 4 })).toBe(4);
+    expect(nextAttempt({ exitCode: 1, attempt: 1 })).toBe(2);
+    expect(nextAttempt({ exitCode: 2, attempt: 4 })).toBe(5);
+  });
+
+  it("names attempts after the first in the hostname, and the first not at all", () => {
+    expect(attemptHostname(1)).toBeUndefined();
+    expect(attemptHostname(2)).toBe("attempt-2");
+    expect(attemptHostname(12)).toBe("attempt-12");
   });
 });
 

@@ -3,7 +3,7 @@
  * tokens; nothing else does.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { REGENERATION_FROZEN } from "../components/docker";
+import { REGENERATION_FROZEN, reportingExit } from "../components/docker";
 import { botTokenEnv } from "../components/settings";
 import { validateArgs } from "../components/config";
 import {
@@ -151,7 +151,8 @@ describe("keys.rotation", () => {
     const server = one(resources, CONTAINER, "om-docker-server");
     expect(regenerate.inputs).toMatchObject({
       name: "om-regenerate-bot-tokens-2026-11",
-      command: ["./bootstrap/openmetadata-ops.sh", "regenerate-bot-tokens"],
+      entrypoints: ["/bin/bash"],
+      command: ["-c", reportingExit("./bootstrap/openmetadata-ops.sh regenerate-bot-tokens")],
       workingDir: "/opt/openmetadata",
       labels: [{ label: "openmetadata-sso.rotation", value: "2026-11" }],
       restart: "no",

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { OpenMetadataSso, publicUrlCa, trustedCa } from "../components/openmetadata-sso";
 import { validateArgs } from "../components/config";
+import { reportingExit } from "../components/docker";
 import * as pulumi from "@pulumi/pulumi";
 import {
   caCertificates,
@@ -239,27 +240,39 @@ describe("on Docker", () => {
     },
   ];
 
+  // The server starts through the image's entrypoint; the one-shots through bash, under the
+  // wrapper that reports their exit code, with or without certificates.
   it.each([
     [
       "om-docker-migrate",
-      ["./bootstrap/openmetadata-ops.sh", "migrate"],
+      ["/bin/bash"],
+      ["-c", reportingExit("./bootstrap/openmetadata-ops.sh migrate")],
+      (script: string) => ["-c", reportingExit(script)],
       "./bootstrap/openmetadata-ops.sh migrate",
     ],
-    ["om-docker-server", undefined, "/openmetadata-start.sh"],
+    [
+      "om-docker-server",
+      undefined,
+      undefined,
+      (script: string) => ["-c", script],
+      "/openmetadata-start.sh",
+    ],
     [
       "om-docker-regenerate-bot-tokens-2026-11",
-      ["./bootstrap/openmetadata-ops.sh", "regenerate-bot-tokens"],
+      ["/bin/bash"],
+      ["-c", reportingExit("./bootstrap/openmetadata-ops.sh regenerate-bot-tokens")],
+      (script: string) => ["-c", reportingExit(script)],
       "./bootstrap/openmetadata-ops.sh regenerate-bot-tokens",
     ],
   ])(
     "%s writes the trust store at start, then runs its command, with the certificates uploaded",
-    (name, before, after) => {
+    (name, entrypoints, before, start, after) => {
       const without = container(plainStack, name);
       const with_ = container(trusted, name);
+      expect(without.entrypoints).toEqual(entrypoints);
       expect(without.command).toEqual(before);
-      expect(without.entrypoints).toBeUndefined();
       expect(with_.entrypoints).toEqual(["/bin/bash"]);
-      expect(with_.command).toEqual(["-c", `${truststoreScript(2)}\nexec ${after}`]);
+      expect(with_.command).toEqual(start(`${truststoreScript(2)}\nexec ${after}`));
       expect(with_.uploads).toEqual([...(without.uploads as unknown[]), ...CA_UPLOADS]);
       const env = (with_.envs as string[]).find((e) => e.startsWith("JAVA_TOOL_OPTIONS="));
       expect(env).toBe(`JAVA_TOOL_OPTIONS=${javaTruststoreOptions()}`);

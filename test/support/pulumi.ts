@@ -80,18 +80,22 @@ export function recordWithOutputs<T>(
   override: OutputOverride,
   create: () => T,
 ): Promise<{ resources: RecordedResource[]; result: T }> {
-  return withMocks(
-    (mocks) => ({
-      ...mocks,
-      newResource: async (args) => {
-        const result = await mocks.newResource(args);
-        // In place: the recording keeps this object as the registration's outputs.
-        Object.assign(result.state, override(args));
-        return result;
-      },
-    }),
-    () => record(create),
-  );
+  return withMocks(overriding(override), () => record(create));
+}
+
+/** The installed mocks, with `override` put over the outputs of every registration. */
+function overriding(
+  override: OutputOverride,
+): (mocks: pulumi.runtime.Mocks) => pulumi.runtime.Mocks {
+  return (mocks) => ({
+    ...mocks,
+    newResource: async (args) => {
+      const result = await mocks.newResource(args);
+      // In place: the recording keeps this object as the registration's outputs.
+      Object.assign(result.state, override(args));
+      return result;
+    },
+  });
 }
 
 /**
@@ -101,8 +105,19 @@ export function recordWithOutputs<T>(
  * object however many awaiters it reached (its uncaught handler dedupes by identity; each
  * serialization that meets the error prefixes its message with `error serializing property "x": `).
  */
-export async function recordFailure<T>(
+export function recordFailure<T>(
   override: OutputOverride,
+  create: () => T,
+): Promise<{ resources: RecordedResource[]; result: T; errors: Error[] }> {
+  return recordUpdate(overriding(override), create);
+}
+
+/**
+ * Like {@link recordFailure}, with the installed mock provider changed by `change` while `create`
+ * registers (a model of a provider across updates, say): returns the errors the update reports.
+ */
+export async function recordUpdate<T>(
+  change: (mocks: pulumi.runtime.Mocks) => pulumi.runtime.Mocks,
   create: () => T,
 ): Promise<{ resources: RecordedResource[]; result: T; errors: Error[] }> {
   const errors: Error[] = [];
@@ -112,7 +127,7 @@ export async function recordFailure<T>(
   };
   process.on("unhandledRejection", collect);
   try {
-    const recorded = await recordWithOutputs(override, create);
+    const recorded = await withMocks(change, () => record(create));
     // Node reports unhandled rejections between macrotasks: wait until several turns add none.
     for (let quiet = 0, seen = -1; quiet < 10;) {
       await new Promise((resolve) => setImmediate(resolve));
