@@ -174,8 +174,8 @@ describe("a render through the program", () => {
       "resources.json:295 ELASTIC_PASSWORD",
       // The migration's and the server's env and key files, then the server's expected auth.
       ...[
-        [370, 428],
-        [469, 555],
+        [373, 431],
+        [472, 558],
       ].flatMap(([at, files]) => [
         `resources.json:${at} DB_USER_PASSWORD`,
         `resources.json:${at + 2} ELASTICSEARCH_PASSWORD`,
@@ -185,7 +185,7 @@ describe("a render through the program", () => {
         `resources.json:${files} contentBase64`,
         `resources.json:${files + 4} contentBase64`,
       ]),
-      "resources.json:588 EXPECTED_AUTH",
+      "resources.json:594 EXPECTED_AUTH",
       "openmetadata.env:25 DB_USER_PASSWORD",
       "openmetadata.env:27 ELASTICSEARCH_PASSWORD",
       "openmetadata.env:31 FERNET_KEY",
@@ -215,9 +215,9 @@ describe("a render through the program", () => {
     expect(changes.map((c) => `${c.at} ${subject(c.before)}`)).toEqual([
       "resources.json:158 KC_HOSTNAME",
       "resources.json:182 external",
-      "resources.json:346 AUTHENTICATION_AUTHORITY",
-      "resources.json:445 AUTHENTICATION_AUTHORITY",
-      "resources.json:588 EXPECTED_AUTH",
+      "resources.json:349 AUTHENTICATION_AUTHORITY",
+      "resources.json:448 AUTHENTICATION_AUTHORITY",
+      "resources.json:594 EXPECTED_AUTH",
       "openmetadata.env:1 AUTHENTICATION_AUTHORITY",
       "openmetadata.yaml:7 authority",
     ]);
