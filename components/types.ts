@@ -466,7 +466,10 @@ export interface DockerTlsArgs {
    */
   mode?: DockerTlsMode;
   /**
-   * PEM certificate chain for `mode: provided`; its key is the `tlsPrivateKey` secret.
+   * PEM certificate chain for `mode: provided`, the server's certificate first and each followed by
+   * its issuer; its key is the `tlsPrivateKey` secret. Read as X.509 before anything is deployed:
+   * it must be valid for `publicUrl`'s host (wildcards as browsers match them), current, in chain
+   * order, and the key's.
    * @default - none
    */
   certificate?: string;

@@ -46,6 +46,8 @@ const DEPLOY_TIME_ONLY: Record<string, string> = {
     "measures clock skew against the provider's Date header; the result gates the server but is never an input value",
   "components/checks/outside.ts":
     "counts a certificate's days left at deploy time; the result is a log line or a failed update, never an input value",
+  "components/config/deployable.ts":
+    "judges whether a provided TLS certificate is current; the result refuses the config but is never an input value",
   "components/config/schema.ts":
     "judges whether a trusted CA certificate has expired; the result refuses the config but is never an input value",
   "components/settings/truststore.ts":

@@ -48,6 +48,7 @@ import {
   crossFieldRules,
   stackNameRules,
 } from "./rules";
+import { providedServerCertificate, tlsKeyRule } from "./deployable";
 export { kubernetesNameProblem, stackComponentName } from "./rules";
 export { OFFLINE_ENV } from "../offline";
 export {
@@ -390,6 +391,8 @@ export function readStackConfig(
   const args = toArgs(parsed, unparsed, raw, env, offline, out);
   crossFieldRules(args.parsed, unparsed, out);
   if (options.stack !== undefined) stackNameRules(options.stack, args.parsed, out);
+  // The TLS key is read here as a secret Output; its text is checked against the certificate.
+  tlsKeyRule(providedServerCertificate(args.parsed), raw.values[`${NAMESPACE}:tlsPrivateKey`], out);
   if (parsed.identity) providerSettingRules(parsed.identity.provider, raw, env, out);
   if (!offline && parsed.identity) credentialRules(parsed.identity.provider, raw, env, out);
   if (out.issues.length > 0) throw new ConfigValidationError(out.issues, "stack config");
