@@ -714,7 +714,8 @@ export interface OpenMetadataSsoArgs {
   environment?: Environment;
   /**
    * Origin users open in the browser, e.g. `https://openmetadata.example.com`. Every redirect URI,
-   * callback and server URL derives from it. Must be https unless `environment` is `local`.
+   * callback and server URL derives from it, in its normal form: scheme and host in lower case,
+   * the scheme's default port dropped. Must be https unless `environment` is `local`.
    * @default - required
    */
   publicUrl: string;

@@ -98,6 +98,16 @@ function collapseSlashes(value: string): string {
   return value.slice(0, at) + value.slice(at).replace(/\/{2,}/g, "/");
 }
 
+/**
+ * The one form of an origin every derived URL is built from: scheme and host in lower case, the
+ * scheme's default port dropped (WHATWG URL's serialisation, which `URL.origin` gives), so
+ * `https://OM.Example.com:443` and `https://om.example.com` give the same callback, issuer and
+ * host everywhere.
+ */
+export function normalOrigin(url: string): string {
+  return new URL(url).origin;
+}
+
 /** Host name of a URL (no port). */
 export function hostOf(url: string): string {
   return new URL(url).hostname;

@@ -15,6 +15,7 @@ import {
   settle,
   type StackFileConfig,
 } from "../scripts/offline";
+import { renderFiles } from "../scripts/render-files";
 
 /** Evaluates index.ts afresh for a config. */
 function evaluateConfig(config: StackFileConfig, stack = "test") {
@@ -196,5 +197,38 @@ describe("the stack program", () => {
     expect(outputs.demoPassword).toBeInstanceOf(SecretValue);
     expect(outputs.workflowConfig).toBeInstanceOf(SecretValue);
     expect(String(outputs.openMetadataYaml)).toContain("secret: ${OIDC_CLIENT_SECRET}");
+  });
+});
+
+describe("publicUrl in upper case or with its default port", () => {
+  /** The dev stack's render (offline, as `npm run render` evaluates it) for a publicUrl. */
+  async function renderDev(publicUrl: string) {
+    const dev = readStackFile("dev");
+    const config = {
+      ...dev,
+      values: { ...dev.values, "openmetadata-sso:publicUrl": publicUrl },
+    };
+    process.env.OPENMETADATA_SSO_OFFLINE = "1";
+    try {
+      const { resources, outputs } = await evaluateConfig(config, "dev");
+      return { files: renderFiles(resources, { showSecrets: false }), outputs };
+    } finally {
+      delete process.env.OPENMETADATA_SSO_OFFLINE;
+    }
+  }
+
+  it("derives every value from the normal form: the render equals the lower-case one's", async () => {
+    const mixed = await renderDev("HTTPS://OpenMetadata.Dev.Example.COM:443");
+    const env = String(mixed.files["openmetadata.env"]);
+    const line = (name: string) => env.split("\n").find((l) => l.startsWith(`${name}=`));
+    expect(line("OIDC_CALLBACK")).toBe(
+      "OIDC_CALLBACK=https://openmetadata.dev.example.com/callback",
+    );
+    expect(line("OIDC_SERVER_URL")).toBe("OIDC_SERVER_URL=https://openmetadata.dev.example.com");
+    expect(line("JWT_ISSUER")).toBe("JWT_ISSUER=openmetadata.dev.example.com");
+    expect(mixed.outputs.url).toBe("https://openmetadata.dev.example.com");
+    expect(mixed.outputs.loginUrl).toBe("https://openmetadata.dev.example.com/signin");
+    const lower = await renderDev("https://openmetadata.dev.example.com");
+    expect(mixed.files).toEqual(lower.files);
   });
 });

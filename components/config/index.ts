@@ -11,7 +11,7 @@ import { type z } from "zod";
 import { OFFLINE_ENV } from "../offline";
 import { closest, editDistance, show } from "../suggest";
 import { type IdentityProviderKind, type OpenMetadataSsoArgs } from "../types";
-import { hostOf, isHttps, portOf } from "../urls";
+import { hostOf, isHttps, normalOrigin, portOf } from "../urls";
 import {
   NAMESPACE,
   OFFLINE_PLACEHOLDER_PREFIX,
@@ -70,7 +70,9 @@ export { ConfigValidationError, type ConfigIssue } from "./messages";
 // Resolution of derived defaults.
 // ---------------------------------------------------------------------------------------------
 
-function resolve(v: z.output<z.ZodObject<typeof argSchemas>>): ResolvedSettings {
+function resolve(given: z.output<z.ZodObject<typeof argSchemas>>): ResolvedSettings {
+  // Normalised once, here: every URL, host and port below and in the components derives from it.
+  const v = { ...given, publicUrl: normalOrigin(given.publicUrl) };
   const principalDomain = (v.principalDomain ?? EMAIL.exec(v.admins[0])![1]).toLowerCase();
   const https = isHttps(v.publicUrl);
   const protect = v.protect ?? v.environment === "production";
