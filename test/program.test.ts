@@ -232,3 +232,29 @@ describe("publicUrl in upper case or with its default port", () => {
     expect(mixed.files).toEqual(lower.files);
   });
 });
+
+describe("the preflight's mark in the offline render", () => {
+  /** A stack's resources as the render evaluates them, offline. */
+  async function offline(stack: string) {
+    process.env.OPENMETADATA_SSO_OFFLINE = "1";
+    try {
+      return (await evaluateConfig(readStackFile(stack), stack)).resources;
+    } finally {
+      delete process.env.OPENMETADATA_SSO_OFFLINE;
+    }
+  }
+
+  it("says the check was skipped offline, in the pods' annotation and the containers' label", async () => {
+    const prod = await offline("prod");
+    const release = prod.find((r) => r.name === "openmetadata-prod-k8s-openmetadata")!;
+    const values = release.inputs.values as { podAnnotations: Record<string, string> };
+    expect(values.podAnnotations["openmetadata-sso/preflight"]).toBe("skipped-offline");
+    const dev = await offline("dev");
+    const labelled = dev
+      .filter((r) => r.type === "docker:index/container:Container")
+      .flatMap((r) => (r.inputs.labels as { label: string; value: string }[] | undefined) ?? [])
+      .filter((l) => l.label === "openmetadata-sso.preflight");
+    expect(labelled.length).toBeGreaterThan(0);
+    expect(new Set(labelled.map((l) => l.value))).toEqual(new Set(["skipped-offline"]));
+  });
+});

@@ -301,10 +301,16 @@ export async function runPreflight(
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The gate's value whenever the deployment may go ahead. It is the same in preview, update and the
- * offline render, so the server's label never shows a change by itself.
+ * The gate's value whenever the deployment may go ahead. It is the same in preview and update, so
+ * the server's label never shows a change by itself.
  */
 export const PREFLIGHT_PASSED = "passed";
+
+/**
+ * The gate's value in the offline render, which has no network: the check did not run, and the
+ * rendered label and annotation say so rather than claim it passed. A deployment never carries it.
+ */
+export const PREFLIGHT_SKIPPED_OFFLINE = "skipped-offline";
 
 /** The gate's value for the local Keycloak, which is never checked before deployment. */
 export const PREFLIGHT_SKIPPED = "skipped";
@@ -340,7 +346,7 @@ export interface PreflightGateOptions {
  *
  * - `local-keycloak`: not run, because Keycloak is created by the same deployment; a log line says
  *   so and the gate is {@link PREFLIGHT_SKIPPED}.
- * - Offline render: not run (no network); the gate is {@link PREFLIGHT_PASSED}, as after `up`.
+ * - Offline render: not run (no network); the gate is {@link PREFLIGHT_SKIPPED_OFFLINE}.
  * - Preview: run; an unreachable provider is a warning, problems fail the preview.
  * - Update: run; an unreachable provider or any problem fails the update with every problem.
  */
@@ -357,7 +363,7 @@ export function preflightGate(
     return pulumi.output(PREFLIGHT_SKIPPED);
   }
   const offline = options.offline ?? isOffline();
-  if (offline) return pulumi.output(PREFLIGHT_PASSED);
+  if (offline) return pulumi.output(PREFLIGHT_SKIPPED_OFFLINE);
   const dryRun = options.dryRun ?? pulumi.runtime.isDryRun();
   return pulumi
     .all([app.issuer, app.discoveryUrl, app.jwksUrl])
