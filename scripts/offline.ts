@@ -484,10 +484,10 @@ export function programDir(root: string): string {
   return __filename.endsWith(".ts") ? root : path.join(root, "dist");
 }
 
-/** Stack names that have a file under `stacks/`. */
-export function stackNames(root = PROJECT_ROOT): string[] {
+/** Stack names that have a file `Pulumi.<stack>.yaml` in `dir` (default `<root>/stacks`). */
+export function stackNames(root = PROJECT_ROOT, dir = path.join(root, "stacks")): string[] {
   return fs
-    .readdirSync(path.join(root, "stacks"))
+    .readdirSync(dir)
     .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
     .filter((name): name is string => name !== undefined)
     .sort();
@@ -520,7 +520,7 @@ export function readStackFile(
   };
   if (!fs.existsSync(file)) {
     throw new Error(
-      `No stack file ${path.relative(root, file)}. Known stacks: ${stackNames(root).join(", ")}`,
+      `No stack file ${path.relative(root, file)}. Known stacks: ${stackNames(root, path.dirname(file)).join(", ")}`,
     );
   }
   const stackFile = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {
@@ -604,15 +604,19 @@ export async function evaluate(
 }
 
 /**
- * Evaluates the program (`index.ts`) for a stack file under `stacks/`. The program and the
- * components load afresh each time, so one process can evaluate one stack after another.
+ * Evaluates the program (`index.ts`) for a stack file under `stacks/` (or `stacksDir`). The program
+ * and the components load afresh each time, so one process can evaluate one stack after another.
  */
 export async function evaluateStack(
   stack: string,
-  options: MockOptions & { root?: string },
+  options: MockOptions & { root?: string; stacksDir?: string },
 ): Promise<Evaluation> {
   const root = options.root ?? PROJECT_ROOT;
-  return evaluate(readStackFile(stack, root), stack, {
+  const file =
+    options.stacksDir === undefined
+      ? undefined
+      : path.join(options.stacksDir, `Pulumi.${stack}.yaml`);
+  return evaluate(readStackFile(stack, root, file), stack, {
     ...options,
     load: async () => {
       const dir = programDir(root);

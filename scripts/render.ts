@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderFiles } from "./render-files";
-import { evaluateStack, PROJECT_ROOT, stackNames } from "./offline";
+import { evaluateStack, PROJECT_ROOT, stackNames, type RecordedResource } from "./offline";
 import { RENDER_ONLY_NOTE } from "./render-values";
 
 /** Where derived key pairs are kept between renders: a cache, never part of the output. */
@@ -52,17 +52,24 @@ export interface Rendered {
   resources: number;
   files: number;
   dir: string;
+  /** The resources as the program registered them. */
+  recorded: RecordedResource[];
 }
 
 /**
  * Renders one stack into `<out>/<stack>/`, replacing what was there. Throws, writing nothing, when
- * the program fails (bad config).
+ * the program fails (bad config). The stack file is `<stacksDir>/Pulumi.<stack>.yaml` (default
+ * `stacks/`).
  */
 export async function renderStack(
   stack: string,
-  options: { out: string; showSecrets: boolean },
+  options: { out: string; showSecrets: boolean; stacksDir?: string },
 ): Promise<Rendered> {
-  const evaluation = await evaluateStack(stack, { realKeys: true, keyCache: KEY_CACHE });
+  const evaluation = await evaluateStack(stack, {
+    realKeys: true,
+    keyCache: KEY_CACHE,
+    ...(options.stacksDir === undefined ? {} : { stacksDir: options.stacksDir }),
+  });
   const files = renderFiles(evaluation.resources, { showSecrets: options.showSecrets });
   const dir = path.resolve(options.out, stack);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -71,7 +78,12 @@ export async function renderStack(
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
   }
-  return { resources: evaluation.resources.length, files: Object.keys(files).length, dir };
+  return {
+    resources: evaluation.resources.length,
+    files: Object.keys(files).length,
+    dir,
+    recorded: evaluation.resources,
+  };
 }
 
 /** The line each render prints. */
