@@ -63,6 +63,29 @@ function alive(pid) {
   }
 }
 
+/** A lock without an owner's pid is left behind once it is this old (milliseconds). */
+const STALE_MS = 120_000;
+
+/** A file's text, or "" when it does not exist. */
+function readIfThere(file) {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if (error.code === "ENOENT") return "";
+    throw error;
+  }
+}
+
+/** Milliseconds since a path last changed; 0 when it is gone. */
+function ageOf(file) {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs;
+  } catch (error) {
+    if (error.code === "ENOENT") return 0;
+    throw error;
+  }
+}
+
 /** Rebuilds dist/ unless another run is already doing it; then waits for that one. */
 function rebuild(hash) {
   fs.mkdirSync(path.dirname(LOCK), { recursive: true });
@@ -72,8 +95,13 @@ function rebuild(hash) {
       break;
     } catch (error) {
       if (error.code !== "EEXIST") throw error;
-      const owner = Number(fs.readFileSync(path.join(LOCK, "pid"), { flag: "a+" }).toString());
-      if (owner && !alive(owner)) fs.rmSync(LOCK, { recursive: true, force: true });
+      // Only the owner writes into the lock (a waiter that created the pid file could make the
+      // owner's removal fail and leave the lock behind for good). The owner writes its pid right
+      // after taking the lock: a lock with no pid for longer than a build takes was left by a run
+      // that died in between.
+      const owner = Number(readIfThere(path.join(LOCK, "pid")));
+      const stale = owner ? !alive(owner) : ageOf(LOCK) > STALE_MS;
+      if (stale) fs.rmSync(LOCK, { recursive: true, force: true });
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }

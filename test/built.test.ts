@@ -105,6 +105,26 @@ describe("scripts/built.mjs", () => {
     expect(builds()).toBe(3);
   });
 
+  it("takes over a lock left by a run that died, with or without its pid written", async () => {
+    const lock = path.join(dir, "node_modules", ".cache", "openmetadata-sso", "build.lock");
+    // Without a pid: left by a run that died between taking the lock and writing it.
+    fs.mkdirSync(lock, { recursive: true });
+    const old = new Date(Date.now() - 10 * 60_000);
+    fs.utimesSync(lock, old, old);
+    fs.writeFileSync(path.join(dir, "components", "sub", "a.ts"), "export const a = 3;");
+    const orphaned = await run("render", "x");
+    expect(orphaned.code).toBe(0);
+    expect(orphaned.stdout.split("\n")[0]).toMatch(REBUILT);
+    expect(fs.existsSync(lock)).toBe(false);
+    // With the pid of a process that has ended.
+    const ended = await promisify(execFile)(process.execPath, ["-p", "process.pid"]);
+    fs.mkdirSync(lock, { recursive: true });
+    fs.writeFileSync(path.join(lock, "pid"), ended.stdout.trim());
+    fs.writeFileSync(path.join(dir, "components", "sub", "a.ts"), "export const a = 4;");
+    expect((await run("render", "x")).stdout.split("\n")[0]).toMatch(REBUILT);
+    expect(builds()).toBe(5);
+  });
+
   it("stops with the build's output when the rebuild fails", async () => {
     fs.writeFileSync(path.join(dir, "index.ts"), "export const broken: number = '';");
     fs.writeFileSync(path.join(dir, "FAIL"), "");
