@@ -44,6 +44,7 @@ import {
   caFiles,
   NODE_EXTRA_CA_CERTS,
 } from "./settings/truststore";
+import { retainedDataHook } from "./retained";
 import { isHttps } from "./urls";
 
 /** The verifier's image; the same pin as the Docker target's (a test keeps them equal). */
@@ -81,7 +82,12 @@ export const OBJECT_KEYS = {
   publicKey: "public_key.der",
   verifyScript: "verify.cjs",
   airflowDatabaseScript: "10-airflow-database.sh",
+  dataMarker: "README",
 } as const;
+
+/** What the data marker ConfigMap says to whoever finds it in the cluster. */
+export const DATA_MARKER_TEXT =
+  "Created by openmetadata-sso and kept with the data (dataRetention: retain). A pulumi up that finds it without holding it in its state stops here: see docs/operations.md, Destroy and retained data.\n";
 
 /** Env variable through which MySQL's init script receives Airflow's database password. */
 export const AIRFLOW_DB_PASSWORD_ENV = "OPENMETADATA_AIRFLOW_DB_PASSWORD";
@@ -138,6 +144,7 @@ export function kubernetesNames(name: string) {
     verifyConfigMap: `${name}-verify`,
     trustedCaConfigMap: `${name}-trusted-ca`,
     tlsSecret: `${name}-tls`,
+    dataMarker: `${name}-data-marker`,
     verifyJob: (checksum: string) => `${name}-verify-${checksum.slice(0, 12)}`,
     regenerateJob: (rotation: string) =>
       `${name}-bot-tokens-${createHash("sha256").update(rotation).digest("hex").slice(0, 10)}`,
@@ -464,16 +471,57 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     };
     const metadata = (objectName: string) => ({ name: objectName, namespace, labels });
 
+    // After a destroy that kept the data, a new update finds the kept objects but not the passwords
+    // and key they were made with. The namespace (when created here) and a marker kept with the
+    // data are created first and everything else in the cluster waits for them, so such an update
+    // stops at its first create, with the exact way out (components/retained.ts).
+    const refusal = {
+      namespace,
+      createNamespace: target.createNamespace,
+      chartDependencies: target.dependencies === "chart",
+      markerConfigMap: names.dataMarker,
+      privateKeySecret: names.privateKeySecret,
+      dependenciesRelease: RELEASES.dependencies,
+    };
     if (target.createNamespace) {
       // Deleting a namespace deletes everything in it, volumes included: it is kept like the data.
       created.push(
         new k8s.core.v1.Namespace(
           `${name}-namespace`,
           { metadata: { name: namespace, labels } },
-          { ...child, ...keep },
+          {
+            ...child,
+            ...keep,
+            hooks: retainedDataHook(
+              `${name}-namespace-kept`,
+              refusal,
+              `Namespace ${namespace}`,
+              () => this,
+            ),
+          },
         ),
       );
     }
+    created.push(
+      new k8s.core.v1.ConfigMap(
+        `${name}-data-marker`,
+        {
+          metadata: metadata(names.dataMarker),
+          data: { [OBJECT_KEYS.dataMarker]: DATA_MARKER_TEXT },
+        },
+        {
+          ...child,
+          ...keep,
+          dependsOn: [...created],
+          hooks: retainedDataHook(
+            `${name}-data-marker-kept`,
+            refusal,
+            `ConfigMap ${namespace}/${names.dataMarker}`,
+            () => this,
+          ),
+        },
+      ),
+    );
     const inNamespace = { ...child, dependsOn: [...created] };
 
     // With ingress.tls "secret" the certificate is the user's, in the namespace: it is read, not

@@ -323,6 +323,20 @@ interface RegisterRequest {
   getProvider(): string;
   getAdditionalsecretoutputsList(): string[];
   getObject(): { toJavaScript(): unknown };
+  getHooks(): { getOnErrorList(): string[] } | undefined;
+}
+
+/**
+ * Error hooks under the mock runtime, which has no engine to call them: kept by name, and bound
+ * per registration (`type::name`), so that a test's mock provider can call them on a failed create
+ * as the engine would.
+ */
+const errorHooks = new Map<string, pulumi.ErrorHookFunction>();
+const errorHookBindings = new Map<string, string[]>();
+
+/** The error hooks bound to a registration, as the engine would call them. */
+export function boundErrorHooks(type: string, name: string): pulumi.ErrorHookFunction[] {
+  return (errorHookBindings.get(`${type}::${name}`) ?? []).map((hook) => errorHooks.get(hook)!);
 }
 
 let constructionOrder: Map<string, number> | undefined;
@@ -350,6 +364,14 @@ function observeConstruction(): void {
       name: string,
       ...rest: unknown[]
     ) => void;
+  };
+  // The SDK registers an error hook with the engine's callback server; under mocks it is kept here.
+  (
+    runtimeResource as unknown as {
+      registerErrorHook: (hook: pulumi.ErrorHook) => Promise<void>;
+    }
+  ).registerErrorHook = async (hook) => {
+    errorHooks.set(hook.name, hook.callback);
   };
   const register = runtimeResource.registerResource;
   runtimeResource.registerResource = (res, parent, type, name, ...rest) => {
@@ -398,6 +420,10 @@ export function installMocks(
         propertyDependencies[key] = value.getUrnsList();
       });
       const parent = req.getParent();
+      errorHookBindings.set(
+        `${req.getType()}::${req.getName()}`,
+        req.getHooks()?.getOnErrorList() ?? [],
+      );
       recorded.push({
         type: req.getType(),
         name: req.getName(),

@@ -12,7 +12,8 @@ import type { IdentityApp } from "../components/identity/types";
 import { SigningKeys } from "../components/keys";
 import { existingTlsSecretId, KubernetesDeployment } from "../components/kubernetes";
 import type { KubernetesArgs, OpenMetadataSsoArgs } from "../components/types";
-import { installMocks, readStackFile, settle } from "../scripts/offline";
+import { retainedDataRefusal } from "../components/retained";
+import { boundErrorHooks, installMocks, readStackFile, settle } from "../scripts/offline";
 import { caseIdentity, caseSettings, type Case } from "./support/kubernetes";
 import { overlayConfig, record, reported, useMocks, type RecordedResource } from "./support/pulumi";
 
@@ -58,6 +59,23 @@ function withExistingTls(): ResolvedSettings {
   };
 }
 
+const PLURALS: Record<string, string> = {
+  [NAMESPACE]: "namespaces",
+  [SECRET]: "secrets",
+  "kubernetes:core/v1:ConfigMap": "configmaps",
+  "kubernetes:batch/v1:Job": "jobs",
+};
+
+/** The id pulumi-kubernetes gives an object: `<namespace>/<name>`, or the name of a namespace. */
+function objectId(type: string, inputs: Record<string, unknown>): string | undefined {
+  if (type === RELEASE) return `${String(inputs.namespace)}/${String(inputs.name)}`;
+  if (!(type in PLURALS)) return undefined;
+  const metadata = inputs.metadata as { name: string; namespace?: string };
+  return metadata.namespace === undefined
+    ? metadata.name
+    : `${metadata.namespace}/${metadata.name}`;
+}
+
 /**
  * A cluster for the mock provider: the objects that exist, by kind and id. A read of an object that
  * does not exist fails as the engine fails it.
@@ -65,6 +83,52 @@ function withExistingTls(): ResolvedSettings {
 class Cluster {
   readonly objects = new Set<string>();
   readonly reads: string[] = [];
+  /** Every create the provider was asked for, in order, and the registration behind each object. */
+  readonly attempts: string[] = [];
+  readonly owners = new Map<string, string>();
+
+  /**
+   * A create as pulumi-kubernetes 4.34 makes it: a client-side create, which fails for an object
+   * that exists (the API server's AlreadyExists; for a Helm release, Helm's refusal of a name in
+   * use). The engine then calls the resource's error hooks with the error, newest first.
+   */
+  async create(type: string, name: string, inputs: Record<string, unknown>): Promise<void> {
+    const id = objectId(type, inputs);
+    if (id === undefined) return;
+    const key = Cluster.key(type, id);
+    this.attempts.push(key);
+    if (this.objects.has(key)) {
+      const error =
+        type === RELEASE
+          ? `cannot re-use a name that is still in use`
+          : `${PLURALS[type]} "${id.split("/").pop()}" already exists`;
+      for (const hook of boundErrorHooks(type, name)) {
+        const retry = await hook({
+          urn: "",
+          id: "",
+          name,
+          type,
+          newInputs: inputs,
+          failedOperation: "create",
+          errors: [error],
+        });
+        expect(retry).toBe(false);
+      }
+      throw new Error(error);
+    }
+    this.objects.add(key);
+    this.owners.set(key, name);
+  }
+
+  /** `pulumi destroy`: deletes every object but those kept with `retainOnDelete`. */
+  destroy(resources: RecordedResource[]): void {
+    const kept = new Set(resources.filter((r) => r.options.retainOnDelete).map((r) => r.name));
+    for (const [key, owner] of this.owners) {
+      if (kept.has(owner)) continue;
+      this.objects.delete(key);
+      this.owners.delete(key);
+    }
+  }
 
   static key(type: string, id: string): string {
     return `${type} ${id}`;
@@ -99,8 +163,9 @@ async function against<T>(
   };
   monitor.mocks = {
     ...mocks,
-    newResource: (args) => {
+    newResource: async (args) => {
       if (args.id) cluster.read(args.type, args.id);
+      else await cluster.create(args.type, args.name, args.inputs as Record<string, unknown>);
       return mocks.newResource(args);
     },
   };
@@ -244,5 +309,112 @@ describe("the shipped staging stack", () => {
       // The mock runtime's URN names the parent's type only.
       "urn:pulumi:staging::openmetadata-sso::openmetadata-sso:index:KubernetesDeployment$kubernetes:core/v1:Secret::openmetadata-staging-k8s-existing-tls",
     ]);
+  });
+});
+
+describe("destroy with dataRetention retain, then pulumi up", () => {
+  const KEPT = [
+    `${NAMESPACE} om`,
+    "kubernetes:core/v1:ConfigMap om/om-data-marker",
+    `${SECRET} om/om-jwt-private-key`,
+    `${RELEASE} om/openmetadata-dependencies`,
+  ];
+
+  async function upDestroyUp(settings: ResolvedSettings) {
+    const cluster = new Cluster();
+    const first = await against(cluster, deployment(settings));
+    expect(first.errors).toEqual([]);
+    const before = [...cluster.objects];
+    cluster.destroy(first.resources);
+    const kept = [...cluster.objects];
+    cluster.attempts.length = 0;
+    const log = vi.spyOn(pulumi.log, "error").mockImplementation(() => Promise.resolve());
+    try {
+      const second = await against(cluster, deployment(settings));
+      return {
+        before,
+        kept,
+        attempts: [...cluster.attempts],
+        after: [...cluster.objects],
+        errors: second.errors.map(reported),
+        logged: log.mock.calls.map((call) => call[0]),
+      };
+    } finally {
+      log.mockRestore();
+    }
+  }
+
+  it("the first up creates the namespace and the data marker first; the destroy keeps them, the key Secret and the dependencies", async () => {
+    const run = await upDestroyUp(caseSettings(PROD));
+    expect(run.before.slice(0, 2)).toEqual(KEPT.slice(0, 2));
+    expect(run.kept.sort()).toEqual([...KEPT].sort());
+  });
+
+  it("refuses at its first create, the namespace, with the exact steps, and creates nothing", async () => {
+    const run = await upDestroyUp(caseSettings(PROD));
+    expect(run.attempts).toEqual([`${NAMESPACE} om`]);
+    expect(run.after.sort()).toEqual([...KEPT].sort());
+    expect(run.errors).toEqual([
+      'failed to register new resource om-namespace [kubernetes:core/v1:Namespace]: namespaces "om" already exists',
+    ]);
+    expect(run.logged).toEqual([
+      [
+        "Namespace om already exists: an earlier pulumi destroy kept it with the data (dataRetention: retain), and this stack's state no longer holds it, nor the passwords and signing key that data was made with. The update stopped before creating anything in the cluster. Either:",
+        "1. Keep the data: give the stack back its state from before the destroy, then update.",
+        "  pulumi stack history                 # the version of the last update before the destroy",
+        "  pulumi destroy --yes                 # removes only what this refused update created",
+        "  pulumi stack export --version <version> --file before-destroy.json",
+        "  pulumi stack import --file before-destroy.json",
+        "  pulumi refresh --yes                 # forgets what the destroy deleted",
+        "  pulumi up",
+        "2. Start over without the data (this deletes it for good: the namespace and everything in it, volumes included), then update:",
+        "  kubectl delete namespace om",
+        "  pulumi up",
+      ].join("\n"),
+    ]);
+  });
+
+  it("in a namespace it does not create, refuses at the data marker, with the steps for that namespace", async () => {
+    const settings = caseSettings(PROD);
+    const run = await upDestroyUp({
+      ...settings,
+      kubernetes: { ...settings.kubernetes!, createNamespace: false },
+    });
+    expect(run.attempts).toEqual(["kubernetes:core/v1:ConfigMap om/om-data-marker"]);
+    expect(run.after.sort()).toEqual(KEPT.slice(1).sort());
+    expect(run.errors).toEqual([
+      'failed to register new resource om-data-marker [kubernetes:core/v1:ConfigMap]: configmaps "om-data-marker" already exists',
+    ]);
+    expect(run.logged).toEqual([
+      retainedDataRefusal({
+        found: "ConfigMap om/om-data-marker",
+        namespace: "om",
+        createNamespace: false,
+        chartDependencies: true,
+        markerConfigMap: "om-data-marker",
+        privateKeySecret: "om-jwt-private-key",
+        dependenciesRelease: "openmetadata-dependencies",
+      }),
+    ]);
+    expect((run.logged[0] as string).split("\n").slice(9)).toEqual([
+      "  helm uninstall openmetadata-dependencies -n om",
+      "  kubectl delete configmap -n om om-data-marker",
+      "  kubectl delete secret -n om om-jwt-private-key",
+      "  kubectl get pvc -n om",
+      "  kubectl delete pvc -n om <each claim of MySQL, OpenSearch and Airflow listed>",
+      "  pulumi up",
+    ]);
+  });
+
+  it("with the kept objects deleted as the steps say, the next up creates everything again", async () => {
+    const cluster = new Cluster();
+    const first = await against(cluster, deployment(caseSettings(PROD)));
+    const before = [...cluster.objects].sort();
+    cluster.destroy(first.resources);
+    // kubectl delete namespace om: everything in it goes too.
+    cluster.objects.clear();
+    cluster.owners.clear();
+    const again = await against(cluster, deployment(caseSettings(PROD)));
+    expect([again.errors, [...cluster.objects].sort()]).toEqual([[], before]);
   });
 });

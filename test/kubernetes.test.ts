@@ -147,6 +147,7 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
         "kubernetes:core/v1:Secret om-fernet-secret <- om",
         "kubernetes:core/v1:Secret om-oidc-secret <- om",
         "kubernetes:core/v1:Secret om-jwt-private-key <- om",
+        "kubernetes:core/v1:ConfigMap om-data-marker <- om",
         "kubernetes:core/v1:ConfigMap om-jwt-public-key <- om",
         "kubernetes:core/v1:ConfigMap om-mysql-init <- om",
         "kubernetes:core/v1:ConfigMap om-verify-script <- om",
@@ -346,18 +347,19 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
     );
   });
 
-  it("protects the key Secret, the dependencies release and the namespace, and nothing else", () => {
+  it("protects the key Secret, the dependencies release, the namespace and the data marker, and nothing else", () => {
     const kept = resources
       .filter((r) => r.options.protect || r.options.retainOnDelete)
       .map((r) => [r.name, r.options.protect, r.options.retainOnDelete]);
     expect(kept).toEqual(
       expect.arrayContaining([
         ["om-namespace", true, true],
+        ["om-data-marker", true, true],
         ["om-jwt-private-key", true, true],
         ["om-dependencies", true, true],
       ]),
     );
-    expect(kept).toHaveLength(3);
+    expect(kept).toHaveLength(4);
   });
 
   it("exposes the env the chart gives the server, as OpenMetadata reads it, secrets as references", async () => {

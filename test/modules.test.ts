@@ -69,6 +69,7 @@ const COMMON = [
 const DOCKER = ["components/docker.ts"];
 const KUBERNETES = [
   "components/kubernetes.ts",
+  "components/retained.ts",
   "components/settings/chart-env.ts",
   "components/settings/helm.ts",
 ];

@@ -184,6 +184,7 @@ const ROLLOUTS: Record<string, Rollout> = {
     passwords: ["keys-admin-password", "keys-airflow-database-password", "keys-database-password"],
     server: "k8s-openmetadata",
     serverWaitsFor: [
+      "k8s-data-marker",
       "k8s-database-secret",
       "k8s-dependencies",
       "k8s-fernet-secret",
@@ -217,6 +218,7 @@ const ROLLOUTS: Record<string, Rollout> = {
       "auth0-client",
       "auth0-connection-Username-Password-Authentication",
       "auth0-credentials",
+      "k8s-data-marker",
       "k8s-database-secret",
       "k8s-fernet-secret",
       "k8s-jwt-private-key",
