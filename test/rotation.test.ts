@@ -301,6 +301,7 @@ describe("keys.rotation on Kubernetes", () => {
       [...verifyWaitsFor(initial), "om-k8s-regenerate-bot-tokens-2026-11"].sort(),
     );
     expect(verifyWaitsFor(initial)).toEqual([
+      "om-k8s-data-marker",
       "om-k8s-database-secret",
       "om-k8s-dependencies",
       "om-k8s-fernet-secret",
@@ -325,6 +326,7 @@ describe("keys.rotation on Kubernetes", () => {
     const release = one(resources, "kubernetes:helm.sh/v3:Release", "om-k8s-openmetadata");
     // After the release (with the new key); the rest are what its spec carries.
     expect(dependsOnNames(resources, job)).toEqual([
+      "om-k8s-data-marker",
       "om-k8s-database-secret",
       "om-k8s-fernet-secret",
       "om-k8s-jwt-private-key",
