@@ -250,6 +250,7 @@ describe("the footprints of the program's stacks", () => {
       context: "prod",
       objects: [
         { kind: "Namespace", name: "openmetadata" },
+        inside("ConfigMap", "openmetadata-prod-k8s-data-marker"),
         ...["database", "fernet", "oidc", "jwt-private-key"].map((role) =>
           inside("Secret", `openmetadata-prod-k8s-${role}`),
         ),
