@@ -176,7 +176,7 @@ describe("the inferred arguments", () => {
       type: "string",
       plain: true,
       description:
-        "Origin users open in the browser, e.g. `https://openmetadata.example.com`. Every redirect URI,\ncallback and server URL derives from it. Must be https unless `environment` is `local`.",
+        "Origin users open in the browser, e.g. `https://openmetadata.example.com`. Every redirect URI,\ncallback and server URL derives from it, in its normal form: scheme and host in lower case,\nthe scheme's default port dropped. Must be https unless `environment` is `local`.",
     });
     expect(inputs.target).toEqual({
       $ref: ref("Target"),
