@@ -21,7 +21,8 @@ function read(): StackConfig {
   }
 }
 
-const { args, placeholders } = read();
+const { args, placeholders, warnings } = read();
+for (const warning of warnings) pulumi.log.warn(warning);
 if (placeholders.length > 0) {
   pulumi.log.warn(
     `Offline render: ${placeholders.join(", ")} ${placeholders.length === 1 ? "has" : "have"} no value here; a marked placeholder stands in.`,

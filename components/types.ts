@@ -469,7 +469,7 @@ export interface DockerTlsArgs {
    * PEM certificate chain for `mode: provided`, the server's certificate first and each followed by
    * its issuer; its key is the `tlsPrivateKey` secret. Read as X.509 before anything is deployed:
    * it must be valid for `publicUrl`'s host (wildcards as browsers match them), current, in chain
-   * order, and the key's.
+   * order, and the key's; a warning names a certificate that expires within 14 days.
    * @default - none
    */
   certificate?: string;

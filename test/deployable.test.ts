@@ -10,7 +10,7 @@ import {
   validateArgs,
   type RawConfig,
 } from "../components/config";
-import { serverCertificateProblems } from "../components/config/deployable";
+import { serverCertificateProblems, tlsExpiryWarnings } from "../components/config/deployable";
 import type { OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { certificate, testPki } from "./support/x509";
 
@@ -149,5 +149,47 @@ describe("the provided TLS certificate", () => {
         new Date(),
       ).problems,
     ).toEqual(["block 2 is a CERTIFICATE REQUEST, not a CERTIFICATE. Keep only the certificates"]);
+  });
+});
+
+describe("a provided TLS certificate about to expire", () => {
+  it("warns within 14 days, counting whole days left, and is still accepted", () => {
+    const now = new Date("2030-06-01T00:00:00Z");
+    const expiring = (notAfter: string) =>
+      certificate({
+        commonName: "om.example.com",
+        hosts: ["om.example.com"],
+        notBefore: new Date("2030-01-01T00:00:00Z"),
+        notAfter: new Date(notAfter),
+      }).cert;
+    const settings = (cert: string) =>
+      ({ target: "docker", docker: { tls: { mode: "provided", certificate: cert } } }) as never;
+    expect(tlsExpiryWarnings(settings(expiring("2030-06-14T12:00:00Z")), now)).toEqual([
+      `${certificateKey}: certificate 1 ${subject("om.example.com")} expires on 2030-06-14T12:00:00.000Z, in 13 days; browsers refuse it from then on. Renew it and give the new chain`,
+    ]);
+    expect(tlsExpiryWarnings(settings(expiring("2030-06-02T00:00:00Z")), now)).toEqual([
+      `${certificateKey}: certificate 1 ${subject("om.example.com")} expires on 2030-06-02T00:00:00.000Z, in 1 day; browsers refuse it from then on. Renew it and give the new chain`,
+    ]);
+    expect(tlsExpiryWarnings(settings(expiring("2030-06-15T00:00:00Z")), now)).toEqual([]);
+  });
+
+  it("reaches the program as a warning of readStackConfig", () => {
+    const soon = pki.leaf({
+      commonName: "om.example.com",
+      hosts: ["om.example.com"],
+      notAfter: new Date(Date.now() + 3 * 86_400_000 + 3_600_000),
+    });
+    const raw: RawConfig = {
+      values: stack(soon.cert + pki.intermediate.cert + pki.root.cert, soon.key),
+      secretKeys: new Set([`${NS}:clientSecret`, `${NS}:tlsPrivateKey`]),
+    };
+    const { warnings } = readStackConfig(raw, { env: {} });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^openmetadata-sso:docker\.tls\.certificate: certificate 1 \(subject "CN=om\.example\.com"\) expires on .*, in 3 days; browsers refuse it from then on\. Renew it and give the new chain$/,
+    );
+    expect(
+      readStackConfig({ ...raw, values: stack(chain, leaf.key) }, { env: {} }).warnings,
+    ).toEqual([]);
   });
 });

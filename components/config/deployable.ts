@@ -9,7 +9,7 @@ import { hostOf } from "../urls";
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { type z } from "zod";
-import { OFFLINE_PLACEHOLDER_PREFIX, type argSchemas } from "./schema";
+import { NAMESPACE, OFFLINE_PLACEHOLDER_PREFIX, type argSchemas } from "./schema";
 import { type IssueCollector } from "./messages";
 
 /** The settings that parsed (the same shape as rules.ts's `Parsed`, which imports this file). */
@@ -220,4 +220,36 @@ export function providedServerCertificate(v: Parsed): X509Certificate | undefine
   } catch {
     return undefined;
   }
+}
+
+/** How long before a provided certificate expires the config warns: two weeks. */
+export const EXPIRY_WARNING_DAYS = 14;
+
+/**
+ * Warnings for a provided TLS chain whose certificates expire within {@link EXPIRY_WARNING_DAYS}
+ * days of `now`: still deployable, so not a problem, but browsers refuse it soon after. An expired
+ * or unreadable chain is a problem instead, reported by {@link tlsCertificateRule}.
+ */
+export function tlsExpiryWarnings(v: Parsed, now = new Date()): string[] {
+  const tls = v.target === "docker" ? v.docker?.tls : undefined;
+  if (tls?.mode !== "provided" || tls.certificate === undefined) return [];
+  const warnings: string[] = [];
+  pemBlocks(tls.certificate).forEach((block, i) => {
+    if (block.label !== "CERTIFICATE") return;
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(Buffer.from(block.body, "base64"));
+    } catch {
+      return;
+    }
+    const notAfter = new Date(certificate.validTo);
+    const left = notAfter.getTime() - now.getTime();
+    if (left >= 0 && left < EXPIRY_WARNING_DAYS * 86_400_000) {
+      const days = Math.floor(left / 86_400_000);
+      warnings.push(
+        `${NAMESPACE}:docker.tls.certificate: certificate ${i + 1} (subject ${subjectOf(certificate)}) expires on ${notAfter.toISOString()}, in ${days} day${days === 1 ? "" : "s"}; browsers refuse it from then on. Renew it and give the new chain`,
+      );
+    }
+  });
+  return warnings;
 }

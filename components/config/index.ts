@@ -48,7 +48,7 @@ import {
   crossFieldRules,
   stackNameRules,
 } from "./rules";
-import { providedServerCertificate, tlsKeyRule } from "./deployable";
+import { providedServerCertificate, tlsExpiryWarnings, tlsKeyRule } from "./deployable";
 export { kubernetesNameProblem, stackComponentName } from "./rules";
 export { OFFLINE_ENV } from "../offline";
 export {
@@ -250,6 +250,8 @@ export interface StackConfig {
   args: OpenMetadataSsoArgs;
   /** Secret keys that were missing and got an offline placeholder. */
   placeholders: string[];
+  /** Problems that do not stop a deployment yet, such as a certificate about to expire. */
+  warnings: string[];
 }
 
 /** Namespaces of the provider SDKs whose configuration the stacks set. */
@@ -402,7 +404,7 @@ export function readStackConfig(
   const placeholders = offline
     ? [...new Set([...args.placeholders, ...encryptedPlaceholders(raw)])].sort()
     : args.placeholders;
-  return { args: args.args, placeholders };
+  return { args: args.args, placeholders, warnings: tlsExpiryWarnings(args.parsed) };
 }
 
 function splitKey(fullKey: string): [string, string] {
