@@ -6,11 +6,15 @@ import {
   validateArgs,
   type RawConfig,
 } from "../components/config";
+import { IssueCollector, configNamer } from "../components/config/messages";
+import { check, guarded } from "../components/config/rules";
 import type { OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { editDistance } from "../components/suggest";
 import { masked, proxyUrlProblem, urlProblem } from "../components/urls";
 
 const NS = "openmetadata-sso";
+/** What the first line of a value that did not parse ends with, when a rule needed it. */
+const SKIPPED = " (the checks that depend on it were skipped; they run once it is fixed)";
 
 /** Raw config as the CLI passes it: `ns:key` → text, objects as JSON. */
 function raw(values: Record<string, unknown>, secrets: string[] = []): RawConfig {
@@ -328,7 +332,7 @@ describe("readStackConfig", () => {
       { ...local, target: "dokcer" },
       [],
       [
-        'openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"?',
+        'openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"? (the checks that depend on it were skipped; they run once it is fixed)',
       ],
     ],
     [
@@ -426,7 +430,7 @@ describe("readStackConfig", () => {
       oidc({ clientSecret: "s3cret-value" }),
       oktaSecrets,
       [
-        "openmetadata-sso:identity.oidc.clientSecret: is a secret and has its own key; it must not sit in plain config. Remove it and run: pulumi config set --secret openmetadata-sso:clientSecret <value>",
+        "openmetadata-sso:identity.oidc.clientSecret: is a secret and has its own key; it must not sit in plain config. Remove it and run: pulumi config set --secret openmetadata-sso:clientSecret <value> (the checks that depend on it were skipped; they run once it is fixed)",
       ],
     ],
     [
@@ -496,8 +500,8 @@ describe("readStackConfig", () => {
       },
       [],
       [
-        'openmetadata-sso:docker.images.database: must be pinned to a version tag or a digest; got "mysql:latest", whose tag moves to each new release. Pin it: "mysql:<version>" or "mysql@sha256:<digest>"',
-        'openmetadata-sso:docker.images.search: must be pinned to a version tag or a digest; got "registry.example.com:5000/opensearch", which has no tag, so Docker pulls "latest". Pin it: "registry.example.com:5000/opensearch:<version>" or "registry.example.com:5000/opensearch@sha256:<digest>"',
+        'openmetadata-sso:docker.images.database: must be pinned to a version tag or a digest; got "mysql:latest", whose tag moves to each new release. Pin it: "mysql:<version>" or "mysql@sha256:<digest>" (the checks that depend on it were skipped; they run once it is fixed)',
+        'openmetadata-sso:docker.images.search: must be pinned to a version tag or a digest; got "registry.example.com:5000/opensearch", which has no tag, so Docker pulls "latest". Pin it: "registry.example.com:5000/opensearch:<version>" or "registry.example.com:5000/opensearch@sha256:<digest>" (the checks that depend on it were skipped; they run once it is fixed)',
         'openmetadata-sso:docker.images.proxy: must be pinned to a version tag or a digest; got "nginx@sha256:1234", whose digest is not "sha256:" and 64 hex digits. Pin it: "nginx:<version>" or "nginx@sha256:<digest>"',
       ],
     ],
@@ -507,7 +511,7 @@ describe("readStackConfig", () => {
       [],
       [
         'openmetadata-sso:docker.database: must be one of mysql, postgresql; got "postgres". Did you mean "postgresql"?',
-        'openmetadata-sso:docker.images.database: must be pinned to a version tag or a digest; got "postgres:latest", whose tag moves to each new release. Pin it: "postgres:<version>" or "postgres@sha256:<digest>"',
+        'openmetadata-sso:docker.images.database: must be pinned to a version tag or a digest; got "postgres:latest", whose tag moves to each new release. Pin it: "postgres:<version>" or "postgres@sha256:<digest>" (the checks that depend on it were skipped; they run once it is fixed)',
       ],
     ],
     [
@@ -546,13 +550,17 @@ describe("readStackConfig", () => {
       "an absurd port",
       { ...local, docker: { httpPort: 70000 } },
       [],
-      ["openmetadata-sso:docker.httpPort: must be an integer from 1 to 65535; got 70000"],
+      [
+        "openmetadata-sso:docker.httpPort: must be an integer from 1 to 65535; got 70000 (the checks that depend on it were skipped; they run once it is fixed)",
+      ],
     ],
     [
       "a negative replica count",
       { ...local, openmetadata: { replicas: -1 } },
       [],
-      ["openmetadata-sso:openmetadata.replicas: must be an integer from 1 to 20; got -1"],
+      [
+        "openmetadata-sso:openmetadata.replicas: must be an integer from 1 to 20; got -1 (the checks that depend on it were skipped; they run once it is fixed)",
+      ],
     ],
     [
       "an absurd heap size",
@@ -573,7 +581,7 @@ describe("readStackConfig", () => {
       { ...local, publicUrl: undefined },
       [],
       [
-        "openmetadata-sso:publicUrl: is required. Set it: pulumi config set openmetadata-sso:publicUrl https://openmetadata.example.com",
+        "openmetadata-sso:publicUrl: is required. Set it: pulumi config set openmetadata-sso:publicUrl https://openmetadata.example.com (the checks that depend on it were skipped; they run once it is fixed)",
       ],
     ],
     [
@@ -581,7 +589,7 @@ describe("readStackConfig", () => {
       { ...local, identity: undefined },
       [],
       [
-        "openmetadata-sso:identity: is required. Set it: pulumi config set --path openmetadata-sso:identity.provider okta",
+        "openmetadata-sso:identity: is required. Set it: pulumi config set --path openmetadata-sso:identity.provider okta (the checks that depend on it were skipped; they run once it is fixed)",
       ],
     ],
     [
@@ -589,7 +597,8 @@ describe("readStackConfig", () => {
       { ...okta, identity: { provider: "auth0", auth0: { domain: "acme.auth0.com" } } },
       oktaSecrets,
       [
-        "openmetadata-sso:identity.auth0.domain: comes from the provider's own config so it is typed once. Remove it and run: pulumi config set auth0:domain acme.eu.auth0.com",
+        "openmetadata-sso:identity.auth0.domain: comes from the provider's own config so it is typed once. Remove it and run: pulumi config set auth0:domain acme.eu.auth0.com (the checks that depend on it were skipped; they run once it is fixed)",
+        "auth0:clientSecret: is required by identity.provider auth0, with auth0:clientId (or auth0:apiToken). Run: pulumi config set auth0:clientId <id> && pulumi config set --secret auth0:clientSecret <secret>",
       ],
     ],
     [
@@ -636,7 +645,9 @@ describe("readStackConfig", () => {
         docker: { adminPort: 0 },
       },
       [],
-      ["openmetadata-sso:docker.adminPort: must be an integer from 1 to 65535; got 0"],
+      [
+        "openmetadata-sso:docker.adminPort: must be an integer from 1 to 65535; got 0 (the checks that depend on it were skipped; they run once it is fixed)",
+      ],
     ],
     [
       "a generic issuer that ends in two slashes",
@@ -713,7 +724,7 @@ describe("readStackConfig", () => {
       { ...local, admins: "demo@example.com" },
       [],
       [
-        "openmetadata-sso:admins: must be a non-empty list, each item a non-empty string; got \"demo@example.com\". Set it as a list: pulumi config set --path 'openmetadata-sso:admins[0]' demo@example.com",
+        "openmetadata-sso:admins: must be a non-empty list, each item a non-empty string; got \"demo@example.com\". Set it as a list: pulumi config set --path 'openmetadata-sso:admins[0]' demo@example.com (the checks that depend on it were skipped; they run once it is fixed)",
       ],
     ],
     [
@@ -913,8 +924,8 @@ describe("readStackConfig", () => {
       problems({ ...local, publicUrl: "ftp://x", target: "dokcer", admins: [], identty: {} }),
     ).toEqual([
       "openmetadata-sso:identty: is not a known setting, so it would be ignored. Did you mean openmetadata-sso:identity?",
-      'openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"?',
-      "openmetadata-sso:admins: must be a non-empty list, each item a non-empty string; got []",
+      'openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"? (the checks that depend on it were skipped; they run once it is fixed)',
+      "openmetadata-sso:admins: must be a non-empty list, each item a non-empty string; got [] (the checks that depend on it were skipped; they run once it is fixed)",
       'openmetadata-sso:publicUrl: must be an absolute http(s) origin; got "ftp://x"',
     ]);
     try {
@@ -924,11 +935,54 @@ describe("readStackConfig", () => {
       expect((error as Error).message).toBe(
         [
           "Invalid stack config (2 problems):",
-          '  - openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"?',
+          '  - openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"? (the checks that depend on it were skipped; they run once it is fixed)',
           "  - openmetadata-sso:keys.bits: must be one of 2048, 3072, 4096; got 1",
         ].join("\n"),
       );
     }
+  });
+
+  it("runs every rule whose inputs parsed, and skips only those that need a bad value, saying so once", () => {
+    // keys.bits and heapSize are rules over values that parsed; replicas does not parse, so the
+    // sticky-session rule that needs it is skipped, and the replicas line says so.
+    expect(
+      problems(
+        { ...okta, keys: { bits: 1 }, openmetadata: { heapSize: "900T", replicas: 1000 } },
+        oktaSecrets,
+      ),
+    ).toEqual([
+      `openmetadata-sso:openmetadata.replicas: must be an integer from 1 to 20; got 1000${SKIPPED}`,
+      "openmetadata-sso:keys.bits: must be one of 2048, 3072, 4096; got 1",
+      'openmetadata-sso:openmetadata.heapSize: must be a JVM heap from 512M to 64G, like "1G" or "1536M"; got "900T"',
+    ]);
+    // A bad field keeps its block's other fields, with their defaults: the ingress rule runs.
+    expect(
+      problems(
+        {
+          ...okta,
+          openmetadata: { replicas: 3 },
+          kubernetes: { namespace: "Bad_Name", ingress: { tls: "secret" } },
+        },
+        oktaSecrets,
+      ),
+    ).toEqual([
+      'openmetadata-sso:kubernetes.namespace: must be a string matching /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/; got "Bad_Name"',
+      'openmetadata-sso:openmetadata.replicas: must be 1 unless the ingress has sticky sessions; got 3. Before OpenMetadata 2.0 each replica keeps its own login sessions, so logins fail with "Missing state parameter". Run: pulumi config set --path openmetadata-sso:kubernetes.ingress.stickySessions true',
+      'openmetadata-sso:kubernetes.ingress.tlsSecretName: is required with ingress.tls "secret". Set it: pulumi config set --path openmetadata-sso:kubernetes.ingress.tlsSecretName openmetadata-tls',
+    ]);
+    // Many rules need the target; its line says so once. A rule that needs only values that
+    // parsed still runs (the admin outside the domain).
+    expect(
+      problems({ ...local, target: "dokcer", admins: ["demo@example.com", "bob@other.org"] }),
+    ).toEqual([
+      `openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"?${SKIPPED}`,
+      'openmetadata-sso:admins[1]: must be in the principal domain "example.com" (from the first admin); got "bob@other.org". OpenMetadata admits one principal domain, so this admin could never log in',
+    ]);
+    // A bad value that no rule needs says nothing more: the 1.12-only rotation rule reads the
+    // version first.
+    expect(problems({ ...local, keys: { rotation: "no spaces allowed" } })).toEqual([
+      'openmetadata-sso:keys.rotation: must be a string matching /^[A-Za-z0-9._-]{1,64}$/; got "no spaces allowed"',
+    ]);
   });
 
   it("reads secrets as secrets and puts them where the component expects them", async () => {
@@ -1064,6 +1118,67 @@ describe("readStackConfig offline", () => {
   });
 });
 
+describe("check", () => {
+  const view = () =>
+    guarded(
+      { openmetadata: { heapSize: "1G" }, admins: ["a@example.com"] } as {
+        openmetadata: { heapSize: string; replicas?: number };
+        admins: string[];
+        protect?: boolean;
+        target?: string;
+      },
+      new Set(["openmetadata.replicas", "target"]),
+    );
+
+  it("runs a rule that reads only parsed values, and lets a missing value read as undefined", () => {
+    const out = new IssueCollector(configNamer);
+    check(out, () => {
+      const v = view();
+      out.add(
+        ["openmetadata", "heapSize"],
+        `saw ${v.openmetadata.heapSize} ${v.admins.length} ${v.admins[0]} ${v.protect}`,
+      );
+    });
+    expect(out.issues.map((issue) => issue.message)).toEqual([
+      "openmetadata-sso:openmetadata.heapSize: saw 1G 1 a@example.com undefined",
+    ]);
+  });
+
+  it("drops what a rule added before it read a value that did not parse, and marks that value's first line once", () => {
+    const out = new IssueCollector(configNamer);
+    out.add(["openmetadata", "replicas"], "must be an integer from 1 to 20; got 1000");
+    out.add(["openmetadata", "replicas"], "second line");
+    for (let i = 0; i < 2; i++) {
+      check(out, () => {
+        const v = view();
+        out.add(["openmetadata", "heapSize"], "added before the bad read");
+        if ((v.openmetadata.replicas ?? 1) > 1) out.add(["openmetadata", "replicas"], "never");
+      });
+    }
+    // A value that did not parse and has no line of its own gets one (a safety net).
+    check(out, () => view().target);
+    expect(out.issues.map((issue) => issue.message)).toEqual([
+      `openmetadata-sso:openmetadata.replicas: must be an integer from 1 to 20; got 1000${SKIPPED}`,
+      "openmetadata-sso:openmetadata.replicas: second line",
+      `openmetadata-sso:target: did not parse${SKIPPED}`,
+    ]);
+  });
+
+  it("lets every other error through, and keeps the parsed settings read-only", () => {
+    const out = new IssueCollector(configNamer);
+    expect(() =>
+      check(out, () => {
+        throw new RangeError("a bug in a rule");
+      }),
+    ).toThrow(RangeError);
+    expect(() =>
+      check(out, () => {
+        view().openmetadata.heapSize = "2G";
+      }),
+    ).toThrow("the parsed settings are read-only to the rules");
+  });
+});
+
 describe("validateArgs", () => {
   /** The lines validateArgs throws for `args`, or [] when they are valid. */
   const argProblems = (args: unknown): string[] => {
@@ -1089,10 +1204,10 @@ describe("validateArgs", () => {
     ]);
     // An object's inherited members are not settings.
     expect(argProblems(Object.create({ keys: 5 }))).toEqual([
-      "args.publicUrl: is required. Set it: set args.publicUrl to https://openmetadata.example.com",
-      "args.target: must be one of docker, kubernetes; got nothing",
-      'args.admins: is required. Set it: set args.admins to ["alice@example.com"]',
-      "args.identity: is required. Set it: set args.identity.provider to okta",
+      "args.publicUrl: is required. Set it: set args.publicUrl to https://openmetadata.example.com (the checks that depend on it were skipped; they run once it is fixed)",
+      "args.target: must be one of docker, kubernetes; got nothing (the checks that depend on it were skipped; they run once it is fixed)",
+      'args.admins: is required. Set it: set args.admins to ["alice@example.com"] (the checks that depend on it were skipped; they run once it is fixed)',
+      "args.identity: is required. Set it: set args.identity.provider to okta (the checks that depend on it were skipped; they run once it is fixed)",
     ]);
   });
 
@@ -1110,7 +1225,9 @@ describe("validateArgs", () => {
     ]);
     expect(
       argProblems({ ...local, identity: { provider: "local-keycloak" }, keys: { bits: 1e308 } }),
-    ).toEqual(["args.keys.bits: must be an integer from 1 to 16384; got 1e+308"]);
+    ).toEqual([
+      "args.keys.bits: must be an integer from 1 to 16384; got 1e+308 (the checks that depend on it were skipped; they run once it is fixed)",
+    ]);
   });
 
   it("refuses a secret of the wrong type without showing it, and takes strings and Outputs", () => {
@@ -1125,13 +1242,13 @@ describe("validateArgs", () => {
       },
     });
     const line = (kind: string) =>
-      `args.identity.oidc.clientSecret: must be a non-empty string or a pulumi.Output of one; got ${kind} (value hidden)`;
+      `args.identity.oidc.clientSecret: must be a non-empty string or a pulumi.Output of one; got ${kind} (value hidden) (the checks that depend on it were skipped; they run once it is fixed)`;
     expect(argProblems(withSecret(12345678))).toEqual([line("a number")]);
     expect(argProblems(withSecret({ value: "s3cr3t-value" }))).toEqual([line("an object")]);
     expect(argProblems(withSecret(["s3cr3t-value"]))).toEqual([line("a list")]);
     expect(argProblems(withSecret(true))).toEqual([line("a boolean")]);
     expect(argProblems(withSecret(""))).toEqual([
-      'args.identity.oidc.clientSecret: must be a value; got ""',
+      'args.identity.oidc.clientSecret: must be a value; got "" (the checks that depend on it were skipped; they run once it is fixed)',
     ]);
     expect(argProblems(withSecret("s3cr3t-value"))).toEqual([]);
     expect(argProblems(withSecret(pulumi.secret("s3cr3t-value")))).toEqual([]);

@@ -18,6 +18,7 @@ import {
   PROVIDER_SECRET_KEYS,
   PROVIDER_VALUES,
   type ResolvedDocker,
+  type Path,
   type ResolvedKubernetes,
   type ResolvedSettings,
   SECRET_KEYS,
@@ -35,8 +36,11 @@ import {
   IssueCollector,
   argsNamer,
   configNamer,
+  dotted,
+  mappedKey,
   unknownKey,
   unwrap,
+  valueAt,
   zodIssues,
 } from "./messages";
 import {
@@ -128,31 +132,72 @@ function resolveDockerDefaults(publicUrl: string): ResolvedDocker {
 // Entry points.
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Parses every top-level setting, reporting each problem. A setting that does not parse as a whole
+ * is parsed again field by field, so that what did parse, with its defaults, reaches the
+ * cross-field rules; the fields that did not are listed in `unparsed` (dotted paths), and a rule
+ * that reads one is skipped (see `check` in rules.ts).
+ */
 function parseAll(
   input: Record<string, unknown>,
   schemas: Record<TopLevelKey, AnySchema>,
   out: IssueCollector,
-): Parsed {
+): { parsed: Parsed; unparsed: Set<string> } {
   const parsed: Record<string, unknown> = {};
+  const unparsed = new Set<string>();
   for (const key of TOP_LEVEL_KEYS) {
     const value = ownValue(input, key);
     const result = schemas[key].safeParse(value);
-    if (result.success) parsed[key] = result.data;
-    else zodIssues(key, schemas[key], value, result.error.issues, out);
+    if (result.success) {
+      parsed[key] = result.data;
+      continue;
+    }
+    zodIssues(key, schemas[key], value, result.error.issues, out);
+    const partial = parsePartial(schemas[key], value, [key], unparsed);
+    if (partial !== UNPARSED) parsed[key] = partial;
   }
-  return parsed as Parsed;
+  return { parsed: parsed as Parsed, unparsed };
+}
+
+/** What {@link parsePartial} returns for a value that did not parse. */
+const UNPARSED = Symbol("unparsed");
+
+/**
+ * `value` parsed by `schema` where it can be: an object that does not parse as a whole keeps the
+ * fields that do (with their defaults), and each field that does not is added to `unparsed`. A
+ * list, like any other value, parses whole or not at all. An unknown key fails only its object's
+ * strictness, which is reported already, so it leaves the object's fields in place; but a secret or
+ * a provider value typed there (reported as such) is a setting given that did not parse.
+ */
+function parsePartial(
+  schema: AnySchema,
+  value: unknown,
+  path: Path,
+  unparsed: Set<string>,
+): unknown {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const inner = unwrap(schema).def as { type: string; shape?: Record<string, AnySchema> };
+  if (inner.type === "object" && isObject(value)) {
+    const fields: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(inner.shape!)) {
+      const data = parsePartial(field, ownValue(value, key), [...path, key], unparsed);
+      if (data !== UNPARSED && data !== undefined) fields[key] = data;
+    }
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(inner.shape!, key) && mappedKey([...path, key]) !== undefined) {
+        unparsed.add(dotted([...path, key]));
+      }
+    }
+    return fields;
+  }
+  unparsed.add(dotted(path));
+  return UNPARSED;
 }
 
 /** A setting of `input`: own keys only, since an inherited `keys` or `constructor` is none. */
 function ownValue(input: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(input, key) ? input[key] : undefined;
-}
-
-/** The blocks given but not parsed: their problems are reported already. */
-function unparsedBlocks(input: Record<string, unknown>, parsed: Parsed): Set<TopLevelKey> {
-  return new Set(
-    TOP_LEVEL_KEYS.filter((key) => ownValue(input, key) !== undefined && parsed[key] === undefined),
-  );
 }
 
 /**
@@ -194,9 +239,9 @@ function validateWith(
       }
     }
   }
-  const parsed = parseAll(input, argSchemas, out);
-  crossFieldRules(parsed, unparsedBlocks(input, parsed), out);
-  if (name !== undefined) componentNameRules(name, parsed, out);
+  const { parsed, unparsed } = parseAll(input, argSchemas, out);
+  crossFieldRules(parsed, unparsed, out);
+  if (name !== undefined) componentNameRules(name, parsed, unparsed, out);
   if (out.issues.length > 0) throw new ConfigValidationError(out.issues, out.namer.source);
   return resolve(parsed as z.output<z.ZodObject<typeof argSchemas>>);
 }
@@ -388,13 +433,10 @@ export function readStackConfig(
   }
 
   // Parse the config-shaped schema first: its messages name config keys.
-  const parsed = parseAll(input, configSchemas, out);
-  // A block given but not parsed has its problems reported already; a secret placed into it would
-  // leave the cross-field rules a block with none of its defaults.
-  const unparsed = unparsedBlocks(input, parsed);
+  const { parsed, unparsed } = parseAll(input, configSchemas, out);
   const args = toArgs(parsed, unparsed, raw, env, offline, out);
   crossFieldRules(args.parsed, unparsed, out);
-  if (options.stack !== undefined) stackNameRules(options.stack, args.parsed, out);
+  if (options.stack !== undefined) stackNameRules(options.stack, args.parsed, unparsed, out);
   // The TLS key is read here as a secret Output; its text is checked against the certificate.
   tlsKeyRule(providedServerCertificate(args.parsed), raw.values[`${NAMESPACE}:tlsPrivateKey`], out);
   if (parsed.identity) providerSettingRules(parsed.identity.provider, raw, env, out);
@@ -474,9 +516,11 @@ function toArgs(
     }
     return undefined;
   };
+  // A secret never goes into a setting that did not parse: the rules that read it are skipped.
   const place = (path: string, value: unknown) => {
     const parts = path.split(".");
-    if (value === undefined || unparsed.has(parts[0])) return;
+    if (value === undefined || parts.some((_, i) => unparsed.has(parts.slice(0, i + 1).join("."))))
+      return;
     let node = args;
     for (const part of parts.slice(0, -1)) {
       node[part] ??= {};
@@ -506,7 +550,10 @@ function toArgs(
   }
   place(
     "docker.tls.privateKey",
-    secretFor(`${NAMESPACE}:tlsPrivateKey`, parsed.docker?.tls.mode === "provided"),
+    secretFor(
+      `${NAMESPACE}:tlsPrivateKey`,
+      valueAt(parsed, ["docker", "tls", "mode"]) === "provided",
+    ),
   );
   const external = parsed.kubernetes?.dependencies === "external";
   place(
@@ -541,7 +588,8 @@ function toArgs(
   }
   for (const entry of PROVIDER_VALUES) {
     const [block] = entry.path.split(".").slice(1);
-    if (IDENTITY_BLOCKS[block] !== provider) continue;
+    // A value typed into our config instead is reported as such; asking for it again is noise.
+    if (IDENTITY_BLOCKS[block] !== provider || unparsed.has(entry.path)) continue;
     const value = raw.values[entry.key] || env[entry.env] || undefined;
     if (value === undefined) {
       out.addKey(

@@ -109,24 +109,76 @@ export const REQUIRED_FIXES: Record<string, { path: Path; example: string }> = {
   identity: { path: ["identity", "provider"], example: "okta" },
 };
 
+/**
+ * What is appended, once, to the first problem of a setting that did not parse when a cross-field
+ * rule needed it: the rule was skipped, and its problems appear only once the setting is fixed.
+ */
+export const SKIPPED_CHECKS =
+  " (the checks that depend on it were skipped; they run once it is fixed)";
+
+/** Whether `prefix` is `path` or one of its ancestors. */
+export function isPrefix(prefix: Path, path: Path): boolean {
+  return prefix.length <= path.length && prefix.every((part, i) => part === path[i]);
+}
+
 /** Gathers every problem of one validation, each under the key name its source uses. */
 export class IssueCollector {
   /** The problems found so far, in the order found. */
   readonly issues: ConfigIssue[] = [];
+  /** The path of each problem in {@link issues}, where it has one in the schema. */
+  private readonly paths: (Path | undefined)[] = [];
+  /** Settings whose first problem already says that checks depending on them were skipped. */
+  private readonly skipped = new Set<string>();
   /** @param namer How a path is named: a stack config key, or a component argument. */
   constructor(readonly namer: KeyNamer) {}
 
   /** Adds a problem of the setting at `path`. */
   add(path: Path, problem: string): void {
-    this.addKey(this.namer.name(path), problem);
+    this.push(this.namer.name(path), problem, path);
   }
 
-  /** Adds a problem of a key that has no path in the schema (another namespace's, say). */
-  addKey(key: string, problem: string): void {
+  /**
+   * Adds a problem under a key name of its own: a key that has no path in the schema (another
+   * namespace's, say), or a setting at `path` that must be named otherwise.
+   */
+  addKey(key: string, problem: string, path?: Path): void {
+    this.push(key, problem, path);
+  }
+
+  /** How many problems there are now; {@link rollback} returns to it. */
+  mark(): number {
+    return this.issues.length;
+  }
+
+  /** Drops the problems added since `mark`: those of a rule that could not finish. */
+  rollback(mark: number): void {
+    this.issues.splice(mark);
+    this.paths.splice(mark);
+  }
+
+  /**
+   * Notes that a rule was skipped because the setting at `path` did not parse: the first problem
+   * of that setting says so, once.
+   */
+  skippedFor(path: Path): void {
+    const name = dotted(path);
+    if (this.skipped.has(name)) return;
+    this.skipped.add(name);
+    const i = this.paths.findIndex((at) => at !== undefined && isPrefix(path, at));
+    if (i < 0) {
+      // Every setting that did not parse has a problem of its own; this is a safety net.
+      this.add(path, `did not parse${SKIPPED_CHECKS}`);
+      return;
+    }
+    this.issues[i] = { ...this.issues[i], message: `${this.issues[i].message}${SKIPPED_CHECKS}` };
+  }
+
+  private push(key: string, problem: string, path: Path | undefined): void {
     const message = `${key}: ${problem}`;
     // Zod can report one value twice (a number both not an integer and too large); say it once.
     if (this.issues.some((issue) => issue.message === message)) return;
     this.issues.push({ key, message });
+    this.paths.push(path);
   }
 }
 
@@ -294,6 +346,7 @@ export function unknownKey(out: IssueCollector, parent: Path, key: string, known
     out.addKey(
       `${NAMESPACE}:${dotted(path)}`,
       `is a secret and has its own key; it must not sit in plain config. Remove it and run: pulumi config set --secret ${secret.key} <value>`,
+      path,
     );
     return;
   }
@@ -302,6 +355,7 @@ export function unknownKey(out: IssueCollector, parent: Path, key: string, known
     out.addKey(
       `${NAMESPACE}:${dotted(path)}`,
       `comes from the provider's own config so it is typed once. Remove it and run: pulumi config set ${fromProvider.key} ${fromProvider.example}`,
+      path,
     );
     return;
   }

@@ -14,8 +14,8 @@ import {
   type argSchemas,
   dockerSchema,
 } from "./schema";
-import { type IssueCollector } from "./messages";
 import { deployableRules } from "./deployable";
+import { type IssueCollector, dotted } from "./messages";
 
 export type Parsed = Partial<z.output<z.ZodObject<typeof argSchemas>>>;
 
@@ -55,107 +55,224 @@ export const IDENTITY_BLOCKS: Record<string, IdentityProviderKind> = {
   oidc: "oidc",
 };
 
+// ---------------------------------------------------------------------------------------------
+// Running the rules over what parsed.
+// ---------------------------------------------------------------------------------------------
+
+/** Thrown when a rule reads a setting that did not parse; {@link check} then skips the rule. */
+class UnparsedRead {
+  constructor(readonly path: Path) {}
+}
+
+function isPlain(value: unknown): value is object {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return Array.isArray(value) || proto === Object.prototype || proto === null;
+}
+
 /**
- * Every rule across settings. `unparsed` names the blocks given but not parsed, whose problems are
- * reported already.
+ * A read-only view of the parsed settings in which reading a setting that did not parse (one of
+ * `unparsed`, dotted paths) throws an {@link UnparsedRead}. A rule need not say what it reads: the
+ * view notices, so no rule can run on a value that is not there while its setting was given.
+ */
+export function guarded<T>(value: T, unparsed: ReadonlySet<string>, path: Path = []): T {
+  if (!isPlain(value)) return value;
+  return new Proxy(value, {
+    get(target, property, receiver) {
+      const field: unknown = Reflect.get(target, property, receiver);
+      if (typeof property !== "string") return field;
+      const index = Array.isArray(target) ? Number(property) : NaN;
+      // An array's methods and length are no settings.
+      if (Array.isArray(target) && !Number.isInteger(index)) return field;
+      const at: Path = [...path, Array.isArray(target) ? index : property];
+      if (unparsed.has(dotted(at))) throw new UnparsedRead(at);
+      return guarded(field, unparsed, at);
+    },
+    set() {
+      throw new TypeError("the parsed settings are read-only to the rules");
+    },
+  }) as T;
+}
+
+/**
+ * Runs one rule. When it reads a setting that did not parse, its problems so far are dropped, and
+ * the first problem of that setting says that the checks that depend on it were skipped; every
+ * other rule still runs.
+ */
+export function check(out: IssueCollector, rule: () => void): void {
+  const mark = out.mark();
+  try {
+    rule();
+  } catch (error) {
+    if (!(error instanceof UnparsedRead)) throw error;
+    out.rollback(mark);
+    out.skippedFor(error.path);
+  }
+}
+
+/**
+ * Every rule across settings. `unparsed` names the settings given but not parsed (dotted paths),
+ * whose problems are reported already: each rule runs unless it reads one of them.
  */
 export function crossFieldRules(
-  v: Parsed,
+  parsed: Parsed,
   unparsed: ReadonlySet<string>,
   out: IssueCollector,
 ): void {
-  const local = v.environment === "local";
-  const production = v.environment === "production";
-  const urlRules = (allowPath: boolean) => ({
-    requireHttps: v.environment !== undefined && !local,
-    allowPath,
-  });
+  const v = guarded(parsed, unparsed);
+  const run = (rule: () => void) => check(out, rule);
+  const urlRules = (allowPath: boolean) => ({ requireHttps: requireHttps(v), allowPath });
 
-  if (v.publicUrl !== undefined) {
+  run(() => {
+    if (v.publicUrl === undefined) return;
     const problem = urlProblem(v.publicUrl, urlRules(false));
     if (problem) out.add(["publicUrl"], problem);
-  }
-  const publicUrl =
-    v.publicUrl !== undefined && !urlProblem(v.publicUrl, urlRules(false))
-      ? v.publicUrl
-      : undefined;
+  });
 
   // Admins and the principal domain.
-  let principalDomain = v.principalDomain;
-  if (principalDomain !== undefined && !DOMAIN.test(principalDomain)) {
-    out.add(
-      ["principalDomain"],
-      `must be a domain like "example.com"; got ${show(principalDomain)}`,
-    );
-    principalDomain = undefined;
-  }
-  if (v.admins) {
-    const seen = new Set<string>();
-    const knownDomain = principalDomain ?? v.admins.map((e) => EMAIL.exec(e)?.[1]).find(Boolean);
-    v.admins.forEach((email, i) => {
-      const match = EMAIL.exec(email);
-      // A malformed address gets this one line; the domain rules below would only add noise.
-      if (!match) {
-        out.add(
-          ["admins", i],
-          `must be an email address; got ${show(email)}${emailFix(email, knownDomain)}`,
-        );
-        return;
-      }
-      if (seen.has(email.toLowerCase())) out.add(["admins", i], `lists ${show(email)} twice`);
-      seen.add(email.toLowerCase());
-      const domain = match[1].toLowerCase();
-      const expectedDomain = (principalDomain ?? EMAIL.exec(v.admins![0])?.[1])?.toLowerCase();
-      if (expectedDomain && domain !== expectedDomain) {
-        const origin = principalDomain ? "principalDomain" : "the first admin";
-        out.add(
-          ["admins", i],
-          `must be in the principal domain "${expectedDomain}" (from ${origin}); got ${show(email)}. OpenMetadata admits one principal domain, so this admin could never log in`,
-        );
-      }
-    });
-  }
+  run(() => {
+    if (v.principalDomain !== undefined && !DOMAIN.test(v.principalDomain)) {
+      out.add(
+        ["principalDomain"],
+        `must be a domain like "example.com"; got ${show(v.principalDomain)}`,
+      );
+    }
+  });
+  run(() => adminRules(v, out));
 
   // Exactly the target's block.
-  if (v.target) {
-    for (const block of ["docker", "kubernetes"] as const) {
-      if (v[block] !== undefined && block !== v.target) {
+  for (const block of ["docker", "kubernetes"] as const) {
+    run(() => {
+      if (v.target && v[block] !== undefined && block !== v.target) {
         out.add(
           [block],
           `is only allowed with target ${block}; got target ${v.target}. Remove it: ${out.namer.remove([block])}`,
         );
       }
+    });
+  }
+
+  run(() => {
+    if (v.identity) identityRules(v, () => urlRules(true), out);
+  });
+
+  run(() => {
+    if (v.keys && !KEY_SIZES.includes(v.keys.bits)) {
+      out.add(["keys", "bits"], `must be one of ${KEY_SIZES.join(", ")}; got ${show(v.keys.bits)}`);
     }
-  }
+  });
+  run(() => {
+    // The context first: a rule reads the value it judges last, so a value that did not parse
+    // skips it only where it could have a problem to report.
+    if (
+      v.openmetadata &&
+      /^1\.12\./.test(v.openmetadata.version) &&
+      v.keys &&
+      v.keys.rotation !== "initial"
+    ) {
+      out.add(
+        ["keys", "rotation"],
+        `needs OpenMetadata 1.13 or later, whose openmetadata-ops regenerates the bot tokens a rotation invalidates; got version ${show(v.openmetadata.version)}. Upgrade openmetadata.version before rotating`,
+      );
+    }
+  });
+  run(() => {
+    if (v.keys?.issuer !== undefined && /\s/.test(v.keys.issuer)) {
+      out.add(["keys", "issuer"], `must not contain spaces; got ${show(v.keys.issuer)}`);
+    }
+  });
 
-  if (v.identity) identityRules(v, urlRules(true), out);
+  run(() => {
+    if (v.openmetadata) openMetadataRules(v, out);
+  });
 
-  if (v.keys && !KEY_SIZES.includes(v.keys.bits)) {
-    out.add(["keys", "bits"], `must be one of ${KEY_SIZES.join(", ")}; got ${show(v.keys.bits)}`);
-  }
-  if (
-    v.keys &&
-    v.keys.rotation !== "initial" &&
-    v.openmetadata &&
-    /^1\.12\./.test(v.openmetadata.version)
-  ) {
-    out.add(
-      ["keys", "rotation"],
-      `needs OpenMetadata 1.13 or later, whose openmetadata-ops regenerates the bot tokens a rotation invalidates; got version ${show(v.openmetadata.version)}. Upgrade openmetadata.version before rotating`,
-    );
-  }
-  if (v.keys?.issuer !== undefined && /\s/.test(v.keys.issuer)) {
-    out.add(["keys", "issuer"], `must not contain spaces; got ${show(v.keys.issuer)}`);
-  }
+  // Without a docker block its defaults apply, and they publish ports too (adminPort 8586). A block
+  // that did not parse has its problems reported already, and its rules are skipped: checking
+  // defaults in its place would only add lines about values the user never chose.
+  run(() => {
+    if (v.target === "docker") dockerRules(v, out);
+  });
+  run(() => {
+    if (v.kubernetes && v.target === "kubernetes") kubernetesRules(v, out);
+  });
+  run(() => {
+    if (v.kubernetes && v.target === "kubernetes") existingTlsSecretRules(v, out);
+  });
 
-  if (v.openmetadata) {
-    const om = v.openmetadata;
+  run(() => {
+    if (v.dataRetention === "delete" && v.environment === "production") {
+      out.add(
+        ["dataRetention"],
+        `must be "retain" in a production stack; got "delete". Production data and signing keys are never deleted with the stack`,
+      );
+    }
+  });
+  run(() => deployableRules(v, goodPublicUrl(v), out));
+}
+
+/** The publicUrl the other rules derive from: `undefined` when it is missing or has a problem. */
+function goodPublicUrl(v: Parsed): string | undefined {
+  const rules = { requireHttps: requireHttps(v), allowPath: false };
+  return v.publicUrl !== undefined && !urlProblem(v.publicUrl, rules) ? v.publicUrl : undefined;
+}
+
+/** How a URL setting is checked: https required, a path allowed. */
+type UrlRules = { requireHttps: boolean; allowPath: boolean };
+
+/** URLs must be https, except in a local stack (and before the environment is known). */
+function requireHttps(v: Parsed): boolean {
+  return v.environment !== undefined && v.environment !== "local";
+}
+
+/** The principal domain the other rules compare with: `undefined` when it is not a domain. */
+function goodPrincipalDomain(v: Parsed): string | undefined {
+  return v.principalDomain !== undefined && DOMAIN.test(v.principalDomain)
+    ? v.principalDomain
+    : undefined;
+}
+
+function adminRules(v: Parsed, out: IssueCollector): void {
+  if (!v.admins) return;
+  const principalDomain = goodPrincipalDomain(v);
+  const admins = v.admins;
+  const seen = new Set<string>();
+  const knownDomain = principalDomain ?? admins.map((e) => EMAIL.exec(e)?.[1]).find(Boolean);
+  admins.forEach((email, i) => {
+    const match = EMAIL.exec(email);
+    // A malformed address gets this one line; the domain rules below would only add noise.
+    if (!match) {
+      out.add(
+        ["admins", i],
+        `must be an email address; got ${show(email)}${emailFix(email, knownDomain)}`,
+      );
+      return;
+    }
+    if (seen.has(email.toLowerCase())) out.add(["admins", i], `lists ${show(email)} twice`);
+    seen.add(email.toLowerCase());
+    const domain = match[1].toLowerCase();
+    const expectedDomain = (principalDomain ?? EMAIL.exec(admins[0])?.[1])?.toLowerCase();
+    if (expectedDomain && domain !== expectedDomain) {
+      const origin = principalDomain ? "principalDomain" : "the first admin";
+      out.add(
+        ["admins", i],
+        `must be in the principal domain "${expectedDomain}" (from ${origin}); got ${show(email)}. OpenMetadata admits one principal domain, so this admin could never log in`,
+      );
+    }
+  });
+}
+
+function openMetadataRules(v: Parsed, out: IssueCollector): void {
+  const run = (rule: () => void) => check(out, rule);
+  const om = v.openmetadata!;
+  run(() => {
     if (!SUPPORTED_VERSIONS.test(om.version)) {
       out.add(
         ["openmetadata", "version"],
         `must be a supported OpenMetadata release (1.12.x or 1.13.x); got ${show(om.version)}. Use "${DEFAULT_OPENMETADATA_VERSION}"`,
       );
     }
+  });
+  run(() => {
     const heap = HEAP.exec(om.heapSize);
     const megabytes = heap ? Number(heap[1]) * (heap[2] === "G" ? 1024 : 1) : NaN;
     if (!(megabytes >= 512 && megabytes <= 65536)) {
@@ -164,45 +281,32 @@ export function crossFieldRules(
         `must be a JVM heap from 512M to 64G, like "1G" or "1536M"; got ${show(om.heapSize)}`,
       );
     }
+  });
+  run(() => {
     if (!["email", "upn"].includes(om.principalClaims[0])) {
       out.add(
         ["openmetadata", "principalClaims", 0],
         `must be "email" or "upn": OpenMetadata takes the user's domain from the first claim present, and a claim without "@" fails the principal-domain check; got ${show(om.principalClaims[0])}`,
       );
     }
-    if (om.replicas > 1 && v.target === "docker") {
+  });
+  run(() => {
+    if (v.target === "docker" && om.replicas > 1) {
       out.add(
         ["openmetadata", "replicas"],
         `must be 1 on a single Docker host; got ${om.replicas}. Use target kubernetes for more replicas`,
       );
     }
+  });
+  run(() => {
     // Without a kubernetes block its defaults apply: no sticky sessions.
-    if (om.replicas > 1 && v.target === "kubernetes" && !v.kubernetes?.ingress.stickySessions) {
+    if (v.target === "kubernetes" && om.replicas > 1 && !v.kubernetes?.ingress.stickySessions) {
       out.add(
         ["openmetadata", "replicas"],
         `must be 1 unless the ingress has sticky sessions; got ${om.replicas}. Before OpenMetadata 2.0 each replica keeps its own login sessions, so logins fail with "Missing state parameter". Run: ${out.namer.set(["kubernetes", "ingress", "stickySessions"], "true")}`,
       );
     }
-  }
-
-  // Without a docker block its defaults apply, and they publish ports too (adminPort 8586). A block
-  // that did not parse has its problems reported already: checking defaults in its place would
-  // only add lines about values the user never chose.
-  if (v.target === "docker" && (v.docker !== undefined || !unparsed.has("docker"))) {
-    dockerRules(v, publicUrl, out);
-  }
-  if (v.kubernetes && v.target === "kubernetes") {
-    kubernetesRules(v, out);
-    existingTlsSecretRules(v, out);
-  }
-
-  if (v.dataRetention === "delete" && production) {
-    out.add(
-      ["dataRetention"],
-      `must be "retain" in a production stack; got "delete". Production data and signing keys are never deleted with the stack`,
-    );
-  }
-  deployableRules(v, publicUrl, out);
+  });
 }
 
 /**
@@ -258,230 +362,205 @@ function demoUserIsAdmin(v: Parsed, out: IssueCollector): void {
   );
 }
 
-export function identityRules(
-  v: Parsed,
-  rules: { requireHttps: boolean; allowPath: boolean },
-  out: IssueCollector,
-): void {
+export function identityRules(v: Parsed, rules: () => UrlRules, out: IssueCollector): void {
+  const run = (rule: () => void) => check(out, rule);
   const identity = v.identity!;
   for (const [block, provider] of Object.entries(IDENTITY_BLOCKS)) {
-    if (
-      (identity as Record<string, unknown>)[block] !== undefined &&
-      identity.provider !== provider
-    ) {
-      out.add(
-        ["identity", block],
-        `is only allowed with identity.provider ${provider}; got provider ${identity.provider}. Remove it: ${out.namer.remove(["identity", block])}`,
-      );
-    }
-  }
-  const isPublic = identity.clientType === "public";
-  if (isPublic && CUSTOM_OIDC_PROVIDERS.includes(identity.provider)) {
-    out.add(
-      ["identity", "clientType"],
-      `must be "confidential" with identity.provider ${identity.provider}; got "public". OpenMetadata 1.12 and 1.13 run public custom-oidc clients through the implicit flow (response_type=id_token), which this package never enables. Public clients work with okta, auth0 and entra`,
-    );
-  }
-
-  switch (identity.provider) {
-    case "local-keycloak":
-      if (v.target !== undefined && v.target !== "docker") {
-        out.add(
-          ["identity", "provider"],
-          `"local-keycloak" runs a Keycloak container on the Docker host, so it needs target docker; got target ${v.target}`,
-        );
-      } else demoUserIsAdmin(v, out);
-      break;
-    case "auth0":
-      if (identity.auth0?.domain !== undefined && !DOMAIN.test(identity.auth0.domain)) {
-        out.add(
-          ["identity", "auth0", "domain"],
-          `must be a host name like "acme.eu.auth0.com"; got ${show(identity.auth0.domain)}`,
-        );
-      }
-      break;
-    case "keycloak":
-      if (identity.keycloak?.realm === undefined) {
-        out.add(
-          ["identity", "keycloak", "realm"],
-          `is required. Set it: ${out.namer.set(["identity", "keycloak", "realm"], "openmetadata")}`,
-        );
-      }
-      if (identity.keycloak?.url !== undefined) {
-        const problem = urlProblem(identity.keycloak.url, rules);
-        if (problem) out.add(["identity", "keycloak", "url"], problem);
-      }
-      break;
-    case "entra":
-      entraRules(identity, isPublic, out);
+    run(() => {
       if (
-        identity.entra &&
-        !/^[0-9a-f-]{36}$/i.test(identity.entra.tenantId) &&
-        !DOMAIN.test(identity.entra.tenantId)
+        (identity as Record<string, unknown>)[block] !== undefined &&
+        identity.provider !== provider
       ) {
         out.add(
-          ["identity", "entra", "tenantId"],
-          `must be a directory id (a GUID) or a verified domain; got ${show(identity.entra.tenantId)}`,
+          ["identity", block],
+          `is only allowed with identity.provider ${provider}; got provider ${identity.provider}. Remove it: ${out.namer.remove(["identity", block])}`,
         );
       }
-      break;
-    case "oidc":
-      oidcRules(identity, isPublic, rules, out);
-      break;
-    default:
-      break;
+    });
   }
+  const isPublic = () => identity.clientType === "public";
+  run(() => {
+    if (isPublic() && CUSTOM_OIDC_PROVIDERS.includes(identity.provider)) {
+      out.add(
+        ["identity", "clientType"],
+        `must be "confidential" with identity.provider ${identity.provider}; got "public". OpenMetadata 1.12 and 1.13 run public custom-oidc clients through the implicit flow (response_type=id_token), which this package never enables. Public clients work with okta, auth0 and entra`,
+      );
+    }
+  });
 
-  if (isPublic && identity.oidc?.clientSecret !== undefined) {
-    out.add(
-      ["identity", "oidc", "clientSecret"],
-      `must not be set for a public client: a public client has no secret, and OpenMetadata would be configured inconsistently. Remove it: ${out.namer.remove(["identity", "oidc", "clientSecret"])}, or set identity.clientType to "confidential"`,
-    );
-  }
+  run(() => {
+    switch (identity.provider) {
+      case "local-keycloak":
+        run(() => {
+          if (v.target !== undefined && v.target !== "docker") {
+            out.add(
+              ["identity", "provider"],
+              `"local-keycloak" runs a Keycloak container on the Docker host, so it needs target docker; got target ${v.target}`,
+            );
+          } else demoUserIsAdmin(v, out);
+        });
+        break;
+      case "auth0":
+        run(() => {
+          if (identity.auth0?.domain !== undefined && !DOMAIN.test(identity.auth0.domain)) {
+            out.add(
+              ["identity", "auth0", "domain"],
+              `must be a host name like "acme.eu.auth0.com"; got ${show(identity.auth0.domain)}`,
+            );
+          }
+        });
+        break;
+      case "keycloak":
+        run(() => {
+          if (identity.keycloak?.realm === undefined) {
+            out.add(
+              ["identity", "keycloak", "realm"],
+              `is required. Set it: ${out.namer.set(["identity", "keycloak", "realm"], "openmetadata")}`,
+            );
+          }
+        });
+        run(() => {
+          if (identity.keycloak?.url !== undefined) {
+            const problem = urlProblem(identity.keycloak.url, rules());
+            if (problem) out.add(["identity", "keycloak", "url"], problem);
+          }
+        });
+        break;
+      case "entra":
+        entraRules(identity, isPublic, out);
+        run(() => {
+          if (
+            identity.entra &&
+            !/^[0-9a-f-]{36}$/i.test(identity.entra.tenantId) &&
+            !DOMAIN.test(identity.entra.tenantId)
+          ) {
+            out.add(
+              ["identity", "entra", "tenantId"],
+              `must be a directory id (a GUID) or a verified domain; got ${show(identity.entra.tenantId)}`,
+            );
+          }
+        });
+        break;
+      case "oidc":
+        oidcRules(identity, isPublic, rules, out);
+        break;
+      default:
+        break;
+    }
+  });
+
+  run(() => {
+    if (isPublic() && identity.oidc?.clientSecret !== undefined) {
+      out.add(
+        ["identity", "oidc", "clientSecret"],
+        `must not be set for a public client: a public client has no secret, and OpenMetadata would be configured inconsistently. Remove it: ${out.namer.remove(["identity", "oidc", "clientSecret"])}, or set identity.clientType to "confidential"`,
+      );
+    }
+  });
 }
 
 export function oidcRules(
   identity: NonNullable<Parsed["identity"]>,
-  isPublic: boolean,
-  rules: { requireHttps: boolean; allowPath: boolean },
+  isPublic: () => boolean,
+  rules: () => UrlRules,
   out: IssueCollector,
 ): void {
-  const oidc = identity.oidc;
-  if (!oidc) {
-    out.add(
-      ["identity", "oidc", "issuer"],
-      `is required with identity.provider oidc. Set it: ${out.namer.set(["identity", "oidc", "issuer"], "https://idp.example.com")}`,
-    );
-    return;
-  }
-  // Only the issuer may end in a slash: some providers state it so (Auth0, Authentik), and the
-  // preflight demands the exact value. Its discovery URL is derived without the slash.
-  const issuerProblem = urlProblem(oidc.issuer, { ...rules, allowTrailingSlash: true });
-  if (issuerProblem) out.add(["identity", "oidc", "issuer"], issuerProblem);
-  if (oidc.discoveryUrl !== undefined) {
-    const problem = urlProblem(oidc.discoveryUrl, rules);
-    if (problem) out.add(["identity", "oidc", "discoveryUrl"], problem);
+  const run = (rule: () => void) => check(out, rule);
+  const at = (...path: Path) => ["identity", "oidc", ...path];
+  run(() => {
+    if (!identity.oidc) {
+      out.add(
+        at("issuer"),
+        `is required with identity.provider oidc. Set it: ${out.namer.set(at("issuer"), "https://idp.example.com")}`,
+      );
+    }
+  });
+  run(() => {
+    const oidc = identity.oidc;
+    if (!oidc) return;
+    // Only the issuer may end in a slash: some providers state it so (Auth0, Authentik), and the
+    // preflight demands the exact value. Its discovery URL is derived without the slash.
+    const issuerProblem = urlProblem(oidc.issuer, { ...rules(), allowTrailingSlash: true });
+    if (issuerProblem) out.add(at("issuer"), issuerProblem);
+  });
+  run(() => {
+    const oidc = identity.oidc;
+    if (oidc?.discoveryUrl === undefined) return;
+    const problem = urlProblem(oidc.discoveryUrl, rules());
+    if (problem) out.add(at("discoveryUrl"), problem);
     else if (!oidc.discoveryUrl.endsWith("/.well-known/openid-configuration")) {
       out.add(
-        ["identity", "oidc", "discoveryUrl"],
+        at("discoveryUrl"),
         `must end with "/.well-known/openid-configuration"; got ${show(oidc.discoveryUrl)}`,
       );
     }
-  }
-  if (oidc.registration) {
-    if (oidc.clientId !== undefined) {
+  });
+  const registration = () => identity.oidc!.registration;
+  run(() => {
+    const oidc = identity.oidc;
+    if (!oidc) return;
+    if (registration() && oidc.clientId !== undefined) {
       out.add(
-        ["identity", "oidc", "clientId"],
-        `must not be set with registration: true, because the provider assigns the id; got ${show(oidc.clientId)}. Remove it: ${out.namer.remove(["identity", "oidc", "clientId"])}`,
+        at("clientId"),
+        `must not be set with registration: true, because the provider assigns the id; got ${show(oidc.clientId)}. Remove it: ${out.namer.remove(at("clientId"))}`,
       );
     }
-    if (oidc.clientSecret !== undefined && !isPublic) {
+    if (!registration() && oidc.clientId === undefined) {
       out.add(
-        ["identity", "oidc", "clientSecret"],
-        `must not be set with registration: true, because the provider issues the secret. Remove it: ${out.namer.remove(["identity", "oidc", "clientSecret"])}`,
+        at("clientId"),
+        `is required for an existing client (or set registration: true). Set it: ${out.namer.set(at("clientId"), "openmetadata")}`,
       );
     }
-  } else {
-    if (oidc.clientId === undefined) {
+  });
+  run(() => {
+    const oidc = identity.oidc;
+    if (!oidc) return;
+    if (registration() && !isPublic() && oidc.clientSecret !== undefined) {
       out.add(
-        ["identity", "oidc", "clientId"],
-        `is required for an existing client (or set registration: true). Set it: ${out.namer.set(["identity", "oidc", "clientId"], "openmetadata")}`,
+        at("clientSecret"),
+        `must not be set with registration: true, because the provider issues the secret. Remove it: ${out.namer.remove(at("clientSecret"))}`,
       );
     }
-    if (!isPublic && oidc.clientSecret === undefined) {
+    if (!registration() && !isPublic() && oidc.clientSecret === undefined) {
       out.add(
-        ["identity", "oidc", "clientSecret"],
-        `is required for an existing confidential client. Set it: ${out.namer.setSecret(["identity", "oidc", "clientSecret"])}`,
+        at("clientSecret"),
+        `is required for an existing confidential client. Set it: ${out.namer.setSecret(at("clientSecret"))}`,
       );
     }
-    if (oidc.initialAccessToken !== undefined) {
+  });
+  run(() => {
+    const oidc = identity.oidc;
+    if (oidc && !registration() && oidc.initialAccessToken !== undefined) {
       out.add(
-        ["identity", "oidc", "initialAccessToken"],
-        `is only used with registration: true. Remove it: ${out.namer.remove(["identity", "oidc", "initialAccessToken"])}`,
+        at("initialAccessToken"),
+        `is only used with registration: true. Remove it: ${out.namer.remove(at("initialAccessToken"))}`,
       );
     }
-  }
-  if (isPublic && oidc.tokenEndpointAuthMethod !== "client_secret_post") {
-    out.add(
-      ["identity", "oidc", "tokenEndpointAuthMethod"],
-      `does not apply to a public client, which always uses "none" with PKCE; got ${show(oidc.tokenEndpointAuthMethod)}. Remove it`,
-    );
-  }
-  if (!isPublic && oidc.tokenEndpointAuthMethod === "none") {
-    out.add(
-      ["identity", "oidc", "tokenEndpointAuthMethod"],
-      `must be client_secret_post or client_secret_basic for a confidential client; got "none". Set identity.clientType to "public" for a client without a secret`,
-    );
-  }
+  });
+  run(() => {
+    const oidc = identity.oidc;
+    if (oidc && isPublic() && oidc.tokenEndpointAuthMethod !== "client_secret_post") {
+      out.add(
+        at("tokenEndpointAuthMethod"),
+        `does not apply to a public client, which always uses "none" with PKCE; got ${show(oidc.tokenEndpointAuthMethod)}. Remove it`,
+      );
+    }
+  });
+  run(() => {
+    const oidc = identity.oidc;
+    if (oidc && !isPublic() && oidc.tokenEndpointAuthMethod === "none") {
+      out.add(
+        at("tokenEndpointAuthMethod"),
+        `must be client_secret_post or client_secret_basic for a confidential client; got "none". Set identity.clientType to "public" for a client without a secret`,
+      );
+    }
+  });
 }
 
-export function dockerRules(v: Parsed, publicUrl: string | undefined, out: IssueCollector): void {
+/** The host ports a Docker stack publishes, defaults included, each with the key that sets it. */
+function publishedPorts(v: Parsed, publicUrl: string | undefined): [Path, number][] {
   const docker = v.docker ?? dockerSchema.parse({});
   const https = publicUrl !== undefined && isHttps(publicUrl);
-  const mode = docker.tls.mode;
-  if (publicUrl !== undefined && mode === "off" && https) {
-    out.add(
-      ["docker", "tls", "mode"],
-      `must be "generated" or "provided" for an https publicUrl; got "off". Nothing would serve ${publicUrl}`,
-    );
-  }
-  if (publicUrl !== undefined && mode !== undefined && mode !== "off" && !https) {
-    out.add(
-      ["docker", "tls", "mode"],
-      `must be "off" for an http publicUrl; got ${show(mode)}. Use an https publicUrl to serve TLS`,
-    );
-  }
-  if (mode === "provided") {
-    if (docker.tls.certificate === undefined) {
-      out.add(
-        ["docker", "tls", "certificate"],
-        `is required with tls.mode "provided". Set it to the PEM certificate chain`,
-      );
-    } else if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(docker.tls.certificate)) {
-      // Never echo key material: the value is plain config, but its text must not reach a log.
-      out.add(
-        ["docker", "tls", "certificate"],
-        `must be a PEM certificate chain; got a private key (value hidden). Store the key as a secret instead (${out.namer.setSecret(["docker", "tls", "privateKey"])}) and set this to the certificate chain`,
-      );
-    } else if (!docker.tls.certificate.includes("-----BEGIN CERTIFICATE-----")) {
-      out.add(
-        ["docker", "tls", "certificate"],
-        `must be a PEM certificate chain; got ${show(docker.tls.certificate)}`,
-      );
-    }
-    if (docker.tls.privateKey === undefined) {
-      out.add(
-        ["docker", "tls", "privateKey"],
-        `is required with tls.mode "provided". Set it: ${out.namer.setSecret(["docker", "tls", "privateKey"])}`,
-      );
-    }
-  } else {
-    if (docker.tls.certificate !== undefined) {
-      out.add(["docker", "tls", "certificate"], `is only used with tls.mode "provided". Remove it`);
-    }
-    if (docker.tls.privateKey !== undefined) {
-      out.add(
-        ["docker", "tls", "privateKey"],
-        `is only used with tls.mode "provided". Remove it: ${out.namer.remove(["docker", "tls", "privateKey"])}`,
-      );
-    }
-  }
-  // An override older than the OpenMetadata release supports: its migration or search client fails.
-  const version = v.openmetadata?.version ?? DEFAULT_OPENMETADATA_VERSION;
-  for (const [role, engine] of [
-    ["database", docker.database],
-    ["search", docker.search],
-  ] as const) {
-    const image = docker.images[role];
-    const problem = image === undefined ? undefined : belowMinimum(image, engine, version);
-    if (problem) {
-      out.add(
-        ["docker", "images", role],
-        `${problem}. Pin a later tag, or remove the override to use the pinned default`,
-      );
-    }
-  }
-  // Every published host port must be distinct, defaults included.
   const ports: [Path, number][] = [
     [["docker", "httpPort"], docker.httpPort ?? (publicUrl && !https ? portOf(publicUrl) : 8585)],
     [["docker", "adminPort"], docker.adminPort],
@@ -494,12 +573,99 @@ export function dockerRules(v: Parsed, publicUrl: string | undefined, out: Issue
   if (v.identity?.provider === "local-keycloak") {
     ports.push([["identity", "localKeycloak", "port"], v.identity.localKeycloak?.port ?? 8081]);
   }
-  const taken = new Map<number, Path>();
-  for (const [path, value] of ports) {
-    const other = taken.get(value);
-    if (other) out.add(path, `must differ from ${out.namer.name(other)}; both are ${value}`);
-    else taken.set(value, path);
+  return ports;
+}
+
+export function dockerRules(v: Parsed, out: IssueCollector): void {
+  const run = (rule: () => void) => check(out, rule);
+  // Without a docker block its defaults apply.
+  const docker = () => v.docker ?? dockerSchema.parse({});
+  run(() => {
+    const publicUrl = goodPublicUrl(v);
+    const https = publicUrl !== undefined && isHttps(publicUrl);
+    const mode = docker().tls.mode;
+    if (publicUrl !== undefined && mode === "off" && https) {
+      out.add(
+        ["docker", "tls", "mode"],
+        `must be "generated" or "provided" for an https publicUrl; got "off". Nothing would serve ${publicUrl}`,
+      );
+    }
+    if (publicUrl !== undefined && mode !== undefined && mode !== "off" && !https) {
+      out.add(
+        ["docker", "tls", "mode"],
+        `must be "off" for an http publicUrl; got ${show(mode)}. Use an https publicUrl to serve TLS`,
+      );
+    }
+  });
+  run(() => {
+    const tls = docker().tls;
+    if (tls.mode !== "provided") return;
+    if (tls.certificate === undefined) {
+      out.add(
+        ["docker", "tls", "certificate"],
+        `is required with tls.mode "provided". Set it to the PEM certificate chain`,
+      );
+    } else if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(tls.certificate)) {
+      // Never echo key material: the value is plain config, but its text must not reach a log.
+      out.add(
+        ["docker", "tls", "certificate"],
+        `must be a PEM certificate chain; got a private key (value hidden). Store the key as a secret instead (${out.namer.setSecret(["docker", "tls", "privateKey"])}) and set this to the certificate chain`,
+      );
+    } else if (!tls.certificate.includes("-----BEGIN CERTIFICATE-----")) {
+      out.add(
+        ["docker", "tls", "certificate"],
+        `must be a PEM certificate chain; got ${show(tls.certificate)}`,
+      );
+    }
+  });
+  run(() => {
+    const tls = docker().tls;
+    if (tls.mode === "provided" && tls.privateKey === undefined) {
+      out.add(
+        ["docker", "tls", "privateKey"],
+        `is required with tls.mode "provided". Set it: ${out.namer.setSecret(["docker", "tls", "privateKey"])}`,
+      );
+    }
+  });
+  run(() => {
+    const tls = docker().tls;
+    if (tls.mode !== "provided" && tls.certificate !== undefined) {
+      out.add(["docker", "tls", "certificate"], `is only used with tls.mode "provided". Remove it`);
+    }
+  });
+  run(() => {
+    const tls = docker().tls;
+    if (tls.mode !== "provided" && tls.privateKey !== undefined) {
+      out.add(
+        ["docker", "tls", "privateKey"],
+        `is only used with tls.mode "provided". Remove it: ${out.namer.remove(["docker", "tls", "privateKey"])}`,
+      );
+    }
+  });
+  // An override older than the OpenMetadata release supports: its migration or search client fails.
+  for (const role of ["database", "search"] as const) {
+    run(() => {
+      const version = v.openmetadata?.version ?? DEFAULT_OPENMETADATA_VERSION;
+      const image = docker().images[role];
+      const problem =
+        image === undefined ? undefined : belowMinimum(image, docker()[role], version);
+      if (problem) {
+        out.add(
+          ["docker", "images", role],
+          `${problem}. Pin a later tag, or remove the override to use the pinned default`,
+        );
+      }
+    });
   }
+  // Every published host port must be distinct, defaults included.
+  run(() => {
+    const taken = new Map<number, Path>();
+    for (const [path, value] of publishedPorts(v, goodPublicUrl(v))) {
+      const other = taken.get(value);
+      if (other) out.add(path, `must differ from ${out.namer.name(other)}; both are ${value}`);
+      else taken.set(value, path);
+    }
+  });
 }
 
 /**
@@ -520,8 +686,11 @@ const OTHER_INGRESS_CONTROLLERS = new Map([
 ]);
 
 export function kubernetesRules(v: Parsed, out: IssueCollector): void {
+  const run = (rule: () => void) => check(out, rule);
   const k8s = v.kubernetes!;
-  if (k8s.dependencies === "external") {
+  const external = () => k8s.dependencies === "external";
+  run(() => {
+    if (!external()) return;
     if (!k8s.database) {
       out.add(
         ["kubernetes", "database", "host"],
@@ -533,6 +702,9 @@ export function kubernetesRules(v: Parsed, out: IssueCollector): void {
         `is required with dependencies "external". Set it: ${out.namer.setSecret(["kubernetes", "database", "password"])}`,
       );
     }
+  });
+  run(() => {
+    if (!external()) return;
     if (!k8s.search) {
       out.add(
         ["kubernetes", "search", "host"],
@@ -548,47 +720,58 @@ export function kubernetesRules(v: Parsed, out: IssueCollector): void {
         `is required together with ${out.namer.name(k8s.search.user === undefined ? ["kubernetes", "search", "password"] : ["kubernetes", "search", "user"])}`,
       );
     }
-  } else {
-    for (const block of ["database", "search"] as const) {
-      if (k8s[block] !== undefined) {
+  });
+  for (const block of ["database", "search"] as const) {
+    run(() => {
+      if (!external() && k8s[block] !== undefined) {
         out.add(
           ["kubernetes", block],
           `is only used with dependencies "external"; got dependencies "chart". Remove it: ${out.namer.remove(["kubernetes", block])}`,
         );
       }
+    });
+  }
+  run(() => {
+    if (external() && v.openmetadata?.ingestion) {
+      out.add(
+        ["openmetadata", "ingestion"],
+        `must be false with kubernetes.dependencies "external"; got true. Ingestion runs in the Airflow of the dependencies chart: set kubernetes.dependencies to "chart", or openmetadata.ingestion to false`,
+      );
     }
-  }
-  if (k8s.dependencies === "external" && v.openmetadata?.ingestion) {
-    out.add(
-      ["openmetadata", "ingestion"],
-      `must be false with kubernetes.dependencies "external"; got true. Ingestion runs in the Airflow of the dependencies chart: set kubernetes.dependencies to "chart", or openmetadata.ingestion to false`,
-    );
-  }
-  if (k8s.sharedStorageClass !== undefined && !v.openmetadata?.ingestion) {
-    out.add(
-      ["kubernetes", "sharedStorageClass"],
-      `is only used with openmetadata.ingestion true, for Airflow's DAGs and logs volumes; got openmetadata.ingestion false. Remove it: ${out.namer.remove(["kubernetes", "sharedStorageClass"])}`,
-    );
-  }
-  if (k8s.ingress.issuer !== undefined && k8s.ingress.tls !== "cert-manager") {
-    out.add(
-      ["kubernetes", "ingress", "issuer"],
-      `is only used with ingress.tls "cert-manager"; got ingress.tls ${show(k8s.ingress.tls)}. Remove it: ${out.namer.remove(["kubernetes", "ingress", "issuer"])}`,
-    );
-  }
-  const controller = OTHER_INGRESS_CONTROLLERS.get(k8s.ingress.className);
-  if (k8s.ingress.stickySessions && controller !== undefined) {
-    out.add(
-      ["kubernetes", "ingress", "stickySessions"],
-      `needs the ingress-nginx controller, whose annotations set the cookie affinity; got ingress.className ${show(k8s.ingress.className)}, which is ${controller} and ignores them, so logins on several replicas would still fail with "Missing state parameter". Use an ingress-nginx class, or run one replica`,
-    );
-  }
-  if (k8s.ingress.tls === "secret" && k8s.ingress.tlsSecretName === undefined) {
-    out.add(
-      ["kubernetes", "ingress", "tlsSecretName"],
-      `is required with ingress.tls "secret". Set it: ${out.namer.set(["kubernetes", "ingress", "tlsSecretName"], "openmetadata-tls")}`,
-    );
-  }
+  });
+  run(() => {
+    if (k8s.sharedStorageClass !== undefined && !v.openmetadata?.ingestion) {
+      out.add(
+        ["kubernetes", "sharedStorageClass"],
+        `is only used with openmetadata.ingestion true, for Airflow's DAGs and logs volumes; got openmetadata.ingestion false. Remove it: ${out.namer.remove(["kubernetes", "sharedStorageClass"])}`,
+      );
+    }
+  });
+  run(() => {
+    if (k8s.ingress.issuer !== undefined && k8s.ingress.tls !== "cert-manager") {
+      out.add(
+        ["kubernetes", "ingress", "issuer"],
+        `is only used with ingress.tls "cert-manager"; got ingress.tls ${show(k8s.ingress.tls)}. Remove it: ${out.namer.remove(["kubernetes", "ingress", "issuer"])}`,
+      );
+    }
+  });
+  run(() => {
+    const controller = OTHER_INGRESS_CONTROLLERS.get(k8s.ingress.className);
+    if (k8s.ingress.stickySessions && controller !== undefined) {
+      out.add(
+        ["kubernetes", "ingress", "stickySessions"],
+        `needs the ingress-nginx controller, whose annotations set the cookie affinity; got ingress.className ${show(k8s.ingress.className)}, which is ${controller} and ignores them, so logins on several replicas would still fail with "Missing state parameter". Use an ingress-nginx class, or run one replica`,
+      );
+    }
+  });
+  run(() => {
+    if (k8s.ingress.tls === "secret" && k8s.ingress.tlsSecretName === undefined) {
+      out.add(
+        ["kubernetes", "ingress", "tlsSecretName"],
+        `is required with ingress.tls "secret". Set it: ${out.namer.set(["kubernetes", "ingress", "tlsSecretName"], "openmetadata-tls")}`,
+      );
+    }
+  });
 }
 
 /**
@@ -672,7 +855,16 @@ function validStackName(stack: string, limit: number): string {
  * With target kubernetes, the program's stack must give valid Kubernetes object names. Reported
  * with the config's other problems, before the identity provider's app is created.
  */
-export function stackNameRules(stack: string, v: Parsed, out: IssueCollector): void {
+export function stackNameRules(
+  stack: string,
+  parsed: Parsed,
+  unparsed: ReadonlySet<string>,
+  out: IssueCollector,
+): void {
+  check(out, () => stackName(stack, guarded(parsed, unparsed), out));
+}
+
+function stackName(stack: string, v: Parsed, out: IssueCollector): void {
   if (v.target !== "kubernetes") return;
   const component = stackComponentName(stack);
   const problem = kubernetesNameProblem(`${component}${KUBERNETES_SUFFIX}`);
@@ -685,7 +877,16 @@ export function stackNameRules(stack: string, v: Parsed, out: IssueCollector): v
 }
 
 /** The same for a program that creates the component itself, under a name of its choosing. */
-export function componentNameRules(name: string, v: Parsed, out: IssueCollector): void {
+export function componentNameRules(
+  name: string,
+  parsed: Parsed,
+  unparsed: ReadonlySet<string>,
+  out: IssueCollector,
+): void {
+  check(out, () => componentName(name, guarded(parsed, unparsed), out));
+}
+
+function componentName(name: string, v: Parsed, out: IssueCollector): void {
   if (v.target !== "kubernetes") return;
   const problem = kubernetesNameProblem(`${name}${KUBERNETES_SUFFIX}`);
   if (problem === undefined) return;
@@ -699,59 +900,73 @@ export function componentNameRules(name: string, v: Parsed, out: IssueCollector)
 /** Rules of the `identity.entra` block that need no other setting but the client type. */
 function entraRules(
   identity: NonNullable<Parsed["identity"]>,
-  isPublic: boolean,
+  isPublic: () => boolean,
   out: IssueCollector,
 ): void {
-  const entra = identity.entra;
-  if (entra === undefined) return;
+  const run = (rule: () => void) => check(out, rule);
+  const entra = () => identity.entra;
   const at = (...path: Path) => ["identity", "entra", ...path];
-  if (entra.signInAudience !== SIGN_IN_AUDIENCE) {
-    out.add(
-      at("signInAudience"),
-      `must be "${SIGN_IN_AUDIENCE}"; got ${show(entra.signInAudience)}. OpenMetadata's authority and issuer are the tenant's (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in. Remove it: ${out.namer.remove(at("signInAudience"))}`,
-    );
-  }
-  const seen = new Map<string, number>();
-  entra.groupIds.forEach((groupId, i) => {
-    if (!GUID.test(groupId)) {
+  run(() => {
+    const audience = entra()?.signInAudience;
+    if (audience !== undefined && audience !== SIGN_IN_AUDIENCE) {
       out.add(
-        at("groupIds", i),
-        `must be a group's object id, a GUID like "00000000-0000-0000-0000-000000000000"; got ${show(groupId)}. Find it under Groups in the Microsoft Entra admin center, or with: az ad group show --group <name> --query id --output tsv`,
+        at("signInAudience"),
+        `must be "${SIGN_IN_AUDIENCE}"; got ${show(audience)}. OpenMetadata's authority and issuer are the tenant's (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in. Remove it: ${out.namer.remove(at("signInAudience"))}`,
       );
-      return;
     }
-    const first = seen.get(groupId.toLowerCase());
-    if (first !== undefined) {
-      out.add(
-        at("groupIds", i),
-        `repeats identity.entra.groupIds[${first}] (${show(groupId)}); list each group once`,
-      );
-      return;
-    }
-    seen.set(groupId.toLowerCase(), i);
   });
-  if (entra.secretEndDate !== undefined && !isTimestamp(entra.secretEndDate)) {
-    out.add(
-      at("secretEndDate"),
-      `must be an RFC 3339 timestamp with a time zone, like "2027-06-30T00:00:00Z"; got ${show(entra.secretEndDate)}`,
-    );
-  }
-  if (isPublic) {
-    const fix = (key: string) =>
-      `Remove it: ${out.namer.remove(at(key))}, or set identity.clientType to "confidential"`;
-    if (entra.secretRotation !== "initial") {
-      out.add(
-        at("secretRotation"),
-        `must not be set for a public client, which has no client secret to rotate; got ${show(entra.secretRotation)}. ${fix("secretRotation")}`,
-      );
-    }
-    if (entra.secretEndDate !== undefined) {
+  run(() => {
+    const seen = new Map<string, number>();
+    entra()?.groupIds.forEach((groupId, i) => {
+      if (!GUID.test(groupId)) {
+        out.add(
+          at("groupIds", i),
+          `must be a group's object id, a GUID like "00000000-0000-0000-0000-000000000000"; got ${show(groupId)}. Find it under Groups in the Microsoft Entra admin center, or with: az ad group show --group <name> --query id --output tsv`,
+        );
+        return;
+      }
+      const first = seen.get(groupId.toLowerCase());
+      if (first !== undefined) {
+        out.add(
+          at("groupIds", i),
+          `repeats identity.entra.groupIds[${first}] (${show(groupId)}); list each group once`,
+        );
+        return;
+      }
+      seen.set(groupId.toLowerCase(), i);
+    });
+  });
+  run(() => {
+    const end = entra()?.secretEndDate;
+    if (end !== undefined && !isTimestamp(end)) {
       out.add(
         at("secretEndDate"),
-        `must not be set for a public client, which has no client secret to expire; got ${show(entra.secretEndDate)}. ${fix("secretEndDate")}`,
+        `must be an RFC 3339 timestamp with a time zone, like "2027-06-30T00:00:00Z"; got ${show(end)}`,
       );
     }
-  }
+  });
+  const fix = (key: string) =>
+    `Remove it: ${out.namer.remove(at(key))}, or set identity.clientType to "confidential"`;
+  run(() => {
+    if (!isPublic()) return;
+    const rotation = entra()?.secretRotation;
+    if (rotation !== undefined && rotation !== "initial") {
+      out.add(
+        at("secretRotation"),
+        `must not be set for a public client, which has no client secret to rotate; got ${show(rotation)}. ${fix("secretRotation")}`,
+      );
+    }
+  });
+  run(() => {
+    if (!isPublic()) return;
+    const end = entra()?.secretEndDate;
+    if (end !== undefined) {
+      out.add(
+        at("secretEndDate"),
+        `must not be set for a public client, which has no client secret to expire; got ${show(end)}. ${fix("secretEndDate")}`,
+      );
+    }
+  });
 }
 
 /** Whether `value` is an RFC 3339 timestamp of a real date and time (no February 30). */
