@@ -529,6 +529,73 @@ export interface StackFileConfig {
 }
 
 /**
+ * Parses a YAML file. A syntax error names the file (relative to `root`, as
+ * `stacks/Pulumi.staging.yaml`) and the line to edit, 1-based, with its text.
+ */
+export function parseYamlFile(file: string, root = PROJECT_ROOT): unknown {
+  // Loaded here, not at the top: the benchmark's floor runs this harness without reading a stack
+  // file, and must not pay for a parser only the program's evaluation needs.
+  const { parse, YAMLParseError } = require("yaml") as typeof import("yaml");
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return parse(text) as unknown;
+  } catch (error) {
+    if (!(error instanceof YAMLParseError)) throw error;
+    throw new Error(yamlSyntaxError(path.relative(root, file), text, error));
+  }
+}
+
+/**
+ * The message for a YAML syntax error: the file, the line to edit and what is wrong there.
+ *
+ * The `yaml` package (2.x) reports a line indented deeper than its siblings at the value that
+ * ends the line before it ("Nested mappings are not allowed in compact mappings"), because it
+ * reads the deeper line as the continuation of that value; the line to edit is the next one. It
+ * reports an unclosed quote at the end of the file; the line to edit is where the quote opens.
+ */
+export function yamlSyntaxError(
+  file: string,
+  text: string,
+  error: { code: string; message: string; linePos?: [{ line: number; col: number }, ...unknown[]] },
+): string {
+  const lines = text.split(/\r?\n/);
+  const reported = error.linePos?.[0] ?? { line: 1, col: 1 };
+  const content = (n: number) => (lines[n - 1] ?? "").replace(/#.*$/, "").trim() !== "";
+  const indent = (n: number) => /^\s*/.exec(lines[n - 1] ?? "")![0].length;
+  let line = reported.line;
+  // yaml's own reason, without its position: ours follows.
+  let reason = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  if (error.code === "BLOCK_AS_IMPLICIT_KEY" && reported.col > indent(line) + 1) {
+    // Reported inside a value: the next line with content is deeper and reads as part of it.
+    let next = line + 1;
+    while (next <= lines.length && !content(next)) next++;
+    if (next <= lines.length) line = next;
+    reason = "it is indented deeper than the key above it, so it reads as part of that key's value";
+  } else if (error.code === "BLOCK_AS_IMPLICIT_KEY" || error.code === "BAD_INDENT") {
+    // Reported at a blank line or a comment before it: the next line with content.
+    while (line < lines.length && !content(line)) line++;
+    reason = /^\s*- /.test(lines[line - 1] ?? "")
+      ? "this list item is not indented like the items above it"
+      : "it is not indented like the other keys of its block";
+  } else if (error.code === "MISSING_CHAR" && /quote/.test(error.message)) {
+    // Reported at the end of the file: the last line that opens a quote and does not close it.
+    for (let n = Math.min(line, lines.length); n >= 1; n--) {
+      const count = (quote: string) => lines[n - 1].split(quote).length - 1;
+      if (count('"') % 2 === 1 || count("'") % 2 === 1) {
+        line = n;
+        break;
+      }
+    }
+    reason = "a quote opens here and never closes";
+  } else {
+    // A report at a blank line or the end of the file belongs to the last line with content.
+    while (line > 1 && !content(line)) line--;
+  }
+  const shown = (lines[line - 1] ?? "").replace(/\s+$/, "");
+  return `${file} is not valid YAML: line ${line}: ${reason}. Fix line ${line}:\n  ${line} | ${shown}`;
+}
+
+/**
  * Reads `Pulumi.yaml` and `stacks/Pulumi.<stack>.yaml` and merges them as the CLI does: project
  * defaults first, stack values over them, structured values as JSON text.
  */
@@ -537,10 +604,7 @@ export function readStackFile(
   root = PROJECT_ROOT,
   file = path.join(root, "stacks", `Pulumi.${stack}.yaml`),
 ): StackFileConfig {
-  // Loaded here, not at the top: the benchmark's floor runs this harness without reading a stack
-  // file, and must not pay for a parser only the program's evaluation needs.
-  const { parse } = require("yaml") as typeof import("yaml");
-  const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+  const project = parseYamlFile(path.join(root, "Pulumi.yaml"), root) as {
     name: string;
     config?: Record<string, { default?: unknown } | unknown>;
   };
@@ -549,7 +613,7 @@ export function readStackFile(
       `No stack file ${path.relative(root, file)}. Known stacks: ${stackNames(root, path.dirname(file)).join(", ")}`,
     );
   }
-  const stackFile = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {
+  const stackFile = (parseYamlFile(file, root) ?? {}) as {
     config?: Record<string, unknown>;
   };
   const values: Record<string, string> = {};
