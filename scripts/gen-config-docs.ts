@@ -181,7 +181,15 @@ function checks(schema: AnySchema): Record<string, unknown>[] {
 /** Type, allowed values and bounds, from the schema. */
 function describeType(schema: AnySchema): string {
   const def = defOf(schema);
+  // A constraint the schema checks in code states itself (`Constraint.doc` in schema.ts).
+  const doc = (schema.meta() as { doc?: string } | undefined)?.doc;
+  if (doc !== undefined) return doc;
   switch (def.type) {
+    case "literal": {
+      const values = [...(schema as unknown as { values: Set<unknown> }).values];
+      const shown = values.map((value) => `\`${String(value)}\``);
+      return values.length === 1 ? `only ${shown[0]}` : `one of ${shown.join(", ")}`;
+    }
     case "string": {
       const all = checks(schema);
       const pattern = all.find((c) => c.format === "regex")?.pattern;

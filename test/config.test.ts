@@ -255,10 +255,10 @@ describe("readStackConfig", () => {
           },
         },
       };
-      expect(() => validateArgs(bad)).toThrow(
+      expect(() => validateArgs(bad as unknown as OpenMetadataSsoArgs)).toThrow(
         'args.identity.entra.signInAudience: must be "AzureADMyOrg"; got "AzureADMultipleOrgs". OpenMetadata\'s authority and issuer are the tenant\'s (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in. Remove it: remove args.identity.entra.signInAudience',
       );
-      expect(() => validateArgs(bad)).toThrow(
+      expect(() => validateArgs(bad as unknown as OpenMetadataSsoArgs)).toThrow(
         "args.identity.entra.groupIds[0]: must be a group's object id",
       );
     });
@@ -527,7 +527,7 @@ describe("readStackConfig", () => {
       { ...local, openmetadata: { version: "1.4.0" } },
       [],
       [
-        'openmetadata-sso:openmetadata.version: must be a supported OpenMetadata release (1.12.x or 1.13.x); got "1.4.0". Use "1.13.1"',
+        'openmetadata-sso:openmetadata.version: must be a supported OpenMetadata release (1.12.x or 1.13.x); got "1.4.0". Use "1.13.1" (the checks that depend on it were skipped; they run once it is fixed)',
       ],
     ],
     [
@@ -943,7 +943,7 @@ describe("readStackConfig", () => {
   });
 
   it("runs every rule whose inputs parsed, and skips only those that need a bad value, saying so once", () => {
-    // keys.bits and heapSize are rules over values that parsed; replicas does not parse, so the
+    // keys.bits and heapSize are refused where they parse; replicas does not parse, so the
     // sticky-session rule that needs it is skipped, and the replicas line says so.
     expect(
       problems(
@@ -951,8 +951,8 @@ describe("readStackConfig", () => {
         oktaSecrets,
       ),
     ).toEqual([
-      `openmetadata-sso:openmetadata.replicas: must be an integer from 1 to 20; got 1000${SKIPPED}`,
       "openmetadata-sso:keys.bits: must be one of 2048, 3072, 4096; got 1",
+      `openmetadata-sso:openmetadata.replicas: must be an integer from 1 to 20; got 1000${SKIPPED}`,
       'openmetadata-sso:openmetadata.heapSize: must be a JVM heap from 512M to 64G, like "1G" or "1536M"; got "900T"',
     ]);
     // A bad field keeps its block's other fields, with their defaults: the ingress rule runs.
@@ -1224,9 +1224,13 @@ describe("validateArgs", () => {
       `args.identity.appName: must be a non-empty string of at most 100 characters; got "${"x".repeat(76)}...`,
     ]);
     expect(
-      argProblems({ ...local, identity: { provider: "local-keycloak" }, keys: { bits: 1e308 } }),
+      argProblems({
+        ...local,
+        identity: { provider: "local-keycloak" },
+        openmetadata: { replicas: 1e308 },
+      }),
     ).toEqual([
-      "args.keys.bits: must be an integer from 1 to 16384; got 1e+308 (the checks that depend on it were skipped; they run once it is fixed)",
+      "args.openmetadata.replicas: must be an integer from 1 to 20; got 1e+308 (the checks that depend on it were skipped; they run once it is fixed)",
     ]);
   });
 

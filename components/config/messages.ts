@@ -5,6 +5,7 @@
 import { type z } from "zod";
 import { closest, show } from "../suggest";
 import {
+  type Constraint,
   NAMESPACE,
   PROVIDER_VALUES,
   type Path,
@@ -302,6 +303,17 @@ export function zodIssues(
         break;
       case "invalid_value": {
         const options = issue.values.map(String);
+        const constraint = at?.meta() as Constraint | undefined;
+        if (options.length === 1) {
+          // The only value allowed: say why, and how to go back to it.
+          out.add(
+            path,
+            `must be ${JSON.stringify(issue.values[0])}; got ${show(got)}` +
+              (constraint?.reason ? `. ${constraint.reason}` : "") +
+              (constraint?.removable ? `. Remove it: ${out.namer.remove(path)}` : ""),
+          );
+          break;
+        }
         const hint = typeof got === "string" ? closest(got, options) : undefined;
         out.add(
           path,

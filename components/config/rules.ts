@@ -7,24 +7,12 @@ import { belowMinimum } from "../settings/compatibility";
 import { show } from "../suggest";
 import { type IdentityProviderKind } from "../types";
 import { isHttps, portOf, urlProblem } from "../urls";
-import {
-  DEFAULT_OPENMETADATA_VERSION,
-  type Path,
-  SUPPORTED_VERSIONS,
-  type argSchemas,
-  dockerSchema,
-} from "./schema";
+import { DEFAULT_OPENMETADATA_VERSION, type Path, type argSchemas, dockerSchema } from "./schema";
 import { deployableRules } from "./deployable";
 import { type IssueCollector, dotted } from "./messages";
 
 export type Parsed = Partial<z.output<z.ZodObject<typeof argSchemas>>>;
 
-export const KEY_SIZES = [2048, 3072, 4096];
-/**
- * The one Entra sign-in audience that works: OpenMetadata's authority and issuer are the tenant's,
- * so accounts of other tenants and personal Microsoft accounts never get a token it accepts.
- */
-export const SIGN_IN_AUDIENCE = "AzureADMyOrg";
 /** A directory object id, as Entra ID writes it. */
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An RFC 3339 timestamp with a time zone, as Microsoft Graph takes a password's end date. */
@@ -35,7 +23,6 @@ export const EMAIL = /^[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/;
 export const DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 /** The part of an email address before its "@", as {@link EMAIL} accepts it. */
 const EMAIL_NAME = /^[A-Za-z0-9._%+-]+$/;
-export const HEAP = /^(\d+)([MG])$/;
 
 /** Providers OpenMetadata runs as `custom-oidc`; its UI sends them through the implicit flow when public. */
 export const CUSTOM_OIDC_PROVIDERS: IdentityProviderKind[] = [
@@ -157,11 +144,6 @@ export function crossFieldRules(
   });
 
   run(() => {
-    if (v.keys && !KEY_SIZES.includes(v.keys.bits)) {
-      out.add(["keys", "bits"], `must be one of ${KEY_SIZES.join(", ")}; got ${show(v.keys.bits)}`);
-    }
-  });
-  run(() => {
     // The context first: a rule reads the value it judges last, so a value that did not parse
     // skips it only where it could have a problem to report.
     if (
@@ -264,24 +246,6 @@ function adminRules(v: Parsed, out: IssueCollector): void {
 function openMetadataRules(v: Parsed, out: IssueCollector): void {
   const run = (rule: () => void) => check(out, rule);
   const om = v.openmetadata!;
-  run(() => {
-    if (!SUPPORTED_VERSIONS.test(om.version)) {
-      out.add(
-        ["openmetadata", "version"],
-        `must be a supported OpenMetadata release (1.12.x or 1.13.x); got ${show(om.version)}. Use "${DEFAULT_OPENMETADATA_VERSION}"`,
-      );
-    }
-  });
-  run(() => {
-    const heap = HEAP.exec(om.heapSize);
-    const megabytes = heap ? Number(heap[1]) * (heap[2] === "G" ? 1024 : 1) : NaN;
-    if (!(megabytes >= 512 && megabytes <= 65536)) {
-      out.add(
-        ["openmetadata", "heapSize"],
-        `must be a JVM heap from 512M to 64G, like "1G" or "1536M"; got ${show(om.heapSize)}`,
-      );
-    }
-  });
   run(() => {
     if (!["email", "upn"].includes(om.principalClaims[0])) {
       out.add(
@@ -906,15 +870,6 @@ function entraRules(
   const run = (rule: () => void) => check(out, rule);
   const entra = () => identity.entra;
   const at = (...path: Path) => ["identity", "entra", ...path];
-  run(() => {
-    const audience = entra()?.signInAudience;
-    if (audience !== undefined && audience !== SIGN_IN_AUDIENCE) {
-      out.add(
-        at("signInAudience"),
-        `must be "${SIGN_IN_AUDIENCE}"; got ${show(audience)}. OpenMetadata's authority and issuer are the tenant's (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in. Remove it: ${out.namer.remove(at("signInAudience"))}`,
-      );
-    }
-  });
   run(() => {
     const seen = new Map<string, number>();
     entra()?.groupIds.forEach((groupId, i) => {

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { COMPATIBILITY } from "../settings/compatibility";
 import { nonProxyHostProblem } from "../settings/proxy";
 import { trustedCaProblems } from "../settings/truststore";
 import { show } from "../suggest";
@@ -59,13 +60,31 @@ export const secretInput = z.custom<pulumi.Input<string>>(isSecretInput, {
  * key, or `undefined` when the value is good. The check runs in the schema, so its problem is
  * reported together with every other problem of its block, and printed as `message` words it.
  */
-function checkedText(message: (value: string) => string | undefined) {
-  return text.superRefine((value, ctx) => {
+function checkedText(message: (value: string) => string | undefined, constraint?: Constraint) {
+  const checked = text.superRefine((value, ctx) => {
     const problem = message(value);
     if (problem !== undefined) {
       ctx.addIssue({ code: "custom", message: problem, params: { ownMessage: true } });
     }
   });
+  return constraint === undefined ? checked : checked.meta(constraint);
+}
+
+/**
+ * What a setting's schema says of itself beyond its type (zod metadata): docs/config.md shows
+ * `doc` as the setting's type, and test/config-docs.test.ts holds validation to its examples.
+ */
+export interface Constraint {
+  /** The constraint as docs/config.md states it, in place of the type zod can describe. */
+  doc?: string;
+  /** Values validation accepts and refuses, in a stack where the setting applies. */
+  examples?: { accepted: unknown[]; refused: unknown[] };
+  /** Why a value is the only one allowed, said after the problem. */
+  reason?: string;
+  /** The only value allowed is the default: the fix is to remove the setting. */
+  removable?: boolean;
+  /** For component arguments without their own TypeScript type: the global registry's index. */
+  [key: string]: unknown;
 }
 
 /** A label whose change replaces what it labels (`keys.rotation`, `identity.entra.secretRotation`). */
@@ -97,15 +116,21 @@ export const DEFAULT_LOCAL_KEYCLOAK_VERSION = "26.4.5";
  * container reads `KC_BOOTSTRAP_ADMIN_*` and `KC_HOSTNAME_BACKCHANNEL_DYNAMIC`. Checked in the
  * schema so it is reported with the block's other problems.
  */
-export const localKeycloakVersion = checkedText((version) => {
-  const major = /^(\d+)\.\d+\.\d+$/.exec(version)?.[1];
-  if (major !== undefined && Number(major) >= 26) return undefined;
-  const why =
-    major !== undefined
-      ? `: Keycloak before 26 does not read KC_BOOTSTRAP_ADMIN_* and KC_HOSTNAME_BACKCHANNEL_DYNAMIC, which the local Keycloak is configured with`
-      : ", which is not a pinned release, so the container could change under the stack";
-  return `must be a pinned Keycloak release 26.x.y or later (three numbers, like "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"); got ${show(version)}${why}. Use "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"`;
-});
+export const localKeycloakVersion = checkedText(
+  (version) => {
+    const major = /^(\d+)\.\d+\.\d+$/.exec(version)?.[1];
+    if (major !== undefined && Number(major) >= 26) return undefined;
+    const why =
+      major !== undefined
+        ? `: Keycloak before 26 does not read KC_BOOTSTRAP_ADMIN_* and KC_HOSTNAME_BACKCHANNEL_DYNAMIC, which the local Keycloak is configured with`
+        : ", which is not a pinned release, so the container could change under the stack";
+    return `must be a pinned Keycloak release 26.x.y or later (three numbers, like "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"); got ${show(version)}${why}. Use "${DEFAULT_LOCAL_KEYCLOAK_VERSION}"`;
+  },
+  {
+    doc: "Keycloak release `26.x.y` or later: three numbers",
+    examples: { accepted: ["26.0.0", "26.4.5", "27.1.2"], refused: ["25.0.6", "26.4", "latest"] },
+  },
+);
 
 export const localKeycloakSchema = z.strictObject({
   port: port.default(8081),
@@ -125,18 +150,55 @@ export const oneLoginSchema = z.strictObject({
   apiClientId: secretInput,
   apiClientSecret: secretInput,
 });
+/**
+ * The one Entra sign-in audience that works: OpenMetadata's authority and issuer are the tenant's,
+ * so accounts of other tenants and personal Microsoft accounts never get a token it accepts.
+ */
+export const SIGN_IN_AUDIENCE = "AzureADMyOrg";
 export const entraConfigSchema = z.strictObject({
-  signInAudience: text.default("AzureADMyOrg"),
+  signInAudience: z
+    .literal(SIGN_IN_AUDIENCE)
+    .meta({
+      reason:
+        "OpenMetadata's authority and issuer are the tenant's (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in",
+      removable: true,
+    } satisfies Constraint)
+    .default(SIGN_IN_AUDIENCE),
   groupIds: z.array(text).default([]),
   secretRotation: rotationLabel,
-  secretEndDate: text.optional(),
+  secretEndDate: text
+    .meta({
+      doc: "RFC 3339 timestamp of a real date, with a time zone, like `2027-06-30T00:00:00Z`",
+      examples: {
+        accepted: ["2027-06-30T00:00:00Z", "2028-02-29T12:30:00+02:00"],
+        refused: ["2027-02-29T00:00:00Z", "2027-06-30", "2027-06-30T00:00:00"],
+      },
+    } satisfies Constraint)
+    .optional(),
 });
 export const entraSchema = entraConfigSchema.extend({ tenantId: text });
 export const oidcConfigSchema = z.strictObject({
-  issuer: text,
+  issuer: text.meta({
+    doc: "absolute `http(s)` URL, which may end in `/`; `https` unless `environment` is `local`",
+    examples: {
+      accepted: ["https://idp.example.com", "https://idp.example.com/realms/acme/"],
+      refused: ["idp.example.com", "https://idp.example.com//", "https://idp.example.com?a=1"],
+    },
+  } satisfies Constraint),
   clientId: text.optional(),
   registration: z.boolean().default(false),
-  discoveryUrl: text.optional(),
+  discoveryUrl: text
+    .meta({
+      doc: "absolute `http(s)` URL ending in `/.well-known/openid-configuration`; `https` unless `environment` is `local`",
+      examples: {
+        accepted: ["https://idp.example.com/.well-known/openid-configuration"],
+        refused: [
+          "https://idp.example.com",
+          "https://idp.example.com/.well-known/openid-configuration/",
+        ],
+      },
+    } satisfies Constraint)
+    .optional(),
   tokenEndpointAuthMethod: z.enum(TokenEndpointAuthMethod).default("client_secret_post"),
   providerName: text.max(40).default("SSO"),
 });
@@ -169,9 +231,12 @@ export const identitySchema = z.strictObject({
   oidc: oidcSchema.optional(),
 });
 
+/** RSA modulus sizes of the signing keys: OpenMetadata loads any, these are the strong ones. */
+export const KEY_SIZES = [2048, 3072, 4096] as const;
+
 export const keysSchema = z
   .strictObject({
-    bits: z.number().int().min(1).max(16384).default(2048),
+    bits: z.literal(KEY_SIZES).default(2048),
     rotation: rotationLabel,
     issuer: text.optional(),
     protect: z.boolean().optional(),
@@ -184,7 +249,17 @@ export const keysSchema = z
  */
 export const egressProxySchema = z.strictObject({
   // An empty value has its one message from `text`.
-  url: checkedText((url) => (url === "" ? undefined : proxyUrlProblem(url))),
+  url: checkedText((url) => (url === "" ? undefined : proxyUrlProblem(url)), {
+    doc: "the proxy's `http://host:port`: http, no credentials, path or query",
+    examples: {
+      accepted: ["http://proxy.example.com:3128"],
+      refused: [
+        "proxy.example.com:3128",
+        "http://user:pw@proxy.example.com:3128",
+        "http://proxy.example.com:3128/path",
+      ],
+    },
+  }),
   noProxy: z
     .array(
       checkedText((pattern) => {
@@ -197,11 +272,47 @@ export const egressProxySchema = z.strictObject({
     .default([]),
 });
 
+/** A JVM heap size: a number of megabytes or gigabytes. */
+export const HEAP = /^(\d+)([MG])$/;
+/** The heap OpenMetadata gets, in megabytes: from 512M, below which it fails, to 64G. */
+export const HEAP_RANGE = { min: 512, max: 65536 };
+
+export const heapSize = checkedText(
+  (heap) => {
+    const match = HEAP.exec(heap);
+    const megabytes = match ? Number(match[1]) * (match[2] === "G" ? 1024 : 1) : NaN;
+    return megabytes >= HEAP_RANGE.min && megabytes <= HEAP_RANGE.max
+      ? undefined
+      : `must be a JVM heap from 512M to 64G, like "1G" or "1536M"; got ${show(heap)}`;
+  },
+  {
+    doc: "JVM heap from `512M` to `64G`: a whole number and `M` or `G`",
+    examples: {
+      accepted: ["512M", "64G", "65536M", "1536M"],
+      refused: ["511M", "65G", "65537M", "1T", "1g", "1.5G"],
+    },
+  },
+);
+
+export const openMetadataVersion = checkedText(
+  (version) =>
+    SUPPORTED_VERSIONS.test(version)
+      ? undefined
+      : `must be a supported OpenMetadata release (1.12.x or 1.13.x); got ${show(version)}. Use "${DEFAULT_OPENMETADATA_VERSION}"`,
+  {
+    doc: "a supported OpenMetadata release: `1.12.x` or `1.13.x`",
+    examples: {
+      accepted: ["1.12.0", "1.13.1", "1.13.10"],
+      refused: ["1.11.0", "1.14.0", "1.13", "v1.13.1"],
+    },
+  },
+);
+
 export const openMetadataSchema = z
   .strictObject({
-    version: text.default(DEFAULT_OPENMETADATA_VERSION),
+    version: openMetadataVersion.default(DEFAULT_OPENMETADATA_VERSION),
     replicas: z.number().int().min(1).max(20).default(1),
-    heapSize: text.default("1G"),
+    heapSize: heapSize.default("1G"),
     clusterName: z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,62}$/)
@@ -249,17 +360,57 @@ export function unpinnedImage(image: string): string | undefined {
  * An image reference that must be pinned. Checked in the schema, not among the cross-field rules,
  * so that it is reported together with any other problem in the `docker` block.
  */
-export const pinnedImage = checkedText((image) => {
-  const problem = unpinnedImage(image);
-  return problem === undefined
-    ? undefined
-    : `must be pinned to a version tag or a digest; got ${show(image)}${problem}`;
-});
+export const pinnedImage = checkedText(
+  (image) => {
+    const problem = unpinnedImage(image);
+    return problem === undefined
+      ? undefined
+      : `must be pinned to a version tag or a digest; got ${show(image)}${problem}`;
+  },
+  {
+    doc: "image reference pinned to a version tag other than `latest`, or to a `sha256` digest",
+    examples: {
+      accepted: [
+        "registry.example.com/team/tool:2.1.0",
+        `registry.example.com/team/tool@sha256:${"a".repeat(64)}`,
+      ],
+      refused: [
+        "registry.example.com/team/tool",
+        "registry.example.com/team/tool:latest",
+        "tool@sha256:1234",
+      ],
+    },
+  },
+);
+
+/** The documented constraint of a database or search image: pinned, and recent enough. */
+function dependencyImage(
+  role: "database" | "search",
+  engines: string[],
+  examples: Constraint["examples"],
+) {
+  const minimums = Object.entries(COMPATIBILITY)
+    .map(
+      ([release, table]) =>
+        `${release}: ${engines.map((engine) => `${engine} ${table[engine as keyof typeof table].version}`).join(", ")}`,
+    )
+    .join("; ");
+  return pinnedImage.meta({
+    doc: `image pinned to a version tag or a \`sha256\` digest, of \`docker.${role}\`'s engine at the release OpenMetadata requires or later (${minimums})`,
+    examples,
+  } satisfies Constraint);
+}
 
 export const dockerImagesSchema = z
   .strictObject({
-    database: pinnedImage.optional(),
-    search: pinnedImage.optional(),
+    database: dependencyImage("database", ["mysql", "postgresql"], {
+      accepted: ["mysql:8.0.42", "mysql:8.4.6"],
+      refused: ["mysql:8.0.41", "mysql:latest"],
+    }).optional(),
+    search: dependencyImage("search", ["elasticsearch", "opensearch"], {
+      accepted: ["docker.elastic.co/elasticsearch/elasticsearch:9.0.0"],
+      refused: ["docker.elastic.co/elasticsearch/elasticsearch:8.19.0"],
+    }).optional(),
     proxy: pinnedImage.optional(),
     verifier: pinnedImage.optional(),
   })
@@ -284,11 +435,19 @@ export const dockerSchema = z.strictObject({
  * CA certificates to trust, as one PEM text. Each problem of each certificate is its own line, so
  * every one is reported together. Expiry is judged by this machine's clock.
  */
-export const trustedCaCertificatesSchema = text.superRefine((pem, ctx) => {
-  for (const problem of trustedCaProblems(pem, new Date())) {
-    ctx.addIssue({ code: "custom", message: problem, params: { ownMessage: true } });
-  }
-});
+export const trustedCaCertificatesSchema = text
+  .superRefine((pem, ctx) => {
+    for (const problem of trustedCaProblems(pem, new Date())) {
+      ctx.addIssue({ code: "custom", message: problem, params: { ownMessage: true } });
+    }
+  })
+  .meta({
+    doc: "PEM text of CA certificates, each unexpired and a CA, without private keys",
+    examples: {
+      accepted: [],
+      refused: ["sample-1", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----"],
+    },
+  } satisfies Constraint);
 
 export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
 
@@ -330,12 +489,21 @@ export function databaseParamsProblem(params: string): string | undefined {
  * JDBC parameters of an external database. Checked in the schema, so that a problem is reported
  * together with any other problem in the `kubernetes` block.
  */
-export const databaseParams = checkedText((params) => {
-  const problem = databaseParamsProblem(params);
-  return problem === undefined
-    ? undefined
-    : `must be JDBC parameters as a URL query string: key=value pairs joined by "&", without a leading "?"; got ${show(params)}${problem}`;
-});
+export const databaseParams = checkedText(
+  (params) => {
+    const problem = databaseParamsProblem(params);
+    return problem === undefined
+      ? undefined
+      : `must be JDBC parameters as a URL query string: key=value pairs joined by "&", without a leading "?"; got ${show(params)}${problem}`;
+  },
+  {
+    doc: "JDBC parameters: `key=value` pairs joined by `&`, without a leading `?`",
+    examples: {
+      accepted: ["sslMode=REQUIRED", "sslMode=REQUIRED&serverTimezone=UTC"],
+      refused: ["?sslMode=REQUIRED", "a=1&&b=2", "flag", "a=1 &b=2"],
+    },
+  },
+);
 
 export const externalDatabaseShape = {
   engine: z.enum(DatabaseEngine).default("mysql"),
@@ -395,10 +563,29 @@ export const kubernetesSchema = z.strictObject({
 /** The argument schema, one entry per top-level setting. */
 export const argSchemas = {
   environment: z.enum(Environment).default("production"),
-  publicUrl: text,
+  publicUrl: text.meta({
+    doc: "absolute `http(s)://host[:port]` origin, without path, query or trailing `/`; `https` unless `environment` is `local`",
+    examples: {
+      accepted: ["http://localhost:8585", "https://openmetadata.example.com"],
+      refused: [
+        "openmetadata.example.com",
+        "http://localhost:8585/",
+        "https://openmetadata.example.com/om",
+        "ftp://x",
+      ],
+    },
+  } satisfies Constraint),
   target: z.enum(Target),
   admins: z.array(text).min(1),
-  principalDomain: text.optional(),
+  principalDomain: text
+    .meta({
+      doc: "domain name, like `example.com`",
+      examples: {
+        accepted: ["example.com"],
+        refused: ["localhost", "example.com/", "@example.com"],
+      },
+    } satisfies Constraint)
+    .optional(),
   identity: identitySchema,
   keys: keysSchema,
   openmetadata: openMetadataSchema,
