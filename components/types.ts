@@ -251,7 +251,7 @@ export interface EntraArgs {
    * audiences could never sign in.
    * @default "AzureADMyOrg"
    */
-  signInAudience?: "AzureADMyOrg";
+  signInAudience?: string;
   /**
    * Object ids (GUIDs) of the groups whose members may sign in. The enterprise application
    * requires an assignment (OpenMetadata checks only a token's signature), and
@@ -363,7 +363,7 @@ export interface KeysArgs {
    * ignored input over into a replacement.
    * @default 2048
    */
-  bits?: 2048 | 3072 | 4096;
+  bits?: number;
   /**
    * Rotation label. Changing it, and nothing else, replaces the key pair and the key id; bot
    * tokens are then regenerated.

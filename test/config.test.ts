@@ -255,10 +255,10 @@ describe("readStackConfig", () => {
           },
         },
       };
-      expect(() => validateArgs(bad as unknown as OpenMetadataSsoArgs)).toThrow(
+      expect(() => validateArgs(bad)).toThrow(
         'args.identity.entra.signInAudience: must be "AzureADMyOrg"; got "AzureADMultipleOrgs". OpenMetadata\'s authority and issuer are the tenant\'s (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in. Remove it: remove args.identity.entra.signInAudience',
       );
-      expect(() => validateArgs(bad as unknown as OpenMetadataSsoArgs)).toThrow(
+      expect(() => validateArgs(bad)).toThrow(
         "args.identity.entra.groupIds[0]: must be a group's object id",
       );
     });

@@ -156,8 +156,7 @@ export const oneLoginSchema = z.strictObject({
  */
 export const SIGN_IN_AUDIENCE = "AzureADMyOrg";
 export const entraConfigSchema = z.strictObject({
-  signInAudience: z
-    .literal(SIGN_IN_AUDIENCE)
+  signInAudience: asType<string>(z.literal(SIGN_IN_AUDIENCE))
     .meta({
       reason:
         "OpenMetadata's authority and issuer are the tenant's (https://login.microsoftonline.com/<tenantId>/v2.0), so users of other tenants and personal Microsoft accounts could never sign in",
@@ -231,12 +230,21 @@ export const identitySchema = z.strictObject({
   oidc: oidcSchema.optional(),
 });
 
+/**
+ * `schema` typed as validating a `T`: the argument interfaces keep plain `number` and `string`
+ * where the schema accepts a few literals, because Pulumi's schema inference for the component
+ * (test/schema.test.ts) supports no literal types. Validation and docs read the literal at run time.
+ */
+function asType<T>(schema: z.ZodType<T, T>): z.ZodType<T, T> {
+  return schema;
+}
+
 /** RSA modulus sizes of the signing keys: OpenMetadata loads any, these are the strong ones. */
 export const KEY_SIZES = [2048, 3072, 4096] as const;
 
 export const keysSchema = z
   .strictObject({
-    bits: z.literal(KEY_SIZES).default(2048),
+    bits: asType<number>(z.literal(KEY_SIZES)).default(2048),
     rotation: rotationLabel,
     issuer: text.optional(),
     protect: z.boolean().optional(),
