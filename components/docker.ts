@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { expectedAuth, verificationFailure, VERIFIER_ENV, verifierScript } from "./checks/verify";
 import type { ResolvedDocker, ResolvedSettings } from "./config";
@@ -667,8 +668,17 @@ export class DockerDeployment extends pulumi.ComponentResource {
         image: scope.image(images.search),
         restart: "unless-stopped",
         networksAdvanced: network,
+        // Both images' entrypoints pass every env var named like `a.b` to the engine as `-Ea.b=…`
+        // (elastic/elasticsearch distribution/docker/src/docker/bin/docker-entrypoint.sh;
+        // opensearch-project/opensearch-build docker/release/config/opensearch/
+        // opensearch-docker-entrypoint-default.x.sh, the entrypoint of OpenSearch 3.x images).
         envs: elastic
           ? [
+              // Security stays on: the `elastic` user with ELASTIC_PASSWORD, which the entrypoint
+              // writes to the keystore as `bootstrap.password` (same entrypoint). TLS is off on
+              // both layers explicitly, so the server speaks plain HTTP (ELASTICSEARCH_SCHEME
+              // "http"); a single node needs no transport TLS. OpenMetadata's own quickstart runs
+              // the same image with security off instead.
               "discovery.type=single-node",
               "ES_JAVA_OPTS=-Xms1024m -Xmx1024m",
               "xpack.security.enabled=true",
@@ -677,6 +687,12 @@ export class DockerDeployment extends pulumi.ComponentResource {
               pulumi.secret(pulumi.interpolate`ELASTIC_PASSWORD=${keys.searchPassword}`),
             ]
           : [
+              // DISABLE_SECURITY_PLUGIN=true makes the entrypoint start OpenSearch with
+              // `plugins.security.disabled=true` and skip the demo setup, the only step that needs
+              // OPENSEARCH_INITIAL_ADMIN_PASSWORD (entrypoint above). So: plain HTTP, no user and no
+              // admin password, as in OpenMetadata's docker-compose-opensearch-standalone.yml and
+              // the openmetadata-dependencies chart 1.13.1 (`plugins.security.disabled: true`,
+              // `protocol: http`).
               "discovery.type=single-node",
               "OPENSEARCH_JAVA_OPTS=-Xms1024m -Xmx1024m",
               "DISABLE_SECURITY_PLUGIN=true",
@@ -688,6 +704,12 @@ export class DockerDeployment extends pulumi.ComponentResource {
             containerPath: elastic ? "/usr/share/elasticsearch/data" : "/usr/share/opensearch/data",
           },
         ],
+        // curl is in both images. Elasticsearch's Dockerfiles either install it (Ubuntu base,
+        // dockerfiles/default/Dockerfile) or download with the base image's own curl and build the
+        // final stage from that same base (UBI, Dockerfile.default). OpenSearch images from 2.10 on
+        // are built on amazonlinux:2023 (opensearch-build docker/release/dockerfiles/
+        // opensearch.al2023.dockerfile), and OpenMetadata's compose file above runs a curl health
+        // check inside such an image (2.19.0). Not run here against a real container.
         healthcheck: {
           tests: elastic
             ? [
@@ -782,6 +804,16 @@ export class DockerDeployment extends pulumi.ComponentResource {
   ): docker.Container {
     const { name, names, images, target, network, parent } = scope;
     const mysql = target.database === "mysql";
+    // Airflow 3 signs the tokens a task presents to the API server's Execution API with
+    // `[api_auth] jwt_secret`. Left unset, every Airflow process makes up its own key at startup,
+    // and tokens fail between processes (Airflow docs 3.2.1, security/jwt_token_authentication,
+    // "Signing and Cryptography": deployment managers must set it). ingestion_dependency.sh starts
+    // the API server, the DAG processor and the scheduler as separate processes, and sets no key.
+    const jwtSecret = new random.RandomPassword(
+      `${name}-airflow-jwt-secret`,
+      { length: 64, special: false },
+      parent,
+    );
     return new docker.Container(
       `${name}-ingestion`,
       {
@@ -789,9 +821,24 @@ export class DockerDeployment extends pulumi.ComponentResource {
         image: scope.image(images.ingestion),
         restart: "unless-stopped",
         networksAdvanced: network,
+        // The image's start script, as OpenMetadata's compose files run it. Its Airflow 3 version
+        // (open-metadata/OpenMetadata ingestion/ingestion_dependency.sh, Collate Community License
+        // header; the stored copy's commit is not known) reads DB_HOST, DB_PORT, AIRFLOW_DB,
+        // DB_USER, DB_PASSWORD (URL-encoded into the URL), DB_SCHEME (default mysql+mysqldb),
+        // DB_PROPERTIES, AIRFLOW_ADMIN_USER and AIRFLOW_ADMIN_PASSWORD, sets
+        // AIRFLOW__DATABASE__SQL_ALCHEMY_CONN unless given, runs `airflow db migrate`, creates the
+        // admin user (FAB) or writes it to the simple auth manager's password file, then starts
+        // `airflow api-server --port 8080`, the DAG processor and the scheduler. The admin password
+        // is pasted unquoted into a shell command and into a quoted Python literal, which the
+        // generated passwords (letters and digits only) survive. The ingestion Dockerfile installs
+        // mysqlclient and psycopg2, the drivers of the two schemes below
+        // (ingestion/Dockerfile, RI_VERSION 1.13.3.2 copy).
         entrypoints: ["/bin/bash"],
         command: ["/opt/airflow/ingestion_dependency.sh"],
         envs: [
+          pulumi.secret(pulumi.interpolate`AIRFLOW__API_AUTH__JWT_SECRET=${jwtSecret.result}`),
+          // The script's own default; the server calls the API with basic auth (the
+          // openmetadata chart 1.13.1: `airflow.auth`, apiEndpoint at the api-server's port 8080).
           "AIRFLOW__API__AUTH_BACKENDS=airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session",
           "AIRFLOW__CORE__EXECUTOR=LocalExecutor",
           "AIRFLOW__OPENMETADATA_AIRFLOW_APIS__DAG_GENERATED_CONFIGS=/opt/airflow/dag_generated_configs",

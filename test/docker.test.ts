@@ -286,6 +286,10 @@ describe("DockerDeployment under the local stack", () => {
       ].join("\n"),
     });
     expect(byRole.ingestion).toBeUndefined();
+    // Airflow's JWT secret exists only with the ingestion container that uses it.
+    expect(
+      resources.filter((r) => r.name === "om-docker-airflow-jwt-secret").map((r) => r.type),
+    ).toEqual([]);
   });
 
   it("generates a realm whose client matches OpenMetadata's callback and secret, with the demo user in the principal domain", () => {
@@ -429,6 +433,108 @@ describe("DockerDeployment options", () => {
     expect(server.SEARCH_TYPE.value).toBe("opensearch");
     expect(server.ELASTICSEARCH_USER).toBeUndefined();
   });
+  it("runs Elasticsearch 9 as one node with its own user over plain HTTP, as the server reaches it", async () => {
+    const { resources } = await record(
+      () => new OpenMetadataSso("es", { ...localArgs, docker: { search: "elasticsearch" } }),
+    );
+    const search = one(resources, CONTAINER, "es-docker-search");
+    const searchPassword = password(resources, "es-keys-search-password");
+    expect(envMap(search)).toEqual({
+      "discovery.type": { value: "single-node", secret: false },
+      ES_JAVA_OPTS: { value: "-Xms1024m -Xmx1024m", secret: false },
+      "xpack.security.enabled": { value: "true", secret: false },
+      "xpack.security.http.ssl.enabled": { value: "false", secret: false },
+      "xpack.security.transport.ssl.enabled": { value: "false", secret: false },
+      ELASTIC_PASSWORD: { value: searchPassword, secret: true },
+    });
+    expect(search.inputs.healthcheck).toEqual({
+      tests: [
+        "CMD-SHELL",
+        'curl -s -u "elastic:$ELASTIC_PASSWORD" http://localhost:9200/_cluster/health | grep -qE \'"status":"(green|yellow)"\'',
+      ],
+      interval: "15s",
+      timeout: "10s",
+      retries: 20,
+      startPeriod: "30s",
+    });
+    const server = envMap(one(resources, CONTAINER, "es-docker-server"));
+    expect(server.SEARCH_TYPE).toEqual({ value: "elasticsearch", secret: false });
+    expect(server.ELASTICSEARCH_SCHEME).toEqual({ value: "http", secret: false });
+    expect(server.ELASTICSEARCH_PORT).toEqual({ value: "9200", secret: false });
+    expect(server.ELASTICSEARCH_USER).toEqual({ value: "elastic", secret: false });
+    expect(server.ELASTICSEARCH_PASSWORD).toEqual({ value: searchPassword, secret: true });
+  });
+
+  it("runs OpenSearch 3 with its security plugin off, so it needs no initial admin password", async () => {
+    const { resources } = await record(
+      () => new OpenMetadataSso("os", { ...localArgs, docker: { search: "opensearch" } }),
+    );
+    const search = one(resources, CONTAINER, "os-docker-search");
+    expect(envMap(search)).toEqual({
+      "discovery.type": { value: "single-node", secret: false },
+      OPENSEARCH_JAVA_OPTS: { value: "-Xms1024m -Xmx1024m", secret: false },
+      DISABLE_SECURITY_PLUGIN: { value: "true", secret: false },
+      DISABLE_INSTALL_DEMO_CONFIG: { value: "true", secret: false },
+    });
+    expect((search.inputs.healthcheck as { tests: string[] }).tests).toEqual([
+      "CMD-SHELL",
+      'curl -s http://localhost:9200/_cluster/health | grep -qE \'"status":"(green|yellow)"\'',
+    ]);
+    const server = envMap(one(resources, CONTAINER, "os-docker-server"));
+    expect(server.SEARCH_TYPE).toEqual({ value: "opensearch", secret: false });
+    expect(server.ELASTICSEARCH_SCHEME).toEqual({ value: "http", secret: false });
+    expect(server.ELASTICSEARCH_USER).toBeUndefined();
+    expect(server.ELASTICSEARCH_PASSWORD).toBeUndefined();
+  });
+
+  it("gives Airflow 3 in the ingestion container one JWT secret of its own, and the start script's env", async () => {
+    const { resources } = await record(
+      () =>
+        new OpenMetadataSso("af", {
+          ...localArgs,
+          docker: { database: "mysql" },
+          openmetadata: { ingestion: true },
+        }),
+    );
+    const jwtSecret = password(resources, "af-docker-airflow-jwt-secret");
+    expect(
+      one(resources, "random:index/randomPassword:RandomPassword", "af-docker-airflow-jwt-secret")
+        .inputs,
+    ).toEqual({ length: 64, special: false });
+    const server = envMap(one(resources, CONTAINER, "af-docker-server"));
+    const ingestion = one(resources, CONTAINER, "af-docker-ingestion");
+    expect(ingestion.inputs.entrypoints).toEqual(["/bin/bash"]);
+    expect(ingestion.inputs.command).toEqual(["/opt/airflow/ingestion_dependency.sh"]);
+    expect(envMap(ingestion)).toEqual({
+      AIRFLOW__API_AUTH__JWT_SECRET: { value: jwtSecret, secret: true },
+      AIRFLOW__API__AUTH_BACKENDS: {
+        value: "airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session",
+        secret: false,
+      },
+      AIRFLOW__CORE__EXECUTOR: { value: "LocalExecutor", secret: false },
+      AIRFLOW__OPENMETADATA_AIRFLOW_APIS__DAG_GENERATED_CONFIGS: {
+        value: "/opt/airflow/dag_generated_configs",
+        secret: false,
+      },
+      DB_HOST: { value: "af-mysql", secret: false },
+      DB_PORT: { value: "3306", secret: false },
+      AIRFLOW_DB: { value: "airflow_db", secret: false },
+      DB_SCHEME: { value: "mysql+mysqldb", secret: false },
+      DB_USER: { value: "airflow_user", secret: false },
+      DB_PASSWORD: {
+        value: password(resources, "af-keys-airflow-database-password"),
+        secret: true,
+      },
+      AIRFLOW_ADMIN_USER: { value: "admin", secret: false },
+      AIRFLOW_ADMIN_PASSWORD: { value: server.AIRFLOW_PASSWORD.value, secret: true },
+    });
+    expect(server.PIPELINE_SERVICE_CLIENT_ENDPOINT).toEqual({
+      value: "http://af-ingestion:8080",
+      secret: false,
+    });
+    expect(server.AIRFLOW_USERNAME).toEqual({ value: "admin", secret: false });
+  });
+
   it("gives the server, its migration and the bot token regeneration the egress proxy, bypassed for every container", async () => {
     const { resources } = await record(
       () =>
