@@ -53,3 +53,5 @@ export const demoPasswordCommand = openmetadata.demoPassword
     )
   : undefined;
 export const caCertificate = openmetadata.caCertificate;
+// What `npm run doctor -- <stack>` reads.
+export const doctor = openmetadata.doctor;

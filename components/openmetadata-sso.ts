@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { outsideGate } from "./checks/outside-gate";
+import { doctorOutput, outsideGate } from "./checks/outside-gate";
 import { preflightGate } from "./checks/preflight";
 import { validateArgs, type ResolvedSettings } from "./config";
 import { KUBERNETES_SUFFIX } from "./config/rules";
@@ -53,6 +53,12 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
   public readonly demoPassword?: pulumi.Output<string>;
   /** CA certificate to trust when the Docker target generates its TLS certificate. */
   public readonly caCertificate?: pulumi.Output<string>;
+  /**
+   * What `npm run doctor -- <stack>` reads to check the deployment from where you stand, as JSON:
+   * the public URL, the auth settings and key id served, the login parameters, the replicas and
+   * affinity cookie, and the CA certificates to trust. Holds no secret.
+   */
+  public readonly doctor: pulumi.Output<string>;
 
   constructor(name: string, args: OpenMetadataSsoArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every problem is reported before anything is registered, the names the component derives
@@ -99,22 +105,26 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
         : this.deployToKubernetes(name, settings, keys);
 
     // From where users stand, after the in-network verification: the public URL as a browser meets it.
+    const outside = {
+      deployment: {
+        publicUrl: settings.publicUrl,
+        redirectUris: deployment.identity.redirectUris,
+        replicas: settings.openmetadata.replicas,
+        ...(deployment.affinityCookie === undefined
+          ? {}
+          : { affinityCookie: deployment.affinityCookie }),
+      },
+      identity: deployment.identity,
+      env: deployment.env,
+    };
+    const ca = publicUrlCa(deployment.caCertificate, settings);
     const publicUrlCheck = outsideGate(
       {
+        ...outside,
         enabled: settings.openmetadata.checkPublicUrl,
-        deployment: {
-          publicUrl: settings.publicUrl,
-          redirectUris: deployment.identity.redirectUris,
-          replicas: settings.openmetadata.replicas,
-          ...(deployment.affinityCookie === undefined
-            ? {}
-            : { affinityCookie: deployment.affinityCookie }),
-        },
-        identity: deployment.identity,
-        env: deployment.env,
         after: deployment.verification,
       },
-      { parent: this, ...publicUrlCa(deployment.caCertificate, settings) },
+      { parent: this, ...ca },
     );
 
     this.url = pulumi.output(settings.publicUrl);
@@ -132,6 +142,8 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
     this.demoUser = deployment.demoUser;
     this.demoPassword = deployment.demoPassword;
     this.caCertificate = deployment.caCertificate;
+    // The same expectations, for `doctor` to check again any time.
+    this.doctor = doctorOutput(outside, ca.ca);
 
     this.registerOutputs({
       url: this.url,
@@ -147,6 +159,7 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
       demoUser: this.demoUser,
       demoPassword: this.demoPassword,
       caCertificate: this.caCertificate,
+      doctor: this.doctor,
       // Registered so that a failed check fails the update.
       publicUrlCheck,
     });

@@ -4,6 +4,7 @@
 //   node scripts/built.mjs render <args>       (npm run render)
 //   node scripts/built.mjs render-all <args>   (npm run render:all)
 //   node scripts/built.mjs render-diff <args>  (npm run render:diff)
+//   node scripts/built.mjs doctor <args>       (npm run doctor; the package's bin runs the same file)
 //   node scripts/built.mjs --stamp             (the last step of npm run build)
 //
 // The build records a hash of the sources it was built from (every file tsconfig.build.json
@@ -127,16 +128,19 @@ function rebuild(hash) {
 const [command, ...rest] = process.argv.slice(2);
 if (command === "--stamp") {
   fs.writeFileSync(STAMP, `${sourceHash()}\n`);
-} else if (["render", "render-all", "render-diff"].includes(command)) {
+} else if (["render", "render-all", "render-diff", "doctor"].includes(command)) {
   const hash = sourceHash();
   if (!fresh(hash)) rebuild(hash);
   // Run the built script as the main module, as `node dist/scripts/<name>.js <args>` would.
-  const script = path.join(ROOT, "dist", "scripts", `${command}.js`);
+  const script =
+    command === "doctor"
+      ? path.join(ROOT, "dist", "components", "doctor-cli.js")
+      : path.join(ROOT, "dist", "scripts", `${command}.js`);
   process.argv = [process.argv[0], script, ...rest];
   createRequire(import.meta.url)("node:module").runMain();
 } else {
   process.stderr.write(
-    "usage: node scripts/built.mjs render|render-all|render-diff <args> | --stamp\n",
+    "usage: node scripts/built.mjs render|render-all|render-diff|doctor <args> | --stamp\n",
   );
   process.exit(2);
 }

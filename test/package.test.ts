@@ -128,4 +128,22 @@ describe("the npm package", () => {
       expect(files).toContain(`dist/components/${file}`);
     expect(files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))).toEqual([]);
   });
+
+  it("ships doctor as a bin that runs from the build", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      bin: Record<string, string>;
+    };
+    expect(manifest.bin).toEqual({
+      "openmetadata-sso-doctor": "dist/components/doctor-cli.js",
+    });
+    const bin = path.join(ROOT, manifest.bin["openmetadata-sso-doctor"]);
+    expect(fs.readFileSync(bin, "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
+    // From a consumer's directory, with a plain Node and no TypeScript loader.
+    const usage = execFileSync(process.execPath, [bin, "--help"], {
+      cwd: consumer,
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    expect(usage.split("\n")[0]).toBe("Usage: npm run doctor -- <stack> [flags]");
+  });
 });

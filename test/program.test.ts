@@ -174,6 +174,7 @@ describe("the stack program", () => {
       "demoPassword",
       "demoPasswordCommand",
       "demoUser",
+      "doctor",
       "issuer",
       "jwksUrl",
       "keyId",
@@ -197,6 +198,30 @@ describe("the stack program", () => {
     expect(outputs.demoPassword).toBeInstanceOf(SecretValue);
     expect(outputs.workflowConfig).toBeInstanceOf(SecretValue);
     expect(String(outputs.openMetadataYaml)).toContain("secret: ${OIDC_CLIENT_SECRET}");
+    // What `npm run doctor` reads: plain JSON, the expectations of the checks through the public URL.
+    expect(JSON.parse(outputs.doctor as string)).toEqual({
+      publicUrl: "http://localhost:8585",
+      auth: {
+        provider: "custom-oidc",
+        providerName: "Keycloak",
+        clientId: "openmetadata",
+        authority: "http://localhost:8081/realms/openmetadata",
+        callbackUrl: "http://localhost:8585/callback",
+        clientType: "confidential",
+        enableSelfSignup: true,
+        jwtPrincipalClaims: ["email", "preferred_username", "sub"],
+        jwtPrincipalClaimsMapping: [],
+        keyId: outputs.keyId,
+        publicKeyUrls: [],
+      },
+      provider: "custom-oidc",
+      discoveryUrl: "http://localhost:8081/realms/openmetadata/.well-known/openid-configuration",
+      redirectUris: ["http://localhost:8585/callback", "http://localhost:8585/auth/callback"],
+      pkce: true,
+      nonce: true,
+      replicas: 1,
+      ca: [],
+    });
   });
 });
 

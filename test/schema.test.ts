@@ -324,9 +324,11 @@ describe("the inferred outputs", () => {
       "demoUser",
       "demoPassword",
       "caCertificate",
+      "doctor",
     ]);
     expect(resource().required).toEqual([
       "clientId",
+      "doctor",
       "issuer",
       "jwksUrl",
       "keyId",

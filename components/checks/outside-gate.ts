@@ -61,6 +61,22 @@ export function outsideExpectations(
   };
 }
 
+/**
+ * What `doctor` reads from a stack to run the checks through the public URL on its own, any time
+ * after the update: their expectations and the CAs they trust besides the system's roots. The
+ * stack exports it as JSON, its `doctor` output. Nothing in it is secret: the expectations hold
+ * only the env's plain values.
+ */
+export interface DoctorInput extends OutsideExpectations {
+  ca: string[];
+}
+
+/** The `doctor` output: {@link DoctorInput} as JSON, keys in a fixed order. */
+export function doctorInputJson(expected: OutsideExpectations, ca: readonly string[]): string {
+  const input: DoctorInput = { ...expected, ca: [...ca] };
+  return JSON.stringify(input);
+}
+
 /** The message of a failed check through the public URL: every line, then how to rerun it. */
 export function outsideFailure(publicUrl: string, results: readonly CheckResult[]): string {
   const failures = results.filter((result) => result.status === "fail");
@@ -69,6 +85,25 @@ export function outsideFailure(publicUrl: string, results: readonly CheckResult[
     results.map((result) => `  ${formatResult(result)}`).join("\n") +
     "\nFix the cause, then run `pulumi up` again. Where the public URL cannot be reached from this machine, set openmetadata.checkPublicUrl to false."
   );
+}
+
+/**
+ * The stack's `doctor` output, from the values the gate checks with. Computed in every update and
+ * preview, whether or not the gate runs: `doctor` may run from where the update could not reach.
+ */
+export function doctorOutput(
+  args: {
+    deployment: Omit<OutsideDeployment, "issuer">;
+    identity: Pick<IdentityApp, "issuer">;
+    env: pulumi.Output<ServerEnv>;
+  },
+  ca?: pulumi.Input<string[]>,
+): pulumi.Output<string> {
+  return pulumi
+    .all([args.env, args.identity.issuer, ca ?? []])
+    .apply(([env, issuer, trusted]) =>
+      doctorInputJson(outsideExpectations(env, { ...args.deployment, issuer }), trusted),
+    );
 }
 
 /** The gate's value once the checks passed (or warned), and when they did not run. */

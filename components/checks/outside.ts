@@ -69,6 +69,11 @@ export interface OutsideExpectations {
   replicas: number;
   /** The ingress's affinity cookie, when it has sticky sessions. @default - none */
   affinityCookie?: string;
+  /**
+   * The auth settings known, when not all are: `doctor` given the values as flags knows only
+   * those. The settings check compares these alone. @default - every field of `auth`
+   */
+  authFields?: readonly (keyof ExpectedAuth)[];
 }
 
 /** How the checks run. */
@@ -203,6 +208,7 @@ export function settingsCheck(
   publicUrl: string,
   expected: ExpectedAuth,
   observed: JsonObservation,
+  fields?: readonly (keyof ExpectedAuth)[],
 ): CheckResult[] {
   const url = `${publicUrl}/api/v1/system/config/auth`;
   if ("error" in observed) {
@@ -214,8 +220,19 @@ export function settingsCheck(
       }),
     ];
   }
-  const drift = authDrift(expected, (observed.body ?? {}) as Record<string, unknown>);
-  if (drift.length === 0) return [pass("settings", `${url} serves the deployed auth settings`)];
+  const drift = authDrift(expected, (observed.body ?? {}) as Record<string, unknown>).filter(
+    ({ field }) => fields === undefined || fields.includes(field),
+  );
+  if (drift.length === 0) {
+    return [
+      pass(
+        "settings",
+        fields === undefined
+          ? `${url} serves the deployed auth settings`
+          : `${url} serves the given ${fields.join(", ")}`,
+      ),
+    ];
+  }
   return drift.map(({ field, deployed, served }) =>
     fail("settings", `${field} through the public URL differs from the deployed one`, {
       expected: show(deployed),
@@ -524,7 +541,7 @@ export interface HttpAnswer {
 }
 
 /** The trust of a request: the system's roots plus the extra CAs, or (after a TLS failure) none. */
-interface Trust {
+export interface Trust {
   ca?: string[];
   /** Read the answer even when the certificate is refused: the TLS check has reported it. */
   insecure?: boolean;
@@ -572,7 +589,7 @@ export function httpGet(
   });
 }
 
-async function getJson(url: string, trust: Trust): Promise<JsonObservation> {
+export async function getJson(url: string, trust: Trust): Promise<JsonObservation> {
   try {
     const answer = await httpGet(url, trust);
     if (answer.status !== 200) return { error: `GET ${url} answered HTTP ${answer.status}` };
@@ -680,6 +697,7 @@ export async function runOutsideChecks(
       expected.publicUrl,
       expected.auth,
       await getJson(`${expected.publicUrl}/api/v1/system/config/auth`, front),
+      expected.authFields,
     ),
   );
   results.push(
