@@ -14,16 +14,16 @@ import {
   retainedVolumesNotice,
   type ExportedState,
 } from "./local-state";
+import { LOCAL_PASSPHRASE, LOCAL_STACK, LOCAL_STATE_DIR } from "../components/local-stack";
 import { PROJECT_ROOT } from "./offline";
 
-const STACK = "local";
-/** Protects nothing but a demo on this machine; set PULUMI_CONFIG_PASSPHRASE to choose your own. */
-const DEFAULT_PASSPHRASE = "openmetadata-sso-local";
+const STACK = LOCAL_STACK;
+const DEFAULT_PASSPHRASE = LOCAL_PASSPHRASE;
 
 const env = {
   ...process.env,
   PULUMI_BACKEND_URL:
-    process.env.PULUMI_BACKEND_URL ?? `file://${path.join(PROJECT_ROOT, ".pulumi-state")}`,
+    process.env.PULUMI_BACKEND_URL ?? `file://${path.join(PROJECT_ROOT, LOCAL_STATE_DIR)}`,
   PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? DEFAULT_PASSPHRASE,
   PULUMI_SKIP_UPDATE_CHECK: "true",
 };

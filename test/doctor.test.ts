@@ -403,11 +403,16 @@ describe("reading the stack's outputs", () => {
     }
   });
 
-  it("points the CLI at the checkout's state for the local stack only, unless a backend is set", () => {
+  it("points the CLI at the checkout's state and passphrase for the local stack only, unless a backend is set", () => {
     const yes = () => true;
     expect(pulumiEnv("local", { A: "1" }, "/repo", yes)).toEqual({
       A: "1",
       PULUMI_BACKEND_URL: "file:///repo/.pulumi-state",
+      PULUMI_CONFIG_PASSPHRASE: "openmetadata-sso-local",
+    });
+    expect(pulumiEnv("local", { PULUMI_CONFIG_PASSPHRASE: "mine" }, "/repo", yes)).toEqual({
+      PULUMI_BACKEND_URL: "file:///repo/.pulumi-state",
+      PULUMI_CONFIG_PASSPHRASE: "mine",
     });
     expect(pulumiEnv("prod", { A: "1" }, "/repo", yes)).toEqual({ A: "1" });
     expect(pulumiEnv("local", { PULUMI_BACKEND_URL: "s3://b" }, "/repo", yes)).toEqual({

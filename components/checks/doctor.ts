@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { LOCAL_PASSPHRASE, LOCAL_STACK, LOCAL_STATE_DIR } from "../local-stack";
 import { closest } from "../suggest";
 import { caCertificates, trustedCaProblems, TRUSTED_CA_SETTING } from "../settings/truststore";
 import { OpenMetadataProvider } from "../types";
@@ -594,9 +595,10 @@ export interface DoctorIo {
 }
 
 /**
- * The stack `local` of `npm run up:local` keeps its state in `.pulumi-state/` of the checkout
- * (scripts/local.ts), which the CLI reads only when told: from a checkout that has it, and unless
- * the backend is set already, doctor points the CLI there.
+ * The stack `local` of `npm run up:local` keeps its state in `.pulumi-state/` of the checkout,
+ * encrypted with a demo passphrase unless the user set one (scripts/local.ts). The CLI finds it
+ * only when told: from a checkout that has that state, and unless a backend is set already, doctor
+ * tells it as `npm run up:local` does.
  */
 export function pulumiEnv(
   stack: string,
@@ -604,9 +606,13 @@ export function pulumiEnv(
   cwd: string,
   exists: (dir: string) => boolean = fs.existsSync,
 ): NodeJS.ProcessEnv {
-  const state = path.join(cwd, ".pulumi-state");
-  if (stack !== "local" || env.PULUMI_BACKEND_URL !== undefined || !exists(state)) return env;
-  return { ...env, PULUMI_BACKEND_URL: `file://${state}` };
+  const state = path.join(cwd, LOCAL_STATE_DIR);
+  if (stack !== LOCAL_STACK || env.PULUMI_BACKEND_URL !== undefined || !exists(state)) return env;
+  return {
+    ...env,
+    PULUMI_BACKEND_URL: `file://${state}`,
+    PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE ?? LOCAL_PASSPHRASE,
+  };
 }
 
 /** The exit code: 0 when nothing failed, 1 when a check failed, 2 when it could not run. */
