@@ -141,7 +141,8 @@ describe("scripts/built.mjs", () => {
     expect(await run("deploy")).toEqual({
       code: 2,
       stdout: "",
-      stderr: "usage: node scripts/built.mjs render|render-all|render-diff <args> | --stamp\n",
+      stderr:
+        "usage: node scripts/built.mjs render|render-all|render-diff|doctor <args> | --stamp\n",
     });
   });
 });

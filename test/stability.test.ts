@@ -46,6 +46,8 @@ const DEPLOY_TIME_ONLY: Record<string, string> = {
     "measures clock skew against the provider's Date header; the result gates the server but is never an input value",
   "components/checks/outside.ts":
     "counts a certificate's days left at deploy time; the result is a log line or a failed update, never an input value",
+  "components/checks/doctor.ts":
+    "runs only as the doctor command, after a deployment, never in a program: it counts a certificate's days left and checks --ca-file dates",
   "components/config/deployable.ts":
     "judges whether a provided TLS certificate is current; the result refuses the config but is never an input value",
   "components/config/schema.ts":
