@@ -299,7 +299,7 @@ describe("doctor <stack>, each broken case with its own line", () => {
     front.served = { ...healthy, auth: { ...healthy.auth, providerName: "Okta" } };
     const { code, stdout } = await doctor(["prod", "--internal-url", publicUrl]);
     expect(fails(stdout)).toEqual([
-      `FAIL in-network: the server itself serves other auth settings or keys than expected | expected the expected auth settings and key id "${KEY_ID}" | seen providerName "Okta" for "Keycloak" | fix: ${DRIFT_REMEDY}`,
+      `FAIL in-network: the server itself serves other auth settings or keys than expected | expected the deployed auth settings and key id "${KEY_ID}" | seen providerName "Okta" for "Keycloak" | fix: ${DRIFT_REMEDY}`,
       `FAIL settings: providerName through the public URL differs from the deployed one | expected "Keycloak" | seen "Okta" | fix: if the in-network verification passed, the public URL reaches another OpenMetadata (check DNS for the host, the ingress host and its backend); otherwise: ${DRIFT_REMEDY}`,
     ]);
     expect(code).toBe(1);

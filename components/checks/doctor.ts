@@ -528,7 +528,7 @@ export async function inNetworkCheck(
       : `the server itself serves other auth settings or keys than expected`,
     expected: unreachable
       ? "OpenMetadata's auth settings and JWKS"
-      : `the expected auth settings and key id ${JSON.stringify(expected.auth.keyId)}`,
+      : `the ${expected.authFields === undefined ? "deployed" : "given"} auth settings and key id ${JSON.stringify(expected.auth.keyId)}`,
     seen: seen.join("; "),
     fix: unreachable
       ? "check the address: the server listens on port 8585 (kubectl port-forward to its Service, or the Docker host's published port)"
