@@ -20,18 +20,13 @@ import { KUBERNETES_NAME_LIMIT, kubernetesNameProblem } from "./config/rules";
 import { retention, securityInput } from "./deployment";
 import type { IdentityApp } from "./identity/types";
 import type { SigningKeys } from "./keys";
-import {
-  botTokenEnv,
-  isSecretRef,
-  type EnvValue,
-  type ServerEnv,
-  type Topology,
-} from "./settings/env";
+import { type EnvValue, type ServerEnv, type Topology } from "./settings/env";
 import { chartEnv, effectiveEnv, type ChartSecretContents } from "./settings/chart-env";
 import {
   helmValues,
   OPENMETADATA_CHART,
   type ChartInput,
+  type ChartSecretKey,
   type ChartSecretRefs,
   type HelmValues,
   stickySessionAnnotations,
@@ -101,27 +96,76 @@ export const POD_ANNOTATIONS = {
   gate: "openmetadata-sso/preflight",
 } as const;
 
+/** The operations tool of the server image, which the chart's migration runs too. */
+export const OPENMETADATA_OPS = "/opt/openmetadata/bootstrap/openmetadata-ops.sh";
+
+/**
+ * Makes a one-shot Job that failed run again on the next `pulumi up`, with nothing else changed.
+ *
+ * What pulumi-kubernetes does with a Job (provider source @94977969, the snapshot after 4.32.0;
+ * the annotation exists since 3.2.0, PRs #1575 and #1578; @pulumi/kubernetes 4.34.2 documents it
+ * on `batch/v1.Job`):
+ * - Create waits until the Job is started and has the condition Complete; a Failed condition
+ *   (BackoffLimitExceeded, DeadlineExceeded) ends the wait with an error
+ *   (provider/pkg/await/checker/job/check.go). The Job exists, so the provider returns it as a
+ *   partial result: "created, but ... failed to fully initialize" (provider.go Create), and the
+ *   engine keeps it in the state with init errors.
+ * - The next update, without this annotation: nothing in the inputs changed, so the engine runs an
+ *   empty update "to continue awaiting initialization" (pulumi/pulumi step_generator.go), which
+ *   awaits the same Failed Job and fails again. A Failed Job never completes.
+ * - With it, the provider's Diff reads the live Job and, unless it is started and Complete,
+ *   answers "replace" (provider.go Diff, `ReplaceUnready`); with the same name, delete before
+ *   replace (the provider computes that for a same-name replacement; our Jobs also set the
+ *   option). A new Job runs. A Job that completed is ready, so a second `pulumi up` changes
+ *   nothing.
+ */
+export const REPLACE_UNREADY = { "pulumi.com/replaceUnready": "true" } as const;
+
 /** OpenMetadata's server image, as the chart uses it. */
 export const OPENMETADATA_SERVER_IMAGE = "docker.getcollate.io/openmetadata/server";
 
+/** A `secretKeyRef` of a container's env: where the chart reads one secret. */
+export interface SecretKeyRef {
+  secretKeyRef: { name: string; key: string };
+}
+
+/** What the one-shot Jobs read: plain values from a ConfigMap, secrets from our Secrets. */
+export interface OneShotEnv {
+  /** The server env's plain values, byte for byte as the chart gives them (quotes included). */
+  configMapData: Record<string, string>;
+  /** The server env's secrets, read from the same Secret keys as the server's. */
+  secretEnv: k8s.types.input.core.v1.EnvVar[];
+}
+
 /**
- * Container env from a server env: plain values as they are, secret references through the
- * `secretKeyRef` of the Secret this deployment keeps them in.
+ * The server container's environment, split for the one-shot Jobs (migration, bot tokens): from
+ * `chartEnv`, the model of what chart 1.13.1 renders into the server container, with each secret
+ * as the `secretKeyRef` the chart uses. So a Job sees exactly what the server sees, including the
+ * chart's quotes (`ELASTICSEARCH_CLUSTER_ALIAS` is `""`, not empty), which OpenMetadata's config
+ * substitution reads differently from an unquoted value.
  */
-export function kubernetesEnv(
-  env: ServerEnv,
-  refs: ChartSecretRefs,
-): k8s.types.input.core.v1.EnvVar[] {
-  return Object.keys(env)
-    .sort()
-    .map((name) => {
-      const value = env[name];
-      if (!isSecretRef(value)) return { name, value };
-      const ref = refs[value.secret];
-      if (!ref)
-        throw new Error(`No Secret of this deployment holds ${value.secret}, which ${name} needs.`);
-      return { name, valueFrom: { secretKeyRef: { name: ref.secretRef, key: ref.secretKey } } };
-    });
+export function oneShotEnv(values: HelmValues, refs: ChartSecretRefs): OneShotEnv {
+  const contents: ChartSecretContents<SecretKeyRef> = {};
+  for (const ref of Object.values(refs) as ChartSecretKey[]) {
+    contents[ref.secretRef] ??= {};
+    contents[ref.secretRef][ref.secretKey] = {
+      secretKeyRef: { name: ref.secretRef, key: ref.secretKey },
+    };
+  }
+  const env = chartEnv<SecretKeyRef>(values, contents);
+  const configMapData: Record<string, string> = {};
+  const secretEnv: k8s.types.input.core.v1.EnvVar[] = [];
+  for (const name of Object.keys(env).sort()) {
+    const value = env[name];
+    if (typeof value === "string") configMapData[name] = value;
+    else secretEnv.push({ name, valueFrom: value });
+  }
+  return { configMapData, secretEnv };
+}
+
+/** Ten hex digits of a label's SHA-256: a fixed-length name part for a free-form label. */
+function shortHash(label: string): string {
+  return createHash("sha256").update(label).digest("hex").slice(0, 10);
 }
 
 /** Names of every object this target creates in the namespace, derived from the component name. */
@@ -145,9 +189,10 @@ export function kubernetesNames(name: string) {
     trustedCaConfigMap: `${name}-trusted-ca`,
     tlsSecret: `${name}-tls`,
     dataMarker: `${name}-data-marker`,
+    serverEnvConfigMap: `${name}-server-env`,
     verifyJob: (checksum: string) => `${name}-verify-${checksum.slice(0, 12)}`,
-    regenerateJob: (rotation: string) =>
-      `${name}-bot-tokens-${createHash("sha256").update(rotation).digest("hex").slice(0, 10)}`,
+    migrateJob: (version: string) => `${name}-migrate-${shortHash(version)}`,
+    regenerateJob: (rotation: string) => `${name}-bot-tokens-${shortHash(rotation)}`,
   };
 }
 
@@ -737,6 +782,84 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
           ) as ServerEnv,
       );
 
+    // The one-shot Jobs (migration, bot tokens) get the server's environment: its plain values
+    // from this ConfigMap (envFrom), its secrets from the server's Secret keys. The ConfigMap is
+    // updated in place, so a Job that runs again after a failure reads the current values even
+    // where its own spec is frozen (the bot token Job's).
+    const oneShot = this.values.apply((values) => oneShotEnv(values, refs));
+    const serverEnvConfigMap = new k8s.core.v1.ConfigMap(
+      `${name}-server-env`,
+      {
+        metadata: metadata(names.serverEnvConfigMap),
+        data: oneShot.apply((env) => env.configMapData),
+      },
+      inNamespace,
+    );
+    const oneShotPod = (container: string, command: string[]) => ({
+      restartPolicy: "Never",
+      // The trust store, written as in the server's pods.
+      ...(trusted
+        ? {
+            initContainers: this.values.apply(
+              (values) => values.preMigrateInitContainers as k8s.types.input.core.v1.Container[],
+            ),
+          }
+        : {}),
+      containers: [
+        {
+          name: container,
+          image: serverImage,
+          command,
+          envFrom: [{ configMapRef: { name: names.serverEnvConfigMap } }],
+          env: oneShot.apply((env) => env.secretEnv),
+          volumeMounts: this.values.apply(
+            (values) => values.extraVolumeMounts as k8s.types.input.core.v1.VolumeMount[],
+          ),
+          // A failed Job's error carries the end of its log (see the verification Job).
+          terminationMessagePolicy: "FallbackToLogsOnError",
+        },
+      ],
+      volumes: this.values.apply(
+        (values) => values.extraVolumes as k8s.types.input.core.v1.Volume[],
+      ),
+    });
+
+    // The migration, once per OpenMetadata version, before the release. The chart's
+    // `run-db-migrations` init container runs `openmetadata-ops.sh migrate` in every pod, and
+    // with several replicas those runs start together against one database, yet the migration
+    // takes no lock: it reads the pending versions from SERVER_CHANGE_LOG, then runs their SQL
+    // and data migrations (OpenMetadataOperations.migrate, MigrationWorkflow; read at
+    // open-metadata/OpenMetadata main, not at the 1.13.1 tag). Chart 1.13.1 renders that init
+    // container unconditionally and has no value to turn it off (deployment.yaml @039a208;
+    // `upgradeMigrationConfigs` holds only `debug` and `additionalArgs`). So this Job migrates
+    // first, alone; each pod's init container then finds no pending version and runs none.
+    const version = settings.openmetadata.version;
+    const migrate = new k8s.batch.v1.Job(
+      `${name}-migrate`,
+      {
+        metadata: {
+          name: names.migrateJob(version),
+          namespace,
+          labels,
+          annotations: { ...REPLACE_UNREADY },
+        },
+        spec: {
+          backoffLimit: 0,
+          activeDeadlineSeconds: 900,
+          template: {
+            metadata: { labels },
+            spec: oneShotPod("migrate", [OPENMETADATA_OPS, "migrate"]),
+          },
+        },
+      },
+      {
+        ...child,
+        dependsOn: [...created, serverEnvConfigMap, ...(dependencies ? [dependencies] : [])],
+        deleteBeforeReplace: true,
+        customTimeouts: { create: "15m", update: "15m" },
+      },
+    );
+
     const release = new k8s.helm.v3.Release(
       `${name}-openmetadata`,
       {
@@ -746,7 +869,6 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
         repositoryOpts: { repo: OPENMETADATA_CHART.repo },
         namespace,
         values: this.values,
-        // The first start runs the migrations in an init container.
         timeout: 900,
         maxHistory: 10,
       },
@@ -756,63 +878,46 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
           ...created,
           ...(dependencies ? [dependencies] : []),
           ...(existingTls ? [existingTls] : []),
+          migrate,
         ],
       },
     );
 
-    // Bot tokens are signed with the signing key: after a rotation the old ones stop working
-    //. One Job per rotation label runs `openmetadata-ops regenerate-bot-tokens`
-    // once the release runs with the new key, with the server's database, search, key and
-    // cluster settings; a new label creates a new Job with current values, and nothing else (not
-    // even a version upgrade) runs it again.
+    // Bot tokens are signed with the signing key: after a rotation the old ones stop working.
+    // One Job per rotation label runs `openmetadata-ops regenerate-bot-tokens` once the release
+    // runs with the new key. A new label creates a new Job with current values; nothing else
+    // runs a succeeded one again (its spec is frozen, not even a version upgrade replaces it),
+    // since a regeneration invalidates the tokens handed out before. A failed one is replaced
+    // by the next update (REPLACE_UNREADY) and reads the current env from the ConfigMap.
     let regenerate: k8s.batch.v1.Job | undefined;
     if (settings.keys.rotation !== "initial") {
       const rotation = settings.keys.rotation;
       regenerate = new k8s.batch.v1.Job(
         `${name}-regenerate-bot-tokens-${rotation}`,
         {
-          metadata: { name: names.regenerateJob(rotation), namespace, labels },
+          metadata: {
+            name: names.regenerateJob(rotation),
+            namespace,
+            labels,
+            annotations: { ...REPLACE_UNREADY },
+          },
           spec: {
             backoffLimit: 0,
             activeDeadlineSeconds: 900,
             template: {
               metadata: { labels },
-              spec: {
-                restartPolicy: "Never",
-                // The trust store, written as in the server's pods.
-                ...(trusted
-                  ? {
-                      initContainers: this.values.apply(
-                        (values) =>
-                          values.preMigrateInitContainers as k8s.types.input.core.v1.Container[],
-                      ),
-                    }
-                  : {}),
-                containers: [
-                  {
-                    name: "regenerate-bot-tokens",
-                    image: serverImage,
-                    command: [
-                      "/opt/openmetadata/bootstrap/openmetadata-ops.sh",
-                      "regenerate-bot-tokens",
-                    ],
-                    env: this.env.apply((env) => kubernetesEnv(botTokenEnv(env), refs)),
-                    volumeMounts: this.values.apply(
-                      (values) => values.extraVolumeMounts as k8s.types.input.core.v1.VolumeMount[],
-                    ),
-                  },
-                ],
-                volumes: this.values.apply(
-                  (values) => values.extraVolumes as k8s.types.input.core.v1.Volume[],
-                ),
-              },
+              spec: oneShotPod("regenerate-bot-tokens", [
+                OPENMETADATA_OPS,
+                "regenerate-bot-tokens",
+              ]),
             },
           },
         },
         {
           ...child,
-          dependsOn: [...created, release],
-          ignoreChanges: ["metadata", "spec"],
+          dependsOn: [...created, serverEnvConfigMap, release],
+          ignoreChanges: ["spec"],
+          deleteBeforeReplace: true,
           customTimeouts: { create: "15m" },
         },
       );
@@ -820,7 +925,8 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
 
     // Verification, last: the same script as on Docker, against the in-cluster Service. A new
     // Job (its name carries the checksum) runs after every change of the server; Pulumi waits
-    // for it to complete, and a failed Job fails the update.
+    // for it to complete, and a failed Job fails the update; the next update replaces it
+    // (REPLACE_UNREADY), so it checks again once the cause is fixed.
     const script = new k8s.core.v1.ConfigMap(
       `${name}-verify-script`,
       {
@@ -840,7 +946,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
           name: checksum.apply(names.verifyJob),
           namespace,
           labels,
-          annotations: { [POD_ANNOTATIONS.checksum]: checksum },
+          annotations: { [POD_ANNOTATIONS.checksum]: checksum, ...REPLACE_UNREADY },
         },
         spec: {
           backoffLimit: 0,
@@ -907,10 +1013,13 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
         dependsOn: [
           ...created,
           script,
+          serverEnvConfigMap,
+          migrate,
           release,
           ...(dependencies ? [dependencies] : []),
           ...(regenerate ? [regenerate] : []),
         ],
+        deleteBeforeReplace: true,
         customTimeouts: { create: "15m", update: "15m" },
       },
     );

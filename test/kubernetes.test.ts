@@ -31,6 +31,7 @@ import {
   valueOf,
   type RecordedResource,
 } from "./support/pulumi";
+import { JobLifecycle } from "./support/job-lifecycle";
 import { caseChart, caseIdentity, caseInput, caseSettings, type Case } from "./support/kubernetes";
 
 beforeAll(() => {
@@ -150,8 +151,10 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
         "kubernetes:core/v1:ConfigMap om-data-marker <- om",
         "kubernetes:core/v1:ConfigMap om-jwt-public-key <- om",
         "kubernetes:core/v1:ConfigMap om-mysql-init <- om",
+        "kubernetes:core/v1:ConfigMap om-server-env <- om",
         "kubernetes:core/v1:ConfigMap om-verify-script <- om",
         "kubernetes:helm.sh/v3:Release om-dependencies <- om",
+        "kubernetes:batch/v1:Job om-migrate <- om",
         "kubernetes:helm.sh/v3:Release om-openmetadata <- om",
         "kubernetes:batch/v1:Job om-verify <- om",
       ].sort(),
@@ -410,7 +413,11 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
       };
     };
     expect(inputs.metadata.name).toBe(`om-verify-${checksum.slice(0, 12)}`);
-    expect(inputs.metadata.annotations).toEqual({ "openmetadata-sso/config-checksum": checksum });
+    expect(inputs.metadata.annotations).toEqual({
+      "openmetadata-sso/config-checksum": checksum,
+      "pulumi.com/replaceUnready": "true",
+    });
+    expect(job.options.deleteBeforeReplace).toBe(true);
     expect(inputs.spec.backoffLimit).toBe(0);
     const container = inputs.spec.template.spec.containers[0];
     expect(container.image).toBe(PINNED_IMAGES.verifier);
@@ -462,6 +469,129 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
       ]);
     }
     expect(job.options.dependencies).toContain(one(resources, RELEASE, "om-openmetadata").urn);
+  });
+
+  it("migrates in one Job per OpenMetadata version, before the release and alone", () => {
+    const job = one(resources, JOB, "om-migrate");
+    const values = releaseValues(resources);
+    const labels = {
+      "app.kubernetes.io/managed-by": "pulumi",
+      "app.kubernetes.io/part-of": "openmetadata-sso",
+      "app.kubernetes.io/instance": "om",
+    };
+    expect(plain(job.inputs)).toEqual({
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: {
+        // sha256("1.13.1"), 10 hex digits: a new version is a new Job.
+        name: "om-migrate-a38a1050d4",
+        namespace: "om",
+        labels,
+        annotations: { "pulumi.com/replaceUnready": "true" },
+      },
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: 900,
+        template: {
+          metadata: { labels },
+          spec: {
+            restartPolicy: "Never",
+            containers: [
+              {
+                name: "migrate",
+                image: "docker.getcollate.io/openmetadata/server:1.13.1",
+                command: ["/opt/openmetadata/bootstrap/openmetadata-ops.sh", "migrate"],
+                envFrom: [{ configMapRef: { name: "om-server-env" } }],
+                env: [
+                  {
+                    name: "DB_USER_PASSWORD",
+                    valueFrom: {
+                      secretKeyRef: { name: "om-database", key: "openmetadata-database-password" },
+                    },
+                  },
+                  {
+                    name: "FERNET_KEY",
+                    valueFrom: {
+                      secretKeyRef: { name: "om-fernet", key: "openmetadata-fernet-key" },
+                    },
+                  },
+                  {
+                    name: "OIDC_CLIENT_ID",
+                    valueFrom: {
+                      secretKeyRef: { name: "om-oidc", key: "openmetadata-oidc-client-id" },
+                    },
+                  },
+                  {
+                    name: "OIDC_CLIENT_SECRET",
+                    valueFrom: {
+                      secretKeyRef: { name: "om-oidc", key: "openmetadata-oidc-client-secret" },
+                    },
+                  },
+                ],
+                volumeMounts: values.extraVolumeMounts,
+                terminationMessagePolicy: "FallbackToLogsOnError",
+              },
+            ],
+            volumes: values.extraVolumes,
+          },
+        },
+      },
+    });
+    expect(job.options.deleteBeforeReplace).toBe(true);
+    expect(job.options.ignoreChanges).toEqual([]);
+    // After the database, the search and every Secret and ConfigMap the server reads; the
+    // release, and so the chart's own init containers, after it.
+    const urn = (type: string, name: string) => one(resources, type, name).urn;
+    expect(job.options.dependencies).toEqual(
+      expect.arrayContaining([
+        urn(RELEASE, "om-dependencies"),
+        urn(CONFIG_MAP, "om-server-env"),
+        urn(SECRET, "om-database-secret"),
+        urn(SECRET, "om-fernet-secret"),
+        urn(SECRET, "om-oidc-secret"),
+        urn(SECRET, "om-jwt-private-key"),
+        urn(CONFIG_MAP, "om-jwt-public-key"),
+      ]),
+    );
+    expect(job.options.dependencies).not.toContain(urn(RELEASE, "om-openmetadata"));
+    expect(one(resources, RELEASE, "om-openmetadata").options.dependencies).toContain(job.urn);
+    const order = resources.map((r) => r.name);
+    expect(order.indexOf("om-migrate")).toBeLessThan(order.indexOf("om-openmetadata"));
+  });
+
+  it("gives the one-shot Jobs exactly the server container's environment, quotes included", async () => {
+    const values = releaseValues(resources);
+    const data = plain(byName(resources, CONFIG_MAP)["om-server-env"].inputs.data) as Record<
+      string,
+      string
+    >;
+    const container = (
+      plain(one(resources, JOB, "om-migrate").inputs.spec) as {
+        template: { spec: { containers: { env: { name: string; valueFrom: unknown }[] }[] } };
+      }
+    ).template.spec.containers[0];
+    const ref = (name: string, key: string) => ({ secretKeyRef: { name, key } });
+    const server = chartEnv(values, {
+      "om-database": {
+        "openmetadata-database-password": ref("om-database", "openmetadata-database-password"),
+      },
+      "om-fernet": { "openmetadata-fernet-key": ref("om-fernet", "openmetadata-fernet-key") },
+      "om-oidc": {
+        "openmetadata-oidc-client-id": ref("om-oidc", "openmetadata-oidc-client-id"),
+        "openmetadata-oidc-client-secret": ref("om-oidc", "openmetadata-oidc-client-secret"),
+      },
+    });
+    const job = {
+      ...data,
+      ...Object.fromEntries(container.env.map((e) => [e.name, e.valueFrom])),
+    };
+    expect(job).toEqual(server);
+    expect(Object.keys(data).length + container.env.length).toBe(Object.keys(server).length);
+    // The chart quotes most values; the Jobs get them quoted too, where OpenMetadata's own view
+    // (the deployment's env) has them unquoted.
+    expect(data.ELASTICSEARCH_CLUSTER_ALIAS).toBe('""');
+    expect((await valueOf(deployed.deployment.env)).ELASTICSEARCH_CLUSTER_ALIAS).toBe("");
+    expect(data.SEARCH_TYPE).toBe('"opensearch"');
   });
 });
 
@@ -657,6 +787,127 @@ describe("KubernetesDeployment variants", () => {
       },
     });
     expect(resources.filter((r) => r.type === "kubernetes:core/v1:Namespace")).toEqual([]);
+  });
+});
+
+describe("a failed one-shot Job runs again on the next pulumi up", () => {
+  // Two updates of the same program under a model of the engine and the provider
+  // (test/support/job-lifecycle.ts): the first update's Job fails, the cause is fixed outside
+  // the program (a database that was down, say), the second update runs the same program again.
+  const rotated = (c: Case) => {
+    const settings = caseSettings(c);
+    return { ...settings, keys: { ...settings.keys, rotation: "2026-11" } };
+  };
+  let plainRun: RecordedResource[];
+  let rotationRun: RecordedResource[];
+  let verifyJob: string;
+  let rotationVerifyJob: string;
+  beforeAll(async () => {
+    plainRun = (await deploy(PROD)).resources;
+    rotationRun = (await deploy(PROD, { settings: rotated })).resources;
+    const jobName = (resources: RecordedResource[]) =>
+      (plain(one(resources, JOB, "om-verify").inputs.metadata) as { name: string }).name;
+    verifyJob = jobName(plainRun);
+    rotationVerifyJob = jobName(rotationRun);
+  });
+  const failing = (name: string) => (job: string) => (job === name ? "Failed" : "Complete");
+  const complete = () => "Complete" as const;
+  const failure = (job: string) =>
+    `Job ${job} failed to fully initialize: [BackoffLimitExceeded] Job has reached the specified backoff limit`;
+
+  it("the migration: replaced and run again, then the release and the verification go on", () => {
+    const stack = new JobLifecycle();
+    expect(stack.update(plainRun, failing("om-migrate-a38a1050d4"))).toEqual({
+      steps: ["create om-migrate-a38a1050d4"],
+      error: failure("om-migrate-a38a1050d4"),
+    });
+    expect(stack.update(plainRun, complete)).toEqual({
+      steps: [
+        "delete om-migrate-a38a1050d4",
+        "create om-migrate-a38a1050d4",
+        `create ${verifyJob}`,
+      ],
+    });
+    expect(stack.update(plainRun, complete)).toEqual({ steps: [] });
+    expect(stack.runs).toEqual(["om-migrate-a38a1050d4", "om-migrate-a38a1050d4", verifyJob]);
+  });
+
+  it("the verification: replaced and run again, nothing else", () => {
+    const stack = new JobLifecycle();
+    expect(stack.update(plainRun, failing(verifyJob))).toEqual({
+      steps: ["create om-migrate-a38a1050d4", `create ${verifyJob}`],
+      error: failure(verifyJob),
+    });
+    expect(stack.update(plainRun, complete)).toEqual({
+      steps: [`delete ${verifyJob}`, `create ${verifyJob}`],
+    });
+    expect(stack.update(plainRun, complete)).toEqual({ steps: [] });
+  });
+
+  it("the bot token regeneration: replaced and run again, then the verification", () => {
+    const stack = new JobLifecycle();
+    expect(stack.update(rotationRun, failing("om-bot-tokens-05e01bd602"))).toEqual({
+      steps: ["create om-migrate-a38a1050d4", "create om-bot-tokens-05e01bd602"],
+      error: failure("om-bot-tokens-05e01bd602"),
+    });
+    expect(stack.update(rotationRun, complete)).toEqual({
+      steps: [
+        "delete om-bot-tokens-05e01bd602",
+        "create om-bot-tokens-05e01bd602",
+        `create ${rotationVerifyJob}`,
+      ],
+    });
+    expect(stack.update(rotationRun, complete)).toEqual({ steps: [] });
+    expect(stack.runs.filter((job) => job === "om-bot-tokens-05e01bd602")).toHaveLength(2);
+  });
+
+  it("without replaceUnready, the next update waits for the same failed Job and fails again", () => {
+    // The model against the old program: the same registrations without the annotation.
+    const without = plainRun.map((r) => {
+      if (r.type !== JOB) return r;
+      const metadata = plain(r.inputs.metadata) as { annotations: Record<string, string> };
+      const annotations = { ...metadata.annotations };
+      delete annotations["pulumi.com/replaceUnready"];
+      return { ...r, inputs: { ...r.inputs, metadata: { ...metadata, annotations } } };
+    });
+    const stack = new JobLifecycle();
+    stack.update(without, failing("om-migrate-a38a1050d4"));
+    expect(stack.update(without, complete)).toEqual({
+      steps: ["update om-migrate-a38a1050d4"],
+      error: failure("om-migrate-a38a1050d4"),
+    });
+    expect(stack.runs).toEqual(["om-migrate-a38a1050d4"]);
+  });
+
+  it("a re-run reads the current env: the Jobs' specs name the ConfigMap, which holds the values", async () => {
+    const renamed = await deploy(PROD, {
+      settings: (c) => {
+        const settings = rotated(c);
+        return {
+          ...settings,
+          openmetadata: { ...settings.openmetadata, clusterName: "openmetadata-eu" },
+        };
+      },
+    });
+    const specOf = (resources: RecordedResource[], name: string) =>
+      plain(one(resources, JOB, name).inputs.spec);
+    const envOf = (resources: RecordedResource[]) =>
+      plain(byName(resources, CONFIG_MAP)["om-server-env"].inputs.data) as Record<string, string>;
+    for (const job of ["om-migrate", "om-regenerate-bot-tokens-2026-11"]) {
+      expect([job, specOf(renamed.resources, job)]).toEqual([job, specOf(rotationRun, job)]);
+    }
+    expect(envOf(rotationRun).OPENMETADATA_CLUSTER_NAME).toBe("openmetadata");
+    expect(envOf(renamed.resources).OPENMETADATA_CLUSTER_NAME).toBe("openmetadata-eu");
+    // The bot token Job keeps its spec after a success; a replacement takes the frozen spec.
+    expect(
+      one(renamed.resources, JOB, "om-regenerate-bot-tokens-2026-11").options.ignoreChanges,
+    ).toEqual(["spec"]);
+    const stack = new JobLifecycle();
+    stack.update(rotationRun, failing("om-bot-tokens-05e01bd602"));
+    expect(stack.update(renamed.resources, complete).steps.slice(0, 2)).toEqual([
+      "delete om-bot-tokens-05e01bd602",
+      "create om-bot-tokens-05e01bd602",
+    ]);
   });
 });
 

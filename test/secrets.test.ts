@@ -179,9 +179,13 @@ function plainStrings(
 
 /** Input properties that hold secrets by name, wherever they sit. */
 const SECRET_NAMED = /(password|secret|token|privatekey|fernet|_pw$)/i;
-/** Names that match the pattern above but hold no secret value. */
+/**
+ * Names that match the pattern above but hold no secret value. The server env's names are keys of
+ * the ConfigMap the one-shot Jobs read: the secrets manager's kind, prefix and tags, the token
+ * signing algorithm and OpenMetadata's refresh token lifetime.
+ */
 const NOT_SECRET =
-  /(secretRef|secretKey|secretName|SecretName|WoVersion|tokenEndpointAuthMethod|refreshTokenRotation|authenticationMethod|existingSecret|FilePath)$/;
+  /(secretRef|secretKey|secretName|SecretName|WoVersion|tokenEndpointAuthMethod|refreshTokenRotation|authenticationMethod|existingSecret|FilePath|^SECRET_MANAGER|^SECRET_MANAGER_PREFIX|^SECRET_MANAGER_TAGS|^AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM|^OIDC_OM_REFRESH_TOKEN_VALIDITY)$/;
 
 /** Outputs that must be secrets in every stack that exports them. */
 const SECRET_OUTPUTS = ["demoPassword", "workflowConfig"];

@@ -147,25 +147,33 @@ describe("on Kubernetes", () => {
     expect(checksum(trusted)).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("gives the bot token regeneration the same init container, volumes and options", () => {
-    const job = one(trusted, JOB, "om-k8s-regenerate-bot-tokens-2026-11");
-    const spec = (plain(job.inputs.spec) as { template: { spec: Record<string, unknown> } })
-      .template.spec;
+  it("gives the migration and the bot token regeneration the same init container, volumes and options", () => {
     const release = values(trusted);
-    expect(spec.initContainers).toEqual(release.preMigrateInitContainers);
-    expect(spec.volumes).toEqual(release.extraVolumes);
-    const container = (
-      spec.containers as { env: { name: string; value?: string }[]; volumeMounts: unknown[] }[]
-    )[0];
-    expect(container.volumeMounts).toEqual(release.extraVolumeMounts);
-    expect(container.env.find((e) => e.name === "JAVA_TOOL_OPTIONS")?.value).toContain(
-      javaTruststoreOptions(),
-    );
-    const plainJob = one(plainStack, JOB, "om-k8s-regenerate-bot-tokens-2026-11");
-    expect(
-      (plain(plainJob.inputs.spec) as { template: { spec: Record<string, unknown> } }).template.spec
-        .initContainers,
-    ).toBeUndefined();
+    for (const name of ["om-k8s-migrate", "om-k8s-regenerate-bot-tokens-2026-11"]) {
+      const spec = (
+        plain(one(trusted, JOB, name).inputs.spec) as {
+          template: { spec: Record<string, unknown> };
+        }
+      ).template.spec;
+      expect([name, spec.initContainers]).toEqual([name, release.preMigrateInitContainers]);
+      expect([name, spec.volumes]).toEqual([name, release.extraVolumes]);
+      const container = (spec.containers as { envFrom: unknown[]; volumeMounts: unknown[] }[])[0];
+      expect([name, container.volumeMounts]).toEqual([name, release.extraVolumeMounts]);
+      expect([name, container.envFrom]).toEqual([
+        name,
+        [{ configMapRef: { name: "om-k8s-server-env" } }],
+      ]);
+      const plainJob = one(plainStack, JOB, name);
+      expect(
+        (plain(plainJob.inputs.spec) as { template: { spec: Record<string, unknown> } }).template
+          .spec.initContainers,
+      ).toBeUndefined();
+    }
+    // The JVM options come with the server's env, from the ConfigMap both Jobs read.
+    const env = plain(
+      one(trusted, "kubernetes:core/v1:ConfigMap", "om-k8s-server-env").inputs.data,
+    ) as Record<string, string>;
+    expect(env.JAVA_TOOL_OPTIONS).toContain(javaTruststoreOptions());
   });
 
   it("lets the verifier trust the certificates through NODE_EXTRA_CA_CERTS", () => {
