@@ -79,7 +79,8 @@ interface Rollout {
   /**
    * Exactly what waits for the preflight check of the identity provider (it carries the check's
    * result as an input): on Docker the migration and the server, so a failed check stops the
-   * update before the database is migrated; on Kubernetes the release, whose pods migrate.
+   * update before the database is migrated; on Kubernetes the release, and the migration Job
+   * through the values it reads its env from.
    */
   preflight: string[];
   verify: string;
@@ -190,6 +191,8 @@ const ROLLOUTS: Record<string, Rollout> = {
       "k8s-fernet-secret",
       "k8s-jwt-private-key",
       "k8s-jwt-public-key",
+      // The migration Job, once per version, before any pod starts.
+      "k8s-migrate",
       "k8s-mysql-init",
       "k8s-namespace",
       "k8s-oidc-secret",
@@ -223,6 +226,7 @@ const ROLLOUTS: Record<string, Rollout> = {
       "k8s-fernet-secret",
       "k8s-jwt-private-key",
       "k8s-jwt-public-key",
+      "k8s-migrate",
       // No namespace: ingress.tls secret means it exists. The server also waits for the read of
       // that TLS Secret, which is no registered resource (test/kubernetes-existing.test.ts).
       "k8s-oidc-secret",
