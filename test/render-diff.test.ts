@@ -623,12 +623,15 @@ describe("npm run render:diff, with the real render", () => {
     expect(changed).toEqual([
       "--- a/prod/resources.json",
       "+++ b/prod/resources.json",
+      // The server env's ConfigMap, which the one-shot Jobs read.
+      '-        "OPENMETADATA_HEAP_OPTS": "-Xmx2G -Xms2G",',
+      '+        "OPENMETADATA_HEAP_OPTS": "-Xmx3G -Xms3G",',
       '-            "value": "-Xmx2G -Xms2G"',
       '+            "value": "-Xmx3G -Xms3G"',
       '-          "openmetadata-sso/config-checksum": "<base>",',
       '+          "openmetadata-sso/config-checksum": "<head>",',
-      '-          "openmetadata-sso/config-checksum": "<base>"',
-      '+          "openmetadata-sso/config-checksum": "<head>"',
+      '-          "openmetadata-sso/config-checksum": "<base>",',
+      '+          "openmetadata-sso/config-checksum": "<head>",',
       '-        "name": "openmetadata-prod-k8s-verify-<base12>",',
       '+        "name": "openmetadata-prod-k8s-verify-<head12>",',
       '-                    "value": "OpenMetadata does not serve the auth settings that were deployed. Read: kubectl logs -n openmetadata job/openmetadata-prod-k8s-verify-<base12>"',
@@ -653,7 +656,7 @@ describe("npm run render:diff, with the real render", () => {
       "",
       `Base \`${commit}\` (\`main\`), head \`${commit}\` with uncommitted changes: 1 of ${others.length + 1} stacks render differently.`,
       "",
-      "- `prod`: changed, +8 −8 (`resources.json`, `openmetadata.env`, `values.yaml`)",
+      "- `prod`: changed, +9 −9 (`resources.json`, `openmetadata.env`, `values.yaml`)",
       `- unchanged: ${others.map((stack) => `\`${stack}\``).join(", ")}`,
     ]);
   });
