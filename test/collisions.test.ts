@@ -257,6 +257,8 @@ describe("the footprints of the program's stacks", () => {
         inside("ConfigMap", "openmetadata-prod-k8s-jwt-public-key"),
         inside("ConfigMap", "openmetadata-prod-k8s-mysql-init"),
         inside("Helm release", "openmetadata-dependencies"),
+        inside("ConfigMap", "openmetadata-prod-k8s-server-env"),
+        inside("Job", "openmetadata-prod-k8s-migrate-a38a1050d4"),
         inside("Helm release", "openmetadata"),
         inside("ConfigMap", "openmetadata-prod-k8s-verify"),
         inside("Job", expect.stringMatching(/^openmetadata-prod-k8s-verify-[0-9a-f]{12}$/)),
