@@ -67,6 +67,17 @@ export const TokenEndpointAuthMethod = {
 export type TokenEndpointAuthMethod =
   (typeof TokenEndpointAuthMethod)[keyof typeof TokenEndpointAuthMethod];
 
+/**
+ * How a confidential client authenticates at the token endpoint: every method but `none`, which
+ * is the public clients'. A custom-oidc client is always confidential.
+ */
+export const ConfidentialTokenEndpointAuthMethod = {
+  ClientSecretPost: "client_secret_post",
+  ClientSecretBasic: "client_secret_basic",
+} as const;
+export type ConfidentialTokenEndpointAuthMethod =
+  (typeof ConfidentialTokenEndpointAuthMethod)[keyof typeof ConfidentialTokenEndpointAuthMethod];
+
 /** The `AUTHENTICATION_PROVIDER` values this package emits. */
 export const OpenMetadataProvider = {
   Okta: "okta",
@@ -303,7 +314,7 @@ export interface OidcArgs {
    * Token endpoint authentication of a confidential client.
    * @default "client_secret_post"
    */
-  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  tokenEndpointAuthMethod?: ConfidentialTokenEndpointAuthMethod;
   /**
    * Label of OpenMetadata's sign-in button.
    * @default "SSO"

@@ -283,7 +283,9 @@ function describeSetting(docs: TsDoc, property: PropertyDoc, inner: AnySchema): 
     defOf(inner).type === "enum" && property.typeName
       ? docs.enums.get(property.typeName)
       : undefined;
-  const documented = [...(values ?? [])].filter(([, text]) => text);
+  // Only the members this key's schema accepts: a key may narrow a shared enum type.
+  const accepted = new Set<unknown>(values ? Object.values(defOf(inner).entries ?? {}) : []);
+  const documented = [...(values ?? [])].filter(([value, text]) => text && accepted.has(value));
   if (documented.length === 0) return property.description;
   return `${property.description}<br>${documented.map(([value, text]) => `\`${value}\`: ${text}`).join("<br>")}`;
 }

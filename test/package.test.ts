@@ -51,6 +51,7 @@ describe("the npm package", () => {
     expect(loaded.component).toBe("function");
     expect(loaded.api).toEqual([
       "ClientType",
+      "ConfidentialTokenEndpointAuthMethod",
       "ConfigValidationError",
       "DataRetention",
       "DatabaseEngine",

@@ -272,10 +272,10 @@ describe("the enums", () => {
       "onelogin",
     ]);
     expect(values("ClientType")).toEqual(["confidential", "public"]);
-    expect(values("TokenEndpointAuthMethod")).toEqual([
+    // A custom-oidc client is confidential: "none" is not offered.
+    expect(values("ConfidentialTokenEndpointAuthMethod")).toEqual([
       "client_secret_basic",
       "client_secret_post",
-      "none",
     ]);
     expect(values("DataRetention")).toEqual(["delete", "retain"]);
     expect(values("DatabaseEngine")).toEqual(["mysql", "postgresql"]);
@@ -292,6 +292,7 @@ describe("the enums", () => {
         .sort(),
     ).toEqual([
       "ClientType",
+      "ConfidentialTokenEndpointAuthMethod",
       "DataRetention",
       "DatabaseEngine",
       "DockerTlsMode",
@@ -302,7 +303,6 @@ describe("the enums", () => {
       "KubernetesDependencies",
       "SearchEngine",
       "Target",
-      "TokenEndpointAuthMethod",
     ]);
   });
 });

@@ -501,24 +501,6 @@ export function oidcRules(
       );
     }
   });
-  run(() => {
-    const oidc = identity.oidc;
-    if (oidc && isPublic() && oidc.tokenEndpointAuthMethod !== "client_secret_post") {
-      out.add(
-        at("tokenEndpointAuthMethod"),
-        `does not apply to a public client, which always uses "none" with PKCE; got ${show(oidc.tokenEndpointAuthMethod)}. Remove it`,
-      );
-    }
-  });
-  run(() => {
-    const oidc = identity.oidc;
-    if (oidc && !isPublic() && oidc.tokenEndpointAuthMethod === "none") {
-      out.add(
-        at("tokenEndpointAuthMethod"),
-        `must be client_secret_post or client_secret_basic for a confidential client; got "none". Set identity.clientType to "public" for a client without a secret`,
-      );
-    }
-  });
 }
 
 /** The host ports a Docker stack publishes, defaults included, each with the key that sets it. */

@@ -20,7 +20,7 @@ import {
   KubernetesDependencies,
   SearchEngine,
   Target,
-  TokenEndpointAuthMethod,
+  ConfidentialTokenEndpointAuthMethod,
   type OpenMetadataSsoArgs,
 } from "../types";
 import { proxyUrlProblem } from "../urls";
@@ -198,7 +198,9 @@ export const oidcConfigSchema = z.strictObject({
       },
     } satisfies Constraint)
     .optional(),
-  tokenEndpointAuthMethod: z.enum(TokenEndpointAuthMethod).default("client_secret_post"),
+  tokenEndpointAuthMethod: z
+    .enum(ConfidentialTokenEndpointAuthMethod)
+    .default("client_secret_post"),
   providerName: text.max(40).default("SSO"),
 });
 export const oidcSchema = oidcConfigSchema.extend({
