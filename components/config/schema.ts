@@ -163,7 +163,19 @@ export const entraConfigSchema = z.strictObject({
       removable: true,
     } satisfies Constraint)
     .default(SIGN_IN_AUDIENCE),
-  groupIds: z.array(text).default([]),
+  groupIds: z
+    .array(text)
+    .meta({
+      doc: "list of group object ids (GUIDs), each listed once",
+      examples: {
+        accepted: [[], ["00000000-0000-0000-0000-000000000001"]],
+        refused: [
+          ["data-team"],
+          ["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000001"],
+        ],
+      },
+    } satisfies Constraint)
+    .default([]),
   secretRotation: rotationLabel,
   secretEndDate: text
     .meta({
@@ -331,6 +343,13 @@ export const openMetadataSchema = z
     principalClaims: z
       .array(z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/))
       .min(1)
+      .meta({
+        doc: "list of claim names matching `/^[A-Za-z0-9_:.-]{1,64}$/`, at least 1, the first `email` or `upn`",
+        examples: {
+          accepted: [["email"], ["upn", "sub"]],
+          refused: [[], ["sub", "email"], ["email", "not valid!"]],
+        },
+      } satisfies Constraint)
       .default(["email", "preferred_username", "sub"]),
     ingestion: z.boolean().default(false),
     egressProxy: egressProxySchema.optional(),
@@ -586,7 +605,21 @@ export const argSchemas = {
     },
   } satisfies Constraint),
   target: z.enum(Target),
-  admins: z.array(text).min(1),
+  admins: z
+    .array(text)
+    .min(1)
+    .meta({
+      doc: "list of email addresses, at least 1, each listed once, all in one domain: `principalDomain`, or else the first admin's",
+      examples: {
+        accepted: [["demo@example.com"], ["demo@example.com", "ops@example.com"]],
+        refused: [
+          [],
+          ["demo"],
+          ["demo@example.com", "demo@example.com"],
+          ["demo@example.com", "ops@example.org"],
+        ],
+      },
+    } satisfies Constraint),
   principalDomain: text
     .meta({
       doc: "domain name, like `example.com`",
