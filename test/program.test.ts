@@ -54,7 +54,7 @@ describe("the stack program", () => {
       [
         "Invalid stack config (3 problems):",
         '  - openmetadata-sso:target: must be one of docker, kubernetes; got "dokcer". Did you mean "docker"? (the checks that depend on it were skipped; they run once it is fixed)',
-        '  - openmetadata-sso:publicUrl: must not end with a slash; got "http://localhost:8585/". Use "http://localhost:8585"',
+        '  - openmetadata-sso:publicUrl: must not end with a slash; got "http://localhost:8585/". Use "http://localhost:8585" (the checks that depend on it were skipped; they run once it is fixed)',
         '  - openmetadata-sso:admins[0]: must be an email address; got "x@y", which has "y" after "@", not a domain name such as "example.com". Use an address like "x@example.com"',
       ].join("\n"),
     );

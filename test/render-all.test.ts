@@ -74,7 +74,7 @@ describe("npm run render:all -- <dir> --stacks <dir>", () => {
         '  - openmetadata-sso:target: must be one of docker, kubernetes; got "kubernets". Did you mean "kubernetes"? (the checks that depend on it were skipped; they run once it is fixed)',
         'render of stack "bad-url" failed:',
         "Invalid stack config (1 problem):",
-        '  - openmetadata-sso:publicUrl: must not end with a slash; got "https://openmetadata.example.com/". Use "https://openmetadata.example.com"',
+        '  - openmetadata-sso:publicUrl: must not end with a slash; got "https://openmetadata.example.com/". Use "https://openmetadata.example.com" (the checks that depend on it were skipped; they run once it is fixed)',
         "stacks that would collide:",
         `  - ${file("prod")} and ${file("prod-copy")} would collide on the Kubernetes context "prod" of the default kubeconfig (KUBECONFIG, or ~/.kube/config): in namespace "openmetadata" both install the Helm releases "openmetadata-dependencies" and "openmetadata", and both create the Namespace "openmetadata". The charts name their Services after fixed names, so one OpenMetadata runs per namespace. Give ${file("prod-copy")} a namespace of its own (openmetadata-sso:kubernetes.namespace, for example "openmetadata-prod-copy"), or the context of another cluster (openmetadata-sso:kubernetes.context).`,
         "render:all failed: 2 of 4 stacks failed (bad-target, bad-url), which the collision check leaves out; 1 pair of stacks would collide.",

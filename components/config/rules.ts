@@ -106,14 +106,20 @@ export function crossFieldRules(
   unparsed: ReadonlySet<string>,
   out: IssueCollector,
 ): void {
-  const v = guarded(parsed, unparsed);
+  // A publicUrl that parsed but has a problem joins the unusable settings once its rule ran: every
+  // value derived from it would be wrong, so the rules that read it are skipped, and say so.
+  const unusable = new Set(unparsed);
+  const v = guarded(parsed, unusable);
   const run = (rule: () => void) => check(out, rule);
   const urlRules = (allowPath: boolean) => ({ requireHttps: requireHttps(v), allowPath });
 
   run(() => {
     if (v.publicUrl === undefined) return;
     const problem = urlProblem(v.publicUrl, urlRules(false));
-    if (problem) out.add(["publicUrl"], problem);
+    if (problem) {
+      out.add(["publicUrl"], problem);
+      unusable.add("publicUrl");
+    }
   });
 
   // Admins and the principal domain.
