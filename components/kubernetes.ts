@@ -795,33 +795,50 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       },
       inNamespace,
     );
-    const oneShotPod = (container: string, command: string[]) => ({
-      restartPolicy: "Never",
-      // The trust store, written as in the server's pods.
-      ...(trusted
-        ? {
-            initContainers: this.values.apply(
-              (values) => values.preMigrateInitContainers as k8s.types.input.core.v1.Container[],
+    // A one-shot Job: run once, never retried in place, replaced by the next update when it
+    // failed (REPLACE_UNREADY), with the server's image, environment, trust store and volumes.
+    const oneShotJob = (
+      objectName: string,
+      container: string,
+      command: string[],
+    ): k8s.batch.v1.JobArgs => ({
+      metadata: { name: objectName, namespace, labels, annotations: { ...REPLACE_UNREADY } },
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: 900,
+        template: {
+          metadata: { labels },
+          spec: {
+            restartPolicy: "Never",
+            // The trust store, written as in the server's pods.
+            ...(trusted
+              ? {
+                  initContainers: this.values.apply(
+                    (values) =>
+                      values.preMigrateInitContainers as k8s.types.input.core.v1.Container[],
+                  ),
+                }
+              : {}),
+            containers: [
+              {
+                name: container,
+                image: serverImage,
+                command,
+                envFrom: [{ configMapRef: { name: names.serverEnvConfigMap } }],
+                env: oneShot.apply((env) => env.secretEnv),
+                volumeMounts: this.values.apply(
+                  (values) => values.extraVolumeMounts as k8s.types.input.core.v1.VolumeMount[],
+                ),
+                // A failed Job's error carries the end of its log (see the verification Job).
+                terminationMessagePolicy: "FallbackToLogsOnError",
+              },
+            ],
+            volumes: this.values.apply(
+              (values) => values.extraVolumes as k8s.types.input.core.v1.Volume[],
             ),
-          }
-        : {}),
-      containers: [
-        {
-          name: container,
-          image: serverImage,
-          command,
-          envFrom: [{ configMapRef: { name: names.serverEnvConfigMap } }],
-          env: oneShot.apply((env) => env.secretEnv),
-          volumeMounts: this.values.apply(
-            (values) => values.extraVolumeMounts as k8s.types.input.core.v1.VolumeMount[],
-          ),
-          // A failed Job's error carries the end of its log (see the verification Job).
-          terminationMessagePolicy: "FallbackToLogsOnError",
+          },
         },
-      ],
-      volumes: this.values.apply(
-        (values) => values.extraVolumes as k8s.types.input.core.v1.Volume[],
-      ),
+      },
     });
 
     // The migration, once per OpenMetadata version, before the release. The chart's
@@ -836,22 +853,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     const version = settings.openmetadata.version;
     const migrate = new k8s.batch.v1.Job(
       `${name}-migrate`,
-      {
-        metadata: {
-          name: names.migrateJob(version),
-          namespace,
-          labels,
-          annotations: { ...REPLACE_UNREADY },
-        },
-        spec: {
-          backoffLimit: 0,
-          activeDeadlineSeconds: 900,
-          template: {
-            metadata: { labels },
-            spec: oneShotPod("migrate", [OPENMETADATA_OPS, "migrate"]),
-          },
-        },
-      },
+      oneShotJob(names.migrateJob(version), "migrate", [OPENMETADATA_OPS, "migrate"]),
       {
         ...child,
         dependsOn: [...created, serverEnvConfigMap, ...(dependencies ? [dependencies] : [])],
@@ -894,25 +896,10 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       const rotation = settings.keys.rotation;
       regenerate = new k8s.batch.v1.Job(
         `${name}-regenerate-bot-tokens-${rotation}`,
-        {
-          metadata: {
-            name: names.regenerateJob(rotation),
-            namespace,
-            labels,
-            annotations: { ...REPLACE_UNREADY },
-          },
-          spec: {
-            backoffLimit: 0,
-            activeDeadlineSeconds: 900,
-            template: {
-              metadata: { labels },
-              spec: oneShotPod("regenerate-bot-tokens", [
-                OPENMETADATA_OPS,
-                "regenerate-bot-tokens",
-              ]),
-            },
-          },
-        },
+        oneShotJob(names.regenerateJob(rotation), "regenerate-bot-tokens", [
+          OPENMETADATA_OPS,
+          "regenerate-bot-tokens",
+        ]),
         {
           ...child,
           dependsOn: [...created, serverEnvConfigMap, release],
