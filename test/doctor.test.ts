@@ -22,9 +22,10 @@ import {
 } from "../components/checks/doctor";
 import { AFFINITY_PROBES, type OutsideExpectations } from "../components/checks/outside";
 import { doctorInputJson } from "../components/checks/outside-gate";
-import { DRIFT_REMEDY, type ExpectedAuth } from "../components/checks/verify";
-import { SHAPES, startProvider, type TestProvider } from "./support/oidc";
-import { AFFINITY_COOKIE, startStandIn, type Served, type StandIn } from "./support/standin";
+import { DRIFT_REMEDY } from "../components/checks/verify";
+import type { TestProvider } from "./support/oidc";
+import { AFFINITY_COOKIE, type Served, type StandIn } from "./support/standin";
+import { startOutsideScene } from "./support/outside-scene";
 import { testPki, type TestPki } from "./support/x509";
 
 const KEY_ID = "5b0e7c2a-9f3d-4e61-8a47-1c2d3e4f5a6b";
@@ -62,65 +63,13 @@ beforeAll(async () => {
   const leaf = leafFor(pki, ["127.0.0.1"]);
   chain = leaf.cert + pki.intermediate.cert;
   key = leaf.key;
-  front = await startStandIn({} as Served, chain, key);
-  publicUrl = front.url;
-  host = new URL(publicUrl).host;
-  idp = await startProvider({
-    shape: SHAPES.keycloak("openmetadata"),
-    clients: [
-      {
-        metadata: {
-          client_id: "openmetadata",
-          client_secret: "s3cret-value-for-tests",
-          redirect_uris: [`${publicUrl}/callback`, `${publicUrl}/auth/callback`],
-          token_endpoint_auth_method: "client_secret_basic",
-        },
-        pkceRequired: false,
-      },
-      {
-        metadata: {
-          client_id: "partial",
-          client_secret: "s3cret-value-for-tests",
-          redirect_uris: [`${publicUrl}/auth/callback`],
-          token_endpoint_auth_method: "client_secret_basic",
-        },
-        pkceRequired: false,
-      },
-    ],
-  });
-  const auth: ExpectedAuth = {
-    provider: "custom-oidc",
-    providerName: "Keycloak",
-    clientId: "openmetadata",
-    authority: idp.issuer,
-    callbackUrl: `${publicUrl}/callback`,
-    clientType: "confidential",
-    enableSelfSignup: true,
-    jwtPrincipalClaims: ["email", "preferred_username", "sub"],
-    jwtPrincipalClaimsMapping: [],
+  ({ front, idp, publicUrl, healthy, expected } = await startOutsideScene({
+    chain,
+    key,
     keyId: KEY_ID,
-    publicKeyUrls: [],
-  };
-  healthy = {
-    auth: { ...auth, responseType: "id_token", tokenValidationAlgorithm: "RS256" },
     kids: [KEY_ID],
-    authorizationEndpoint: `${idp.issuer}/protocol/openid-connect/auth`,
-    clientId: "openmetadata",
-    callbackUrl: `${publicUrl}/callback`,
-    pkce: true,
-    nonce: true,
-  };
-  expected = {
-    publicUrl,
-    auth,
-    provider: "custom-oidc",
-    discoveryUrl: idp.discoveryUrl,
-    redirectUris: [`${publicUrl}/callback`, `${publicUrl}/auth/callback`],
-    pkce: true,
-    nonce: true,
-    replicas: 2,
-    affinityCookie: AFFINITY_COOKIE,
-  };
+  }));
+  host = new URL(publicUrl).host;
   // The fake Pulumi CLI: records its arguments, prints the outputs a test set.
   bin = fs.mkdtempSync(path.join(os.tmpdir(), "om-doctor-"));
   fs.writeFileSync(

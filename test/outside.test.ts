@@ -14,9 +14,10 @@ import {
   type CheckResult,
   type OutsideExpectations,
 } from "../components/checks/outside";
-import { DRIFT_REMEDY, type ExpectedAuth } from "../components/checks/verify";
-import { SHAPES, startProvider, type TestProvider } from "./support/oidc";
-import { AFFINITY_COOKIE, startStandIn, type Served, type StandIn } from "./support/standin";
+import { DRIFT_REMEDY } from "../components/checks/verify";
+import type { TestProvider } from "./support/oidc";
+import { AFFINITY_COOKIE, type Served, type StandIn } from "./support/standin";
+import { startOutsideScene } from "./support/outside-scene";
 import { testPki, type TestPki } from "./support/x509";
 
 const KEY_ID = "9d1c6f0e-1b7a-4c3e-8f21-5a0b6c7d8e9f";
@@ -30,80 +31,17 @@ let healthy: Served;
 let chain: string;
 let key: string;
 
-function authOf(publicUrl: string, authority: string): ExpectedAuth {
-  return {
-    provider: "custom-oidc",
-    providerName: "Keycloak",
-    clientId: "openmetadata",
-    authority,
-    callbackUrl: `${publicUrl}/callback`,
-    clientType: "confidential",
-    enableSelfSignup: true,
-    jwtPrincipalClaims: ["email", "preferred_username", "sub"],
-    jwtPrincipalClaimsMapping: [],
-    keyId: KEY_ID,
-    publicKeyUrls: [],
-  };
-}
-
 beforeAll(async () => {
   pki = testPki("Test");
   const leaf = pki.leaf({ commonName: "127.0.0.1", hosts: ["127.0.0.1"] });
   chain = leaf.cert + pki.intermediate.cert;
   key = leaf.key;
-  // The front's URL is known once it listens; what it serves is set right after.
-  front = await startStandIn({} as Served, chain, key);
-  const publicUrl = front.url;
-  idp = await startProvider({
-    shape: SHAPES.keycloak("openmetadata"),
-    clients: [
-      {
-        metadata: {
-          client_id: "openmetadata",
-          client_secret: "s3cret-value-for-tests",
-          redirect_uris: [`${publicUrl}/callback`, `${publicUrl}/auth/callback`],
-          token_endpoint_auth_method: "client_secret_basic",
-        },
-        pkceRequired: false,
-      },
-      {
-        // A client whose registration lost the server's callback.
-        metadata: {
-          client_id: "partial",
-          client_secret: "s3cret-value-for-tests",
-          redirect_uris: [`${publicUrl}/auth/callback`],
-          token_endpoint_auth_method: "client_secret_basic",
-        },
-        pkceRequired: false,
-      },
-    ],
-  });
-  const auth = authOf(publicUrl, idp.issuer);
-  healthy = {
-    auth: {
-      ...auth,
-      responseType: "id_token",
-      publicKeyUrls: [],
-      tokenValidationAlgorithm: "RS256",
-    },
+  ({ front, idp, healthy, expected } = await startOutsideScene({
+    chain,
+    key,
+    keyId: KEY_ID,
     kids: ["previous-key", KEY_ID],
-    authorizationEndpoint: `${idp.issuer}/protocol/openid-connect/auth`,
-    clientId: "openmetadata",
-    callbackUrl: `${publicUrl}/callback`,
-    pkce: true,
-    nonce: true,
-  };
-  expected = {
-    publicUrl,
-    auth,
-    provider: "custom-oidc",
-    discoveryUrl: idp.discoveryUrl,
-    redirectUris: [`${publicUrl}/callback`, `${publicUrl}/auth/callback`],
-    pkce: true,
-    nonce: true,
-    replicas: 2,
-    affinityCookie: AFFINITY_COOKIE,
-  };
+  }));
 });
 
 afterAll(async () => {
