@@ -668,6 +668,8 @@ function encode(value: unknown): string {
 export interface Evaluation {
   resources: RecordedResource[];
   outputs: Record<string, unknown>;
+  /** The config the program ran with, as read from its stack file. */
+  config: StackFileConfig;
 }
 
 /**
@@ -690,7 +692,7 @@ export async function evaluate(
     }
   }
   await settle();
-  return { resources, outputs };
+  return { resources, outputs, config };
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import { collisions, footprintOf, type Footprint } from "./collisions";
-import { PROJECT_ROOT, readStackFile, stackNames } from "./offline";
+import { PROJECT_ROOT, stackNames } from "./offline";
 import { renderStack, summary } from "./render";
 import { RENDER_ONLY_NOTE } from "./render-values";
 
@@ -58,8 +58,7 @@ async function main(): Promise<void> {
     try {
       const rendered = await renderStack(stack, { out, showSecrets: false, stacksDir });
       process.stdout.write(summary(stack, rendered));
-      const { values } = readStackFile(stack, PROJECT_ROOT, file);
-      footprints.push(footprintOf(stack, shown(file), rendered.recorded, values));
+      footprints.push(footprintOf(stack, shown(file), rendered.recorded, rendered.values));
     } catch (error) {
       failed.push(stack);
       process.stderr.write(`render of stack "${stack}" failed:\n${(error as Error).message}\n`);

@@ -54,6 +54,8 @@ export interface Rendered {
   dir: string;
   /** The resources as the program registered them. */
   recorded: RecordedResource[];
+  /** The stack file's config values the program ran with. */
+  values: Record<string, string>;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function renderStack(
     files: Object.keys(files).length,
     dir,
     recorded: evaluation.resources,
+    values: evaluation.config.values,
   };
 }
 
