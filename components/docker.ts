@@ -814,6 +814,19 @@ export class DockerDeployment extends pulumi.ComponentResource {
       { length: 64, special: false },
       parent,
     );
+    // `[api] secret_key` must be the same in every Airflow component: the API server signs with it
+    // the request that fetches a task's log from where the task ran (Airflow configuration
+    // reference 3.0.2 to 3.1.8, preamble and [api] secret_key; the 3.2 page was not read). The
+    // start script sets none, and a key baked into the image's airflow.cfg at build time (the
+    // ingestion Dockerfile runs `airflow db migrate` "to create airflow.cfg") would be the same for
+    // everyone who pulls the image. OpenMetadata's own Airflow 3 deployment sets one static key for
+    // all components (openmetadata-dependencies chart 1.13.1, values.yaml `airflow.webserverSecretKey`,
+    // "strongly recommended for Airflow 3", @039a208). So the container gets a key of its own.
+    const apiSecretKey = new random.RandomPassword(
+      `${name}-airflow-api-secret-key`,
+      { length: 64, special: false },
+      parent,
+    );
     return new docker.Container(
       `${name}-ingestion`,
       {
@@ -821,22 +834,35 @@ export class DockerDeployment extends pulumi.ComponentResource {
         image: scope.image(images.ingestion),
         restart: "unless-stopped",
         networksAdvanced: network,
-        // The image's start script, as OpenMetadata's compose files run it. Its Airflow 3 version
-        // (open-metadata/OpenMetadata ingestion/ingestion_dependency.sh, Collate Community License
-        // header; the stored copy's commit is not known) reads DB_HOST, DB_PORT, AIRFLOW_DB,
-        // DB_USER, DB_PASSWORD (URL-encoded into the URL), DB_SCHEME (default mysql+mysqldb),
+        // The image's start script, as OpenMetadata's compose files run it (entrypoint /bin/bash,
+        // command /opt/airflow/ingestion_dependency.sh). Its Airflow 3 version (open-metadata/
+        // OpenMetadata ingestion/ingestion_dependency.sh, Collate Community License header; two
+        // stored copies read, neither at a known commit: the 1.13.1 tag could not be read, the
+        // repository being over the fetch limit) reads DB_HOST, DB_PORT, AIRFLOW_DB, DB_USER,
+        // DB_PASSWORD (URL-encoded into the URL), DB_SCHEME (default mysql+mysqldb),
         // DB_PROPERTIES, AIRFLOW_ADMIN_USER and AIRFLOW_ADMIN_PASSWORD, sets
         // AIRFLOW__DATABASE__SQL_ALCHEMY_CONN unless given, runs `airflow db migrate`, creates the
-        // admin user (FAB) or writes it to the simple auth manager's password file, then starts
-        // `airflow api-server --port 8080`, the DAG processor and the scheduler. The admin password
-        // is pasted unquoted into a shell command and into a quoted Python literal, which the
-        // generated passwords (letters and digits only) survive. The ingestion Dockerfile installs
-        // mysqlclient and psycopg2, the drivers of the two schemes below
-        // (ingestion/Dockerfile, RI_VERSION 1.13.3.2 copy).
+        // admin user (FAB, when `pip list` shows apache-airflow-providers-fab) or writes it to the
+        // simple auth manager's password file, then starts `airflow api-server --port 8080`, the
+        // DAG processor and the scheduler. The admin password is pasted unquoted into a shell
+        // command and into a quoted Python literal, which the generated passwords (letters and
+        // digits only) survive. The ingestion Dockerfile installs `psycopg2 mysqlclient==2.1.1`,
+        // the drivers of the two schemes below (ingestion/Dockerfile, RI_VERSION 1.13.3.2 copy,
+        // FROM apache/airflow:3.2.2-python3.10; the 1.13.1 Dockerfile was not read).
+        //
+        // No `_PIP_ADDITIONAL_REQUIREMENTS` FAB pin here, unlike the dependencies chart 1.13.1
+        // (`apache-airflow-providers-fab==2.4.4`, "Workaround for Airflow 3 + MySQL", values.yaml
+        // @039a208): that variable is read only by the apache/airflow image's own /entrypoint
+        // (apache/airflow scripts/docker/entrypoint_prod.sh, stored copies of unknown version),
+        // which this container, like OpenMetadata's compose, replaces with /bin/bash, so setting
+        // it would install nothing. The copies of the quickstart compose
+        // read (open-metadata/OpenMetadata docker/docker-compose-quickstart, 1.6.4 and older;
+        // 1.13.1 not read) set no such pin either.
         entrypoints: ["/bin/bash"],
         command: ["/opt/airflow/ingestion_dependency.sh"],
         envs: [
           pulumi.secret(pulumi.interpolate`AIRFLOW__API_AUTH__JWT_SECRET=${jwtSecret.result}`),
+          pulumi.secret(pulumi.interpolate`AIRFLOW__API__SECRET_KEY=${apiSecretKey.result}`),
           // The script's own default; the server calls the API with basic auth (the
           // openmetadata chart 1.13.1: `airflow.auth`, apiEndpoint at the api-server's port 8080).
           "AIRFLOW__API__AUTH_BACKENDS=airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session",

@@ -844,9 +844,14 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     // The migration, once per OpenMetadata version, before the release. The chart's
     // `run-db-migrations` init container runs `openmetadata-ops.sh migrate` in every pod, and
     // with several replicas those runs start together against one database, yet the migration
-    // takes no lock: it reads the pending versions from SERVER_CHANGE_LOG, then runs their SQL
-    // and data migrations (OpenMetadataOperations.migrate, MigrationWorkflow; read at
-    // open-metadata/OpenMetadata main, not at the 1.13.1 tag). Chart 1.13.1 renders that init
+    // takes no lock: MigrationWorkflow reads the versions already applied from SERVER_CHANGE_LOG
+    // (MigrationDAO.getMigrationVersions), runs the SQL and data migrations of every newer one,
+    // and records each with an upsert, with no lock or claim around the whole. Read in two stored
+    // copies of openmetadata-service/.../migration/api/MigrationWorkflow.java (commits 8a89220
+    // and 00ba690, both older than 1.13; the 1.13.1 tag could not be read, the repository being
+    // over the fetch limit). open-metadata/OpenMetadata issue #28825 (2026-06-08, open) asks for
+    // a lock on `openmetadata-ops.sh migrate` against concurrent runs. This Job is right whether
+    // or not 1.13.1 locks: one migration runs before any pod starts. Chart 1.13.1 renders that init
     // container unconditionally and has no value to turn it off (deployment.yaml @039a208;
     // `upgradeMigrationConfigs` holds only `debug` and `additionalArgs`). So this Job migrates
     // first, alone; each pod's init container then finds no pending version and runs none.

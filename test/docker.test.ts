@@ -286,9 +286,13 @@ describe("DockerDeployment under the local stack", () => {
       ].join("\n"),
     });
     expect(byRole.ingestion).toBeUndefined();
-    // Airflow's JWT secret exists only with the ingestion container that uses it.
+    // Airflow's JWT secret and API secret key exist only with the ingestion container that uses them.
     expect(
-      resources.filter((r) => r.name === "om-docker-airflow-jwt-secret").map((r) => r.type),
+      resources
+        .filter((r) =>
+          ["om-docker-airflow-jwt-secret", "om-docker-airflow-api-secret-key"].includes(r.name),
+        )
+        .map((r) => r.type),
     ).toEqual([]);
   });
 
@@ -487,7 +491,7 @@ describe("DockerDeployment options", () => {
     expect(server.ELASTICSEARCH_PASSWORD).toBeUndefined();
   });
 
-  it("gives Airflow 3 in the ingestion container one JWT secret of its own, and the start script's env", async () => {
+  it("gives Airflow 3 in the ingestion container one JWT secret and one API secret key of its own, and the start script's env", async () => {
     const { resources } = await record(
       () =>
         new OpenMetadataSso("af", {
@@ -501,12 +505,22 @@ describe("DockerDeployment options", () => {
       one(resources, "random:index/randomPassword:RandomPassword", "af-docker-airflow-jwt-secret")
         .inputs,
     ).toEqual({ length: 64, special: false });
+    const apiSecretKey = password(resources, "af-docker-airflow-api-secret-key");
+    expect(
+      one(
+        resources,
+        "random:index/randomPassword:RandomPassword",
+        "af-docker-airflow-api-secret-key",
+      ).inputs,
+    ).toEqual({ length: 64, special: false });
+    expect(apiSecretKey).not.toBe(jwtSecret);
     const server = envMap(one(resources, CONTAINER, "af-docker-server"));
     const ingestion = one(resources, CONTAINER, "af-docker-ingestion");
     expect(ingestion.inputs.entrypoints).toEqual(["/bin/bash"]);
     expect(ingestion.inputs.command).toEqual(["/opt/airflow/ingestion_dependency.sh"]);
     expect(envMap(ingestion)).toEqual({
       AIRFLOW__API_AUTH__JWT_SECRET: { value: jwtSecret, secret: true },
+      AIRFLOW__API__SECRET_KEY: { value: apiSecretKey, secret: true },
       AIRFLOW__API__AUTH_BACKENDS: {
         value: "airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session",
         secret: false,

@@ -25,7 +25,16 @@ export const CERT_WARN_DAYS = 14;
 /** Follow-up requests of the affinity check; each must reach the pod of the first. */
 export const AFFINITY_PROBES = 4;
 
-/** The session cookie of OpenMetadata's server (Jetty's default name; research om-internals §6). */
+/**
+ * The session cookie of OpenMetadata's 1.x server. OpenMetadataApplication.registerAuthServlets
+ * installs a plain Jetty 12 (ee10) SessionHandler and sets HttpOnly, Secure, Max-Age (from
+ * `oidcConfiguration.sessionExpiry`) and Path on its cookie, but never its name (stored copy with
+ * Jetty 12, RDF and the MCP server, commit not known; the 1.13.1 tag could not be read), so the
+ * name is Jetty's default, `SessionConfig.__DefaultSessionCookie = "JSESSIONID"`. The chart
+ * 1.13.1 passes that same `OIDC_SESSION_EXPIRY` (templates/secrets.yaml @039a208). The 2.0 line
+ * replaces it with DB-backed sessions under `OM_SESSION` (SessionCookieUtil, main branch), whose
+ * settings chart 1.13.1 does not have.
+ */
 export const SESSION_COOKIE = "JSESSIONID";
 
 /** How long one request may take, in milliseconds. */
