@@ -848,7 +848,9 @@ export class DockerDeployment extends pulumi.ComponentResource {
         // command and into a quoted Python literal, which the generated passwords (letters and
         // digits only) survive. The ingestion Dockerfile installs `psycopg2 mysqlclient==2.1.1`,
         // the drivers of the two schemes below (ingestion/Dockerfile, RI_VERSION 1.13.3.2 copy,
-        // FROM apache/airflow:3.2.2-python3.10; the 1.13.1 Dockerfile was not read).
+        // FROM apache/airflow:3.2.2-python3.10; the 1.13.1 Dockerfile was not read). The 1.13.0
+        // release notes say "Airflow upgraded to 3.2.1"; the 1.13.1 notes change no Airflow
+        // version (open-metadata/openmetadata-site content/product-updates/v1.13.{0,1}.md @0639c61).
         //
         // No `_PIP_ADDITIONAL_REQUIREMENTS` FAB pin here, unlike the dependencies chart 1.13.1
         // (`apache-airflow-providers-fab==2.4.4`, "Workaround for Airflow 3 + MySQL", values.yaml

@@ -849,12 +849,16 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     // and records each with an upsert, with no lock or claim around the whole. Read in two stored
     // copies of openmetadata-service/.../migration/api/MigrationWorkflow.java (commits 8a89220
     // and 00ba690, both older than 1.13; the 1.13.1 tag could not be read, the repository being
-    // over the fetch limit). open-metadata/OpenMetadata issue #28825 (2026-06-08, open) asks for
-    // a lock on `openmetadata-ops.sh migrate` against concurrent runs. This Job is right whether
-    // or not 1.13.1 locks: one migration runs before any pod starts. Chart 1.13.1 renders that init
-    // container unconditionally and has no value to turn it off (deployment.yaml @039a208;
-    // `upgradeMigrationConfigs` holds only `debug` and `additionalArgs`). So this Job migrates
-    // first, alone; each pod's init container then finds no pending version and runs none.
+    // over the fetch limit). open-metadata/OpenMetadata issue #28825 (2026-06-08, the day 1.13.0
+    // was released; open in the stored copy) asks for a lock on `openmetadata-ops.sh migrate`
+    // against concurrent runs; the 1.13.0 and 1.13.1 release notes announce none, and 1.13.0's
+    // tell operators to stop all instances before upgrading, for its Quartz-table migration
+    // (openmetadata-site content/product-updates/v1.13.{0,1}.md @0639c61). This Job is right
+    // whether or not 1.13.1 locks: one migration runs before any pod starts. Chart 1.13.1
+    // renders that init container unconditionally and has no value to turn it off
+    // (deployment.yaml @039a208; `upgradeMigrationConfigs` holds only `debug` and
+    // `additionalArgs`). So this Job migrates first, alone; each pod's init container then finds
+    // no pending version and runs none.
     const version = settings.openmetadata.version;
     const migrate = new k8s.batch.v1.Job(
       `${name}-migrate`,

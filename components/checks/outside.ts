@@ -32,8 +32,10 @@ export const AFFINITY_PROBES = 4;
  * Jetty 12, RDF and the MCP server, commit not known; the 1.13.1 tag could not be read), so the
  * name is Jetty's default, `SessionConfig.__DefaultSessionCookie = "JSESSIONID"`. The chart
  * 1.13.1 passes that same `OIDC_SESSION_EXPIRY` (templates/secrets.yaml @039a208). The 2.0 line
- * replaces it with DB-backed sessions under `OM_SESSION` (SessionCookieUtil, main branch), whose
- * settings chart 1.13.1 does not have.
+ * replaces it with DB-backed sessions under `OM_SESSION` (SessionCookieUtil, main branch; PR
+ * #26314 for issue #21971), whose settings chart 1.13.1 does not have, and neither the 1.13.0 nor
+ * the 1.13.1 release notes announce a change of session handling (openmetadata-site
+ * content/product-updates/v1.13.{0,1}.md @0639c61).
  */
 export const SESSION_COOKIE = "JSESSIONID";
 
