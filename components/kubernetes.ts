@@ -344,6 +344,55 @@ export function airflowDatabaseScript(): string {
   ].join("\n");
 }
 
+/** What becomes of a StatefulSet's claims (made from its volumeClaimTemplates) when it goes. */
+export interface VolumeClaimRetentionPolicy {
+  whenDeleted: "Delete" | "Retain";
+  whenScaled: "Retain";
+}
+
+/**
+ * The retention policy of the dependencies release's StatefulSets that keep data in claims of their
+ * own: Delete with `dataRetention: delete`, so the data goes with `pulumi destroy` even in a
+ * namespace that is not ours, and an explicit Retain otherwise. Scaling never deletes a claim (both
+ * run one pod).
+ *
+ * Kubernetes: `spec.persistentVolumeClaimRetentionPolicy` (apps/v1 StatefulSet, `whenDeleted` and
+ * `whenScaled`, each `Retain`, the default, or `Delete`). With `whenDeleted: Delete` the StatefulSet
+ * controller makes the StatefulSet an owner of each claim made from its volumeClaimTemplates, so
+ * the garbage collector deletes the claims, and with them volumes whose reclaim policy is Delete,
+ * after the StatefulSet (`helm uninstall` deletes it). Feature gate `StatefulSetAutoDeletePVC`:
+ * alpha in 1.23, beta and on by default since 1.27, GA in 1.32 (KEP-1847,
+ * kubernetes/enhancements#1847; GA in kubernetes/kubernetes#128247). A cluster before 1.27 (or
+ * 1.23 to 1.26 without the gate) does not apply it: the claims stay (docs/operations.md).
+ */
+export function volumeClaimRetention(settings: ResolvedSettings): VolumeClaimRetentionPolicy {
+  return {
+    whenDeleted: settings.dataRetention === "delete" ? "Delete" : "Retain",
+    whenScaled: "Retain",
+  };
+}
+
+/**
+ * The claims the dependencies release's StatefulSets make, by the charts' naming
+ * (`<volumeClaimTemplate>-<StatefulSet>-<ordinal>`):
+ * - MySQL, bitnami/mysql 14.0.2 (bitnami/charts @cc4c357, templates/primary/statefulset.yaml):
+ *   template `data`, StatefulSet `mysql` (the dependencies chart's `fullnameOverride`).
+ * - OpenSearch, opensearch 3.3.2 (opensearch-project/helm-charts tag opensearch-3.3.2 @72d1e74,
+ *   templates/statefulset.yaml and `opensearch.uname` in _helpers.tpl): template and StatefulSet
+ *   both `opensearch` (`fullnameOverride`).
+ * Airflow (apache airflow chart 1.18.0) makes none as the dependencies chart configures it: with
+ * `logs.persistence.enabled` its triggerer StatefulSet mounts the shared logs claim instead of a
+ * volumeClaimTemplate, and the KubernetesExecutor runs no Celery worker StatefulSet; its dags and
+ * logs claims are ordinary chart objects without `helm.sh/resource-policy: keep`
+ * (templates/triggerer/triggerer-deployment.yaml, dags- and logs-persistent-volume-claim.yaml, read
+ * in apache/airflow's chart sources after 1.15.0, not at the 1.18.0 tag), which `helm uninstall`
+ * deletes.
+ */
+export const DEPENDENCY_CLAIMS = {
+  mysql: { statefulSet: "mysql", claim: "data-mysql-0" },
+  opensearch: { statefulSet: "opensearch", claim: "opensearch-opensearch-0" },
+} as const;
+
 /**
  * Values of the `openmetadata-dependencies` release. No password is a value: MySQL reads its root
  * and OpenMetadata passwords from our Secret (`auth.existingSecret`) and creates the OpenMetadata
@@ -351,6 +400,7 @@ export function airflowDatabaseScript(): string {
  * passwords, are replaced by our ConfigMap (`initdbScriptsConfigMap` wins over `initdbScripts`).
  * Airflow, only with ingestion, reads its database URI, webserver key and admin password from our
  * Secret. The upstream defaults stay in the release's merged values, but nothing reads them.
+ * MySQL's claim follows `dataRetention` ({@link volumeClaimRetention}).
  */
 export function dependenciesValues(settings: ResolvedSettings, names: KubernetesNames): HelmValues {
   const target = settings.kubernetes!;
@@ -381,8 +431,12 @@ export function dependenciesValues(settings: ResolvedSettings, names: Kubernetes
           },
         ],
         ...(storageClass ? { persistence: { storageClass } } : {}),
+        // bitnami/mysql 14.0.2 values.yaml `primary.persistentVolumeClaimRetentionPolicy`
+        // (`enabled` false by default, and the field is rendered only when true).
+        persistentVolumeClaimRetentionPolicy: { enabled: true, ...volumeClaimRetention(settings) },
       },
     },
+    // The OpenSearch chart 3.3.2 has no value for the policy: it is patched onto the StatefulSet.
     opensearch: {
       enabled: true,
       ...(storageClass ? { persistence: { storageClass } } : {}),
@@ -682,8 +736,9 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       );
       created.push(mysqlInit);
       forDependencies.push(databaseSecret, mysqlInit);
-      // Kept like the data it owns. Even `helm uninstall` leaves the StatefulSets' PVCs behind
-      // (Kubernetes never deletes volumeClaimTemplates' claims with their StatefulSet).
+      // Kept like the data it owns. `helm uninstall` leaves the claims of the StatefulSets behind
+      // unless their retention policy says Delete, which follows dataRetention: see
+      // volumeClaimRetention.
       dependencies = new k8s.helm.v3.Release(
         `${name}-dependencies`,
         {
@@ -697,6 +752,30 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
           maxHistory: 10,
         },
         { ...child, ...keep, dependsOn: forDependencies },
+      );
+      // OpenSearch's StatefulSet gets the policy by a server-side apply of that one field, since
+      // its chart has no value for it (a commit adding one, opensearch-project/helm-charts
+      // 515e7ee, is in no release up to opensearch-3.6.0).
+      // - pulumi-kubernetes 4.34.2 (apps/v1/statefulSetPatch.d.ts; Pulumi's "Managing Resources
+      //   with Server-Side Apply" guide): a Patch applies only the fields it names, under a field
+      //   manager of its own; `pulumi.com/patchForce` takes over fields another manager holds (here
+      //   Helm's create may hold the defaulted Retain).
+      // - The same guide: deleting a Patch undoes it and resets the fields to their defaults. A
+      //   destroy deletes the patch before the release it depends on, so Retain would be back when
+      //   `helm uninstall` runs; `retainOnDelete` leaves the policy on the StatefulSet it goes with.
+      // - Helm 3 upgrades with a three-way merge of the old manifest, the new one and the live
+      //   object: a live field that neither manifest names is left as it is.
+      new k8s.apps.v1.StatefulSetPatch(
+        `${name}-opensearch-claims`,
+        {
+          metadata: {
+            name: DEPENDENCY_CLAIMS.opensearch.statefulSet,
+            namespace,
+            annotations: { "pulumi.com/patchForce": "true" },
+          },
+          spec: { persistentVolumeClaimRetentionPolicy: volumeClaimRetention(settings) },
+        },
+        { ...child, retainOnDelete: true, dependsOn: [dependencies] },
       );
     }
 

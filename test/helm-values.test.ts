@@ -22,6 +22,7 @@ import {
   dependenciesValues,
   kubernetesNames,
   kubernetesTopology,
+  volumeClaimRetention,
 } from "../components/kubernetes";
 import {
   CHART_DEFAULTS,
@@ -862,11 +863,43 @@ describe("the dependencies release", () => {
               },
             },
           ],
+          // dataRetention retain (the default): the claim outlives the StatefulSet.
+          persistentVolumeClaimRetentionPolicy: {
+            enabled: true,
+            whenDeleted: "Retain",
+            whenScaled: "Retain",
+          },
         },
       },
       opensearch: { enabled: true },
       airflow: { enabled: false },
     });
+  });
+
+  it("has MySQL's claim deleted with its StatefulSet exactly when dataRetention is delete", () => {
+    const settings = caseSettings(CONFIDENTIAL_OKTA);
+    const policies = (["retain", "delete"] as const).map((dataRetention) => {
+      const values = dependenciesValues({ ...settings, dataRetention }, names) as {
+        mysql: { primary: { persistentVolumeClaimRetentionPolicy: unknown } };
+        opensearch: Record<string, unknown>;
+      };
+      // OpenSearch's chart has no such value: its StatefulSet is patched (kubernetes.test.ts).
+      expect(values.opensearch).toEqual({ enabled: true });
+      return [
+        volumeClaimRetention({ ...settings, dataRetention }),
+        values.mysql.primary.persistentVolumeClaimRetentionPolicy,
+      ];
+    });
+    expect(policies).toEqual([
+      [
+        { whenDeleted: "Retain", whenScaled: "Retain" },
+        { enabled: true, whenDeleted: "Retain", whenScaled: "Retain" },
+      ],
+      [
+        { whenDeleted: "Delete", whenScaled: "Retain" },
+        { enabled: true, whenDeleted: "Delete", whenScaled: "Retain" },
+      ],
+    ]);
   });
 
   it("puts the dependencies' volumes on the configured storage class", () => {
@@ -937,6 +970,11 @@ describe("the dependencies release", () => {
           valueFrom: { secretKeyRef: { name: "om-database", key: "airflow-database-password" } },
         },
       ],
+      persistentVolumeClaimRetentionPolicy: {
+        enabled: true,
+        whenDeleted: "Retain",
+        whenScaled: "Retain",
+      },
     });
     expect(values.airflow).toEqual({
       enabled: true,

@@ -154,6 +154,7 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
         "kubernetes:core/v1:ConfigMap om-server-env <- om",
         "kubernetes:core/v1:ConfigMap om-verify-script <- om",
         "kubernetes:helm.sh/v3:Release om-dependencies <- om",
+        "kubernetes:apps/v1:StatefulSetPatch om-opensearch-claims <- om",
         "kubernetes:batch/v1:Job om-migrate <- om",
         "kubernetes:helm.sh/v3:Release om-openmetadata <- om",
         "kubernetes:batch/v1:Job om-verify <- om",
@@ -360,9 +361,26 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
         ["om-data-marker", true, true],
         ["om-jwt-private-key", true, true],
         ["om-dependencies", true, true],
+        // Not data: a destroy leaves OpenSearch's claim policy on the StatefulSet it goes with.
+        ["om-opensearch-claims", false, true],
       ]),
     );
-    expect(kept).toHaveLength(4);
+    expect(kept).toHaveLength(5);
+  });
+
+  it("patches OpenSearch's StatefulSet with the claim policy of dataRetention, after the release", () => {
+    const patch = one(resources, "kubernetes:apps/v1:StatefulSetPatch", "om-opensearch-claims");
+    expect(plain(patch.inputs)).toEqual({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: {
+        name: "opensearch",
+        namespace: "om",
+        annotations: { "pulumi.com/patchForce": "true" },
+      },
+      spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" } },
+    });
+    expect(patch.options.dependencies).toEqual([one(resources, RELEASE, "om-dependencies").urn]);
   });
 
   it("exposes the env the chart gives the server, as OpenMetadata reads it, secrets as references", async () => {
@@ -459,8 +477,13 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
     });
     // Last: registered after everything, and waiting for both releases and every object.
     expect(resources[resources.length - 1].name).toBe("om-verify");
+    // The claim policy of OpenSearch's StatefulSet matters to a destroy only.
     const others = resources.filter(
-      (r) => r.custom && r !== job && r.type !== "pulumi:providers:kubernetes",
+      (r) =>
+        r.custom &&
+        r !== job &&
+        r.type !== "pulumi:providers:kubernetes" &&
+        r.name !== "om-opensearch-claims",
     );
     for (const other of others) {
       expect([other.name, job.options.dependencies.includes(other.urn)]).toEqual([
@@ -787,6 +810,40 @@ describe("KubernetesDeployment variants", () => {
       },
     });
     expect(resources.filter((r) => r.type === "kubernetes:core/v1:Namespace")).toEqual([]);
+  });
+
+  it("dataRetention delete: MySQL's and OpenSearch's claims go with their StatefulSets", async () => {
+    const { resources } = await deploy(PROD, {
+      settings: (c) => {
+        const settings = caseSettings(c);
+        return {
+          ...settings,
+          dataRetention: "delete",
+          protect: false,
+          kubernetes: { ...settings.kubernetes!, createNamespace: false },
+        };
+      },
+    });
+    const patch = one(resources, "kubernetes:apps/v1:StatefulSetPatch", "om-opensearch-claims");
+    const values = plain(one(resources, RELEASE, "om-dependencies").inputs.values) as {
+      mysql: { primary: { persistentVolumeClaimRetentionPolicy: unknown } };
+    };
+    expect([
+      values.mysql.primary.persistentVolumeClaimRetentionPolicy,
+      (plain(patch.inputs) as { spec: unknown }).spec,
+      patch.options.retainOnDelete,
+    ]).toEqual([
+      { enabled: true, whenDeleted: "Delete", whenScaled: "Retain" },
+      { persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" } },
+      true,
+    ]);
+    // The release itself goes with the stack.
+    expect(one(resources, RELEASE, "om-dependencies").options.retainOnDelete).toBe(false);
+  });
+
+  it("external dependencies: no claim policy to patch", async () => {
+    const { resources } = await deploy({ ...PROD, dependencies: "external" });
+    expect(resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSetPatch")).toEqual([]);
   });
 });
 
