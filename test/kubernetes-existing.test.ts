@@ -76,6 +76,14 @@ function objectId(type: string, inputs: Record<string, unknown>): string | undef
     : `${metadata.namespace}/${metadata.name}`;
 }
 
+const STATEFUL_SET_PATCH = "kubernetes:apps/v1:StatefulSetPatch";
+
+/** A StatefulSet of the dependencies release, with its claim and its policy for it. */
+interface StatefulSet {
+  claim: string;
+  whenDeleted: string;
+}
+
 /**
  * A cluster for the mock provider: the objects that exist, by kind and id. A read of an object that
  * does not exist fails as the engine fails it.
@@ -86,6 +94,47 @@ class Cluster {
   /** Every create the provider was asked for, in order, and the registration behind each object. */
   readonly attempts: string[] = [];
   readonly owners = new Map<string, string>();
+  /** The dependencies release's StatefulSets by `<namespace>/<name>`, while it is installed. */
+  readonly statefulSets = new Map<string, StatefulSet>();
+  /** The claims their pods made, by `<namespace>/<name>`: they exist until something deletes them. */
+  readonly claims = new Set<string>();
+  /** What each StatefulSetPatch registration patched. */
+  readonly patched = new Map<string, string>();
+
+  /**
+   * The dependencies chart as it renders with these values: MySQL's StatefulSet carries the policy
+   * of `mysql.primary.persistentVolumeClaimRetentionPolicy` when `enabled` (bitnami/mysql 14.0.2),
+   * OpenSearch's has none (opensearch 3.3.2), so Kubernetes defaults it to Retain. Each makes its
+   * claim unless it exists already, in which case its pod mounts it as it is.
+   */
+  private install(namespace: string, values: Record<string, unknown>): void {
+    const policy = (values.mysql as { primary: { persistentVolumeClaimRetentionPolicy?: unknown } })
+      .primary.persistentVolumeClaimRetentionPolicy as
+      { enabled: boolean; whenDeleted: string } | undefined;
+    const sets: [string, StatefulSet][] = [
+      [
+        "mysql",
+        { claim: "data-mysql-0", whenDeleted: policy?.enabled ? policy.whenDeleted : "Retain" },
+      ],
+      ["opensearch", { claim: "opensearch-opensearch-0", whenDeleted: "Retain" }],
+    ];
+    for (const [name, set] of sets) {
+      this.statefulSets.set(`${namespace}/${name}`, set);
+      this.claims.add(`${namespace}/${set.claim}`);
+    }
+  }
+
+  /**
+   * `helm uninstall` of the dependencies release in `namespace`: its StatefulSets go, and the garbage collector deletes the claims of those
+   * whose policy says Delete (the controller made them their owner); the others stay.
+   */
+  private uninstall(namespace: string): void {
+    for (const [id, set] of this.statefulSets) {
+      if (!id.startsWith(`${namespace}/`)) continue;
+      if (set.whenDeleted === "Delete") this.claims.delete(`${namespace}/${set.claim}`);
+      this.statefulSets.delete(id);
+    }
+  }
 
   /**
    * A create as pulumi-kubernetes 4.34 makes it: a client-side create, which fails for an object
@@ -93,6 +142,18 @@ class Cluster {
    * use). The engine then calls the resource's error hooks with the error, newest first.
    */
   async create(type: string, name: string, inputs: Record<string, unknown>): Promise<void> {
+    if (type === STATEFUL_SET_PATCH) {
+      // A server-side apply of the policy onto a StatefulSet that must exist.
+      const metadata = inputs.metadata as { name: string; namespace: string };
+      const id = `${metadata.namespace}/${metadata.name}`;
+      const set = this.statefulSets.get(id);
+      if (!set) throw new Error(`statefulsets.apps "${metadata.name}" not found`);
+      set.whenDeleted = (
+        inputs.spec as { persistentVolumeClaimRetentionPolicy: { whenDeleted: string } }
+      ).persistentVolumeClaimRetentionPolicy.whenDeleted;
+      this.patched.set(name, id);
+      return;
+    }
     const id = objectId(type, inputs);
     if (id === undefined) return;
     const key = Cluster.key(type, id);
@@ -118,13 +179,31 @@ class Cluster {
     }
     this.objects.add(key);
     this.owners.set(key, name);
+    if (type === RELEASE && inputs.chart === "openmetadata-dependencies") {
+      this.install(String(inputs.namespace), inputs.values as Record<string, unknown>);
+    }
   }
 
-  /** `pulumi destroy`: deletes every object but those kept with `retainOnDelete`. */
+  /**
+   * `pulumi destroy`: deletes every object but those kept with `retainOnDelete`, dependents first,
+   * so a patch goes before the release it waits for. Deleting a StatefulSetPatch undoes it: the
+   * policy it set is back to the default, Retain (Pulumi's "Managing Resources with Server-Side
+   * Apply" guide).
+   */
   destroy(resources: RecordedResource[]): void {
     const kept = new Set(resources.filter((r) => r.options.retainOnDelete).map((r) => r.name));
+    for (const [name, id] of this.patched) {
+      if (kept.has(name)) continue;
+      const set = this.statefulSets.get(id);
+      if (set) set.whenDeleted = "Retain";
+    }
+    this.patched.clear();
     for (const [key, owner] of this.owners) {
       if (kept.has(owner)) continue;
+      const [namespace, release] = key.slice(RELEASE.length + 1).split("/");
+      if (key.startsWith(`${RELEASE} `) && release === "openmetadata-dependencies") {
+        this.uninstall(namespace!);
+      }
       this.objects.delete(key);
       this.owners.delete(key);
     }
@@ -416,5 +495,62 @@ describe("destroy with dataRetention retain, then pulumi up", () => {
     cluster.owners.clear();
     const again = await against(cluster, deployment(caseSettings(PROD)));
     expect([again.errors, [...cluster.objects].sort()]).toEqual([[], before]);
+  });
+});
+
+describe("destroy with dataRetention delete in a namespace it does not create, then pulumi up", () => {
+  // The namespace stays (it is the user's), so nothing deletes the claims but their StatefulSets'
+  // policy. A claim left behind holds a database made with the destroyed stack's passwords.
+  function deleting(settings = caseSettings(PROD)): ResolvedSettings {
+    return {
+      ...settings,
+      dataRetention: "delete",
+      protect: false,
+      kubernetes: { ...settings.kubernetes!, createNamespace: false },
+    };
+  }
+
+  it("the destroy deletes MySQL's and OpenSearch's claims, and the next up starts on empty volumes", async () => {
+    const cluster = new Cluster();
+    const first = await against(cluster, deployment(deleting()));
+    expect(first.errors).toEqual([]);
+    expect([...cluster.claims].sort()).toEqual(["om/data-mysql-0", "om/opensearch-opensearch-0"]);
+    expect([...cluster.statefulSets.values()]).toEqual([
+      { claim: "data-mysql-0", whenDeleted: "Delete" },
+      { claim: "opensearch-opensearch-0", whenDeleted: "Delete" },
+    ]);
+    cluster.destroy(first.resources);
+    expect([[...cluster.objects], [...cluster.claims]]).toEqual([[], []]);
+    const again = await against(cluster, deployment(deleting()));
+    expect(again.errors).toEqual([]);
+    // Made anew by the StatefulSets, not found: MySQL initialises with the new passwords.
+    expect([...cluster.claims].sort()).toEqual(["om/data-mysql-0", "om/opensearch-opensearch-0"]);
+  });
+
+  it("without its retainOnDelete, the destroy would undo OpenSearch's policy first and leave its claim", async () => {
+    const cluster = new Cluster();
+    const first = await against(cluster, deployment(deleting()));
+    const resources = first.resources.map((r) =>
+      r.type === STATEFUL_SET_PATCH
+        ? { ...r, options: { ...r.options, retainOnDelete: false } }
+        : r,
+    );
+    cluster.destroy(resources);
+    expect([...cluster.claims]).toEqual(["om/opensearch-opensearch-0"]);
+  });
+
+  it("with dataRetention retain, the claims stay with the release, as the refusal's steps say", async () => {
+    const settings = caseSettings(PROD);
+    const cluster = new Cluster();
+    const first = await against(
+      cluster,
+      deployment({ ...settings, kubernetes: { ...settings.kubernetes!, createNamespace: false } }),
+    );
+    cluster.destroy(first.resources);
+    expect([...cluster.statefulSets.values()]).toEqual([
+      { claim: "data-mysql-0", whenDeleted: "Retain" },
+      { claim: "opensearch-opensearch-0", whenDeleted: "Retain" },
+    ]);
+    expect([...cluster.claims].sort()).toEqual(["om/data-mysql-0", "om/opensearch-opensearch-0"]);
   });
 });

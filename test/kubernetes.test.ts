@@ -378,7 +378,9 @@ describe("KubernetesDeployment, confidential Okta client, dependencies chart, th
         namespace: "om",
         annotations: { "pulumi.com/patchForce": "true" },
       },
-      spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" } },
+      spec: {
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      },
     });
     expect(patch.options.dependencies).toEqual([one(resources, RELEASE, "om-dependencies").urn]);
   });
