@@ -93,7 +93,11 @@ export type OpenMetadataProvider = (typeof OpenMetadataProvider)[keyof typeof Op
 export const DataRetention = {
   /** Keep them (`retainOnDelete`). */
   Retain: "retain",
-  /** Delete them with the stack. Refused in production. */
+  /**
+   * Delete them with the stack. Refused in production. On Kubernetes, the claims of the
+   * dependencies chart's MySQL and OpenSearch are deleted with their StatefulSets, which needs
+   * Kubernetes 1.27 or later (docs/operations.md, Destroy and retained data).
+   */
   Delete: "delete",
 } as const;
 export type DataRetention = (typeof DataRetention)[keyof typeof DataRetention];
