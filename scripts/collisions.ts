@@ -141,6 +141,9 @@ export function footprintOf(
         objects.push({ kind: "Helm release", namespace: textOf(resource.inputs.namespace), name });
       continue;
     }
+    // A Patch (pulumi-kubernetes `<Kind>Patch`) creates nothing: it changes an object another
+    // resource made, here a StatefulSet of the dependencies release, which that release stands for.
+    if (resource.type.endsWith("Patch")) continue;
     const metadata = (plain(resource.inputs.metadata) ?? {}) as Record<string, unknown>;
     const name = textOf(metadata.name);
     if (name === undefined) continue;
