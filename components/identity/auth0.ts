@@ -2,7 +2,7 @@ import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
 import type { Auth0Args, ClientType } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import { readyAfter, type IdentityAppArgs } from "./common";
+import { childOptions, readyAfter, type IdentityAppArgs } from "./common";
 import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
 /** The URLs of an Auth0 tenant, derived from its domain. */
@@ -75,6 +75,8 @@ export class Auth0App extends pulumi.ComponentResource {
 
   constructor(name: string, args: Auth0AppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openmetadata-sso:index:Auth0App", name, {}, opts);
+    // Nothing at the provider is created before `after` exists.
+    const child = childOptions(this, args.after);
     const clientType = args.clientType ?? "confidential";
     const auth = clientAuth(clientType);
     const uris = redirectUris(args.publicUrl);
@@ -92,12 +94,12 @@ export class Auth0App extends pulumi.ComponentResource {
         jwtConfiguration: { alg: "RS256" },
         refreshToken: auth0RefreshToken(clientType),
       },
-      { parent: this },
+      child,
     );
     const credentials = new auth0.ClientCredentials(
       `${name}-credentials`,
       { clientId: client.clientId, authenticationMethod: auth.tokenEndpointAuthMethod },
-      { parent: this, additionalSecretOutputs: ["clientSecret"] },
+      { ...child, additionalSecretOutputs: ["clientSecret"] },
     );
     const links = (args.connections ?? []).map((connection) => {
       const found = auth0.getConnectionOutput(
@@ -107,7 +109,7 @@ export class Auth0App extends pulumi.ComponentResource {
       return new auth0.ConnectionClient(
         `${name}-connection-${connection}`,
         { connectionId: found.id, clientId: client.clientId },
-        { parent: this },
+        child,
       );
     });
 

@@ -2,7 +2,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { EntraArgs } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import { readyAfter, type IdentityAppArgs } from "./common";
+import { childOptions, readyAfter, type IdentityAppArgs } from "./common";
 import { clientAuth, type IdentityApp } from "./types";
 
 /** Microsoft Graph, whose delegated OpenID permissions the application declares. */
@@ -69,6 +69,8 @@ export class EntraApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: EntraAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openmetadata-sso:index:EntraApp", name, {}, opts);
+    // Nothing at the provider is created before `after` exists.
+    const child = childOptions(this, args.after);
     const clientType = args.clientType ?? "confidential";
     const auth = clientAuth(clientType);
 
@@ -91,14 +93,14 @@ export class EntraApp extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this },
+      child,
     );
     // OpenMetadata checks only a token's signature: Entra ID must refuse tokens
     // to everyone not assigned to the application.
     const servicePrincipal = new azuread.ServicePrincipal(
       `${name}-sp`,
       { clientId: application.clientId, appRoleAssignmentRequired: true },
-      { parent: this },
+      child,
     );
     const unassigned = unassignedWarning(args.groupIds);
     if (unassigned) pulumi.log.warn(unassigned, this);
@@ -111,7 +113,7 @@ export class EntraApp extends pulumi.ComponentResource {
             principalObjectId: groupId,
             resourceObjectId: servicePrincipal.objectId,
           },
-          { parent: this },
+          child,
         ),
     );
     // Microsoft Graph gives a password two years unless told otherwise; a new rotation label or
@@ -130,7 +132,7 @@ export class EntraApp extends pulumi.ComponentResource {
                 : { rotateWhenChanged: { rotation: args.secretRotation } }),
               ...(args.secretEndDate === undefined ? {} : { endDate: args.secretEndDate }),
             },
-            { parent: this, additionalSecretOutputs: ["value"] },
+            { ...child, additionalSecretOutputs: ["value"] },
           );
     this.secretEndDate = password?.endDate;
 

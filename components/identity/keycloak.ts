@@ -2,7 +2,7 @@ import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
 import type { KeycloakArgs } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import type { IdentityAppArgs } from "./common";
+import { childOptions, type IdentityAppArgs } from "./common";
 import { clientAuth, type IdentityApp } from "./types";
 
 /** The URLs of a Keycloak realm, derived from the server URL and the realm name. */
@@ -52,6 +52,8 @@ export class KeycloakClient extends pulumi.ComponentResource {
 
   constructor(name: string, args: KeycloakClientArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openmetadata-sso:index:KeycloakClient", name, {}, opts);
+    // Nothing at the provider is created before `after` exists.
+    const child = childOptions(this, args.after);
     const clientType = args.clientType ?? "confidential";
     const auth = clientAuth(clientType);
     const uris = redirectUris(args.publicUrl);
@@ -67,7 +69,7 @@ export class KeycloakClient extends pulumi.ComponentResource {
             loginWithEmailAllowed: true,
             duplicateEmailsAllowed: false,
           },
-          { parent: this, ...keep },
+          { ...child, ...keep },
         ).realm
       : args.realm;
 
@@ -89,7 +91,7 @@ export class KeycloakClient extends pulumi.ComponentResource {
         webOrigins: [args.publicUrl],
         pkceCodeChallengeMethod: "S256",
       },
-      { parent: this, additionalSecretOutputs: ["clientSecret"] },
+      { ...child, additionalSecretOutputs: ["clientSecret"] },
     );
 
     const urls = keycloakUrls(args.url, args.realm);

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { discoveredJwksUri } from "../checks/discovery";
 import type { ClientType, OidcArgs, TokenEndpointAuthMethod } from "../types";
 import { discoveryUrlOf, logoutRedirectUris, redirectUris } from "../urls";
-import type { IdentityAppArgs } from "./common";
+import { childOptions, type IdentityAppArgs } from "./common";
 import type { ClientMetadata } from "./registration-api";
 import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
@@ -72,6 +72,8 @@ export class OidcClient extends pulumi.ComponentResource {
       if (problems.length > 0) throw new Error(problems.join("\n"));
     }
     super("openmetadata-sso:index:OidcClient", name, {}, opts);
+    // Nothing at the provider is created before `after` exists.
+    const child = childOptions(this, args.after);
     const auth = clientAuth(clientType, args.tokenEndpointAuthMethod ?? "client_secret_post");
     const uris = redirectUris(args.publicUrl);
     const discoveryUrl = args.discoveryUrl ?? discoveryUrlOf(args.issuer);
@@ -93,7 +95,7 @@ export class OidcClient extends pulumi.ComponentResource {
             tokenEndpointAuthMethod: auth.tokenEndpointAuthMethod,
           }),
         },
-        { parent: this },
+        child,
       );
       clientId = registered.clientId;
       clientSecret = clientType === "public" ? undefined : pulumi.secret(registered.clientSecret);

@@ -2,7 +2,7 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import type { OktaArgs } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import { readyAfter, type IdentityAppArgs } from "./common";
+import { childOptions, readyAfter, type IdentityAppArgs } from "./common";
 import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
 /** Arguments of {@link OktaApp}. */
@@ -19,6 +19,8 @@ export class OktaApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: OktaAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openmetadata-sso:index:OktaApp", name, {}, opts);
+    // Nothing at the provider is created before `after` exists.
+    const child = childOptions(this, args.after);
     const clientType = args.clientType ?? "confidential";
     const auth = clientAuth(clientType);
     const uris = redirectUris(args.publicUrl);
@@ -40,7 +42,7 @@ export class OktaApp extends pulumi.ComponentResource {
           ? { refreshTokenRotation: "ROTATE", refreshTokenLeeway: 30 }
           : { refreshTokenRotation: "STATIC" }),
       },
-      { parent: this },
+      child,
     );
     const unassigned = unassignedWarning(args.groupIds);
     if (unassigned) pulumi.log.warn(unassigned, this);
@@ -49,7 +51,7 @@ export class OktaApp extends pulumi.ComponentResource {
         new okta.app.GroupAssignment(
           `${name}-group-${groupId}`,
           { appId: oauth.id, groupId },
-          { parent: this },
+          child,
         ),
     );
     const server = okta.auth.getServerOutput(

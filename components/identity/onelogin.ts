@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OneLoginArgs } from "../types";
 import { loginUrl, logoutRedirectUris, redirectUris } from "../urls";
-import type { IdentityAppArgs } from "./common";
+import { childOptions, type IdentityAppArgs } from "./common";
 import { dynamicType, providerSource } from "./dynamic";
 import * as api from "./onelogin-api";
 import { clientAuth, type IdentityApp } from "./types";
@@ -87,6 +87,8 @@ export class OneLoginApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: OneLoginAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openmetadata-sso:index:OneLoginApp", name, {}, opts);
+    // Nothing at the provider is created before `after` exists.
+    const child = childOptions(this, args.after);
     const clientType = args.clientType ?? "confidential";
     const auth = clientAuth(clientType);
     const uris = redirectUris(args.publicUrl);
@@ -106,7 +108,7 @@ export class OneLoginApp extends pulumi.ComponentResource {
         tokenEndpointAuthMethod: auth.tokenEndpointAuthMethod,
         roleIds: args.roleIds,
       },
-      { parent: this },
+      child,
     );
 
     // The subdomain stays a secret input, but the issuer is no secret: every user's browser is
