@@ -500,19 +500,27 @@ export interface KubernetesDeploymentArgs {
    */
   settings: ResolvedSettings;
   /**
-   * The OIDC client OpenMetadata uses.
+   * Makes the OIDC client OpenMetadata uses, given the objects that must exist before anything is
+   * created outside the cluster: the namespace (when created here) and the data marker. Whatever
+   * it creates at the identity provider must depend on them, so that an update refused for data
+   * an earlier destroy kept creates nothing there either. Called once, in the constructor.
    * @default - required
    */
-  identity: IdentityApp;
+  identity: (ready: readonly pulumi.Resource[]) => KubernetesIdentity;
   /**
    * Signing keys, fernet key and passwords.
    * @default - required
    */
   keys: SigningKeys;
+}
+
+/** What {@link KubernetesDeploymentArgs.identity} makes. */
+export interface KubernetesIdentity {
+  /** The OIDC client OpenMetadata uses. */
+  app: IdentityApp;
   /**
    * A value produced by a check that must pass before the server starts (the preflight). It is
-   * written into an annotation of the server's pods, so the release waits for it.
-   * @default - none
+   * written into an annotation of the server's pods, so the release waits for it. None: no gate.
    */
   gate?: pulumi.Input<string>;
 }
@@ -534,6 +542,8 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
   public readonly verification: pulumi.Output<string>;
   /** The name of the ingress's affinity cookie, with sticky sessions. */
   public readonly affinityCookie?: string;
+  /** The OIDC client OpenMetadata uses, as `args.identity` made it. */
+  public readonly identity: IdentityApp;
 
   constructor(
     name: string,
@@ -541,13 +551,11 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("openmetadata-sso:index:KubernetesDeployment", name, {}, opts);
-    const { settings, identity, keys } = args;
+    const { settings, keys } = args;
     const target = settings.kubernetes;
     if (!target) throw new Error("KubernetesDeployment needs settings.kubernetes.");
     const names = kubernetesNames(name);
     const topology = kubernetesTopology(settings);
-    const confidential = identity.clientType === "confidential";
-    const refs = chartSecretRefs(names, settings, confidential);
     const keep = retention(settings);
     const chartDependencies = target.dependencies === "chart";
     const ingestion = topology.airflowEndpoint !== undefined;
@@ -572,8 +580,9 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
 
     // After a destroy that kept the data, a new update finds the kept objects but not the passwords
     // and key they were made with. The namespace (when created here) and a marker kept with the
-    // data are created first and everything else in the cluster waits for them, so such an update
-    // stops at its first create, with the exact way out (components/retained.ts).
+    // data are created first, and everything else, in the cluster and at the identity provider,
+    // waits for them, so such an update stops at its first create, having created nothing
+    // anywhere, with the exact way out (components/retained.ts).
     const refusal = {
       namespace,
       createNamespace: target.createNamespace,
@@ -622,6 +631,12 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       ),
     );
     const inNamespace = { ...child, dependsOn: [...created] };
+    // Outside the cluster too: the client at the identity provider waits for the same two.
+    const made = args.identity([...created]);
+    const identity = made.app;
+    this.identity = identity;
+    const confidential = identity.clientType === "confidential";
+    const refs = chartSecretRefs(names, settings, confidential);
 
     // With ingress.tls "secret" the certificate is the user's, in the namespace: it is read, not
     // created. A read runs in previews too, and a read that finds nothing fails the update ("resource
@@ -842,7 +857,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     const checksum = pulumi.unsecret(
       pulumi.all([baseValues, contents]).apply(([values, all]) => configChecksum(values, all)),
     );
-    const gate = args.gate === undefined ? pulumi.output(undefined) : pulumi.output(args.gate);
+    const gate = made.gate === undefined ? pulumi.output(undefined) : pulumi.output(made.gate);
     this.values = pulumi.all([input, checksum, gate]).apply(([plain, sum, gateValue]) =>
       helmValues(
         plain,

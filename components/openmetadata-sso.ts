@@ -224,17 +224,27 @@ export class OpenMetadataSso extends pulumi.ComponentResource {
   ): Deployment {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by Kubernetes stacks (issue 9)
     const { KubernetesDeployment } = require("./kubernetes") as typeof import("./kubernetes");
-    const identity = createIdentityApp(name, settings, this);
-    // The server's pods wait for the preflight check of the identity provider.
-    const gate = preflightGate(identity, settings.identity.provider, {
-      parent: this,
-      ...trustedCa(settings),
-    });
     const deployment = new KubernetesDeployment(
       `${name}${KUBERNETES_SUFFIX}`,
-      { settings, identity, keys, gate },
+      {
+        settings,
+        keys,
+        // Once the namespace and the data marker are declared, the client at the identity
+        // provider waits for them: an update refused for data an earlier destroy kept creates
+        // nothing there. It stays this component's child, under the URN it always had.
+        identity: (ready) => {
+          const identity = createIdentityApp(name, settings, this, ready);
+          // The server's pods wait for the preflight check of the identity provider.
+          const gate = preflightGate(identity, settings.identity.provider, {
+            parent: this,
+            ...trustedCa(settings),
+          });
+          return { app: identity, gate };
+        },
+      },
       { parent: this },
     );
+    const identity = deployment.identity;
     return {
       identity,
       env: deployment.env,
@@ -274,19 +284,21 @@ export function bareMetalSnippet(env: ServerEnv): string {
 }
 
 /**
- * Creates the OIDC client at a hosted identity provider. Each provider module is loaded only when
- * the stack uses it.
+ * Creates the OIDC client at a hosted identity provider, nothing of it before `after` exists. Each
+ * provider module is loaded only when the stack uses it.
  */
 function createIdentityApp(
   name: string,
   settings: ResolvedSettings,
   parent: pulumi.Resource,
+  after: readonly pulumi.Resource[] = [],
 ): IdentityApp {
   const identity = settings.identity;
   const common = {
     publicUrl: settings.publicUrl,
     clientType: identity.clientType,
     appName: identity.appName ?? `OpenMetadata (${name})`,
+    after,
   };
   const opts = { parent };
   /* eslint-disable @typescript-eslint/no-require-imports -- one provider SDK per stack (issue 9) */

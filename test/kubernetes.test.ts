@@ -90,9 +90,11 @@ async function deploy(
     const keys = new SigningKeys("om-keys", { issuer: "om.example.com" });
     const deployment = new KubernetesDeployment("om", {
       settings: (options.settings ?? caseSettings)(c),
-      identity: fakeApp(c, options.clientSecret),
+      identity: () => ({
+        app: fakeApp(c, options.clientSecret),
+        ...(options.gate === undefined ? {} : { gate: options.gate }),
+      }),
       keys,
-      ...(options.gate === undefined ? {} : { gate: options.gate }),
     });
     return { keys, deployment };
   });
