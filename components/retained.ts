@@ -56,12 +56,11 @@ export function retainedDataRefusal(facts: RetainedDataFacts): string {
           : []),
       ];
   return [
-    `${facts.found} already exists: an earlier pulumi destroy kept it with the data (dataRetention: retain), and this stack's state no longer holds it, nor the passwords and signing key that data was made with. The update stopped before creating anything in the cluster. Either:`,
+    `${facts.found} already exists: an earlier pulumi destroy kept it with the data (dataRetention: retain), and this stack's state no longer holds it, nor the passwords and signing key that data was made with. The update stopped before creating anything in the cluster or at the identity provider. Either:`,
     "1. Keep the data: give the stack back its state from before the destroy, then update.",
     "  pulumi stack history                 # the version of the last update before the destroy",
-    "  pulumi destroy --yes                 # removes only what this refused update created",
     "  pulumi stack export --version <version> --file before-destroy.json",
-    "  pulumi stack import --file before-destroy.json",
+    "  pulumi stack import --file before-destroy.json   # replaces what this update recorded, which exists nowhere else",
     "  pulumi refresh --yes                 # forgets what the destroy deleted",
     "  pulumi up",
     `2. Start over without the data (this deletes it for good${facts.createNamespace ? `: the namespace and everything in it, volumes included` : ""}), then update:`,

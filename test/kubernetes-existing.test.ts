@@ -11,11 +11,19 @@ import { ConfigValidationError, validateArgs, type ResolvedSettings } from "../c
 import type { IdentityApp } from "../components/identity/types";
 import { SigningKeys } from "../components/keys";
 import { existingTlsSecretId, KubernetesDeployment } from "../components/kubernetes";
-import type { KubernetesArgs, OpenMetadataSsoArgs } from "../components/types";
+import { OpenMetadataSso } from "../components/openmetadata-sso";
+import type { IdentityArgs, KubernetesArgs, OpenMetadataSsoArgs } from "../components/types";
 import { retainedDataRefusal } from "../components/retained";
 import { boundErrorHooks, installMocks, readStackFile, settle } from "../scripts/offline";
 import { caseIdentity, caseSettings, type Case } from "./support/kubernetes";
-import { overlayConfig, record, reported, useMocks, type RecordedResource } from "./support/pulumi";
+import {
+  one,
+  overlayConfig,
+  record,
+  reported,
+  useMocks,
+  type RecordedResource,
+} from "./support/pulumi";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -267,7 +275,7 @@ function deployment(settings: ResolvedSettings) {
   return () =>
     new KubernetesDeployment("om", {
       settings,
-      identity: fakeApp(PROD),
+      identity: () => ({ app: fakeApp(PROD) }),
       keys: new SigningKeys("om-keys", { issuer: "om.example.com" }),
     });
 }
@@ -438,12 +446,11 @@ describe("destroy with dataRetention retain, then pulumi up", () => {
     ]);
     expect(run.logged).toEqual([
       [
-        "Namespace om already exists: an earlier pulumi destroy kept it with the data (dataRetention: retain), and this stack's state no longer holds it, nor the passwords and signing key that data was made with. The update stopped before creating anything in the cluster. Either:",
+        "Namespace om already exists: an earlier pulumi destroy kept it with the data (dataRetention: retain), and this stack's state no longer holds it, nor the passwords and signing key that data was made with. The update stopped before creating anything in the cluster or at the identity provider. Either:",
         "1. Keep the data: give the stack back its state from before the destroy, then update.",
         "  pulumi stack history                 # the version of the last update before the destroy",
-        "  pulumi destroy --yes                 # removes only what this refused update created",
         "  pulumi stack export --version <version> --file before-destroy.json",
-        "  pulumi stack import --file before-destroy.json",
+        "  pulumi stack import --file before-destroy.json   # replaces what this update recorded, which exists nowhere else",
         "  pulumi refresh --yes                 # forgets what the destroy deleted",
         "  pulumi up",
         "2. Start over without the data (this deletes it for good: the namespace and everything in it, volumes included), then update:",
@@ -475,7 +482,7 @@ describe("destroy with dataRetention retain, then pulumi up", () => {
         dependenciesRelease: "openmetadata-dependencies",
       }),
     ]);
-    expect((run.logged[0] as string).split("\n").slice(9)).toEqual([
+    expect((run.logged[0] as string).split("\n").slice(8)).toEqual([
       "  helm uninstall openmetadata-dependencies -n om",
       "  kubectl delete configmap -n om om-data-marker",
       "  kubectl delete secret -n om om-jwt-private-key",
@@ -552,5 +559,126 @@ describe("destroy with dataRetention delete in a namespace it does not create, t
       { claim: "opensearch-opensearch-0", whenDeleted: "Retain" },
     ]);
     expect([...cluster.claims].sort()).toEqual(["om/data-mysql-0", "om/opensearch-opensearch-0"]);
+  });
+});
+
+/** The whole component on Kubernetes, in namespace `om`, with one hosted identity provider. */
+function sso(identity: IdentityArgs, createNamespace = true) {
+  return () =>
+    new OpenMetadataSso("om", {
+      ...ARGS,
+      kubernetes: { namespace: "om", createNamespace },
+      identity,
+    });
+}
+
+/** One stack per hosted provider, each creating what it can at the provider (a realm, groups). */
+const PROVIDERS: Record<string, IdentityArgs> = {
+  okta: { provider: "okta", okta: { groupIds: ["00g1openmetadata"] } },
+  auth0: { provider: "auth0", auth0: { domain: "acme.eu.auth0.com", connections: ["corp"] } },
+  keycloak: {
+    provider: "keycloak",
+    keycloak: { url: "https://keycloak.example.com", realm: "om", createRealm: true },
+  },
+  onelogin: {
+    provider: "onelogin",
+    onelogin: {
+      subdomain: "acme",
+      apiClientId: "onelogin-api-id",
+      apiClientSecret: "onelogin-api-secret",
+    },
+  },
+  entra: {
+    provider: "entra",
+    entra: {
+      tenantId: "00000000-0000-0000-0000-000000000000",
+      groupIds: ["0a1b2c3d-1111-4222-8333-444455556666"],
+    },
+  },
+  oidc: { provider: "oidc", oidc: { issuer: "https://sso.example.com", registration: true } },
+};
+
+/**
+ * What sits at the identity provider: every custom resource under the identity component, as
+ * "type name".
+ */
+function atProvider(resources: RecordedResource[], provider: string): RecordedResource[] {
+  return resources.filter((r) => r.custom && r.parent === `om-${provider}`);
+}
+
+const URN = "urn:pulumi:test::openmetadata-sso::";
+const NAMESPACE_URN = `${URN}openmetadata-sso:index:KubernetesDeployment$kubernetes:core/v1:Namespace::om-k8s-namespace`;
+const MARKER_URN = `${URN}openmetadata-sso:index:KubernetesDeployment$kubernetes:core/v1:ConfigMap::om-k8s-data-marker`;
+
+describe("the identity provider after a destroy with dataRetention retain", () => {
+  async function upDestroyUp(create: () => unknown) {
+    const cluster = new Cluster();
+    const first = await against(cluster, create);
+    expect(first.errors).toEqual([]);
+    cluster.destroy(first.resources);
+    cluster.attempts.length = 0;
+    const log = vi.spyOn(pulumi.log, "error").mockImplementation(() => Promise.resolve());
+    try {
+      const second = await against(cluster, create);
+      return { first, second, attempts: [...cluster.attempts] };
+    } finally {
+      log.mockRestore();
+    }
+  }
+
+  it.each(Object.keys(PROVIDERS))(
+    "%s: the refused update creates nothing at the provider, nor anything else outside the state",
+    async (provider) => {
+      const run = await upDestroyUp(sso(PROVIDERS[provider]!));
+      expect(atProvider(run.first.resources, provider).length).toBeGreaterThan(0);
+      expect(run.attempts).toEqual([`${NAMESPACE} om`]);
+      expect(run.second.errors.map(reported)).toEqual([
+        'failed to register new resource om-k8s-namespace [kubernetes:core/v1:Namespace]: namespaces "om" already exists',
+      ]);
+      expect(atProvider(run.second.resources, provider)).toEqual([]);
+      // Registered at all: the namespace (refused), the cluster's provider, and what lives only in
+      // the stack's state (generated keys and passwords).
+      expect(
+        [
+          ...new Set(run.second.resources.filter((r) => r.custom).map((r) => r.type.split(":")[0])),
+        ].sort(),
+      ).toEqual(["kubernetes", "pulumi", "random", "tls"]);
+      expect(
+        run.second.resources
+          .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
+          .map((r) => `${r.type} ${r.name}`),
+      ).toEqual([`${NAMESPACE} om-k8s-namespace`]);
+    },
+  );
+
+  it("in a namespace it does not create, the refused update creates nothing at the provider either", async () => {
+    const run = await upDestroyUp(sso(PROVIDERS.okta!, false));
+    expect(run.attempts).toEqual(["kubernetes:core/v1:ConfigMap om/om-k8s-data-marker"]);
+    expect(atProvider(run.second.resources, "okta")).toEqual([]);
+  });
+
+  it.each(Object.keys(PROVIDERS))(
+    "%s: in a normal update, everything at the provider waits for the namespace and the data marker",
+    async (provider) => {
+      const { resources, errors } = await against(new Cluster(), sso(PROVIDERS[provider]!));
+      expect(errors).toEqual([]);
+      const created = atProvider(resources, provider);
+      expect(created.length).toBeGreaterThan(0);
+      for (const resource of created) {
+        // Besides the two, only its own inputs' resources (the app a group assignment names).
+        const own = Object.values(resource.options.propertyDependencies).flat();
+        expect([resource.name, resource.options.dependencies.sort()]).toEqual([
+          resource.name,
+          [...new Set([NAMESPACE_URN, MARKER_URN, ...own])].sort(),
+        ]);
+      }
+    },
+  );
+
+  it("without a namespace to create, the provider waits for the data marker alone", async () => {
+    const { resources, errors } = await against(new Cluster(), sso(PROVIDERS.okta!, false));
+    expect(errors).toEqual([]);
+    const app = one(resources, "okta:app/oAuth:OAuth", "om-okta-app");
+    expect(app.options.dependencies).toEqual([MARKER_URN]);
   });
 });
