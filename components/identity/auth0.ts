@@ -2,8 +2,8 @@ import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
 import type { Auth0Args, ClientType } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import { childOptions, readyAfter, type IdentityAppArgs } from "./common";
-import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
+import { readyAfter, type IdentityAppArgs } from "./common";
+import { childOptions, clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
 /** The URLs of an Auth0 tenant, derived from its domain. */
 export function auth0Urls(domain: string): {

@@ -14,18 +14,6 @@ export function readyAfter<T>(
   return pulumi.all([value as pulumi.Output<unknown>, ...urns]).apply(([v]) => v as T);
 }
 
-/**
- * Options of an identity component's child: its parent, and what it waits for. The Node SDK does
- * not pass a component's own `dependsOn` to its children (@pulumi/pulumi 3.270.0: runtime/resource.js
- * prepareResource gathers only the registering resource's `opts.dependsOn`), so each child is told.
- */
-export function childOptions(
-  parent: pulumi.Resource,
-  after: readonly pulumi.Resource[] | undefined,
-): { parent: pulumi.Resource; dependsOn?: pulumi.Resource[] } {
-  return after === undefined || after.length === 0 ? { parent } : { parent, dependsOn: [...after] };
-}
-
 /** Arguments every identity provider component takes. */
 export interface IdentityAppArgs {
   /**

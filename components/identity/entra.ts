@@ -2,8 +2,8 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { EntraArgs } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import { childOptions, readyAfter, type IdentityAppArgs } from "./common";
-import { clientAuth, type IdentityApp } from "./types";
+import { readyAfter, type IdentityAppArgs } from "./common";
+import { childOptions, clientAuth, type IdentityApp } from "./types";
 
 /** Microsoft Graph, whose delegated OpenID permissions the application declares. */
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";

@@ -2,8 +2,8 @@ import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
 import type { KeycloakArgs } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import { childOptions, type IdentityAppArgs } from "./common";
-import { clientAuth, type IdentityApp } from "./types";
+import type { IdentityAppArgs } from "./common";
+import { childOptions, clientAuth, type IdentityApp } from "./types";
 
 /** The URLs of a Keycloak realm, derived from the server URL and the realm name. */
 export function keycloakUrls(

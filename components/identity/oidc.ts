@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { discoveredJwksUri } from "../checks/discovery";
 import type { ClientType, OidcArgs, TokenEndpointAuthMethod } from "../types";
 import { discoveryUrlOf, logoutRedirectUris, redirectUris } from "../urls";
-import { childOptions, type IdentityAppArgs } from "./common";
+import type { IdentityAppArgs } from "./common";
 import type { ClientMetadata } from "./registration-api";
-import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
+import { childOptions, clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
 /** What is registered through RFC 7591 for OpenMetadata, derived from `publicUrl`. */
 export function registrationMetadata(input: {

@@ -2,8 +2,8 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import type { OktaArgs } from "../types";
 import { logoutRedirectUris, redirectUris } from "../urls";
-import { childOptions, readyAfter, type IdentityAppArgs } from "./common";
-import { clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
+import { readyAfter, type IdentityAppArgs } from "./common";
+import { childOptions, clientAuth, CLIENT_PROTOCOL, type IdentityApp } from "./types";
 
 /** Arguments of {@link OktaApp}. */
 export interface OktaAppArgs extends IdentityAppArgs, OktaArgs {}

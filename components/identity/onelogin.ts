@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OneLoginArgs } from "../types";
 import { loginUrl, logoutRedirectUris, redirectUris } from "../urls";
-import { childOptions, type IdentityAppArgs } from "./common";
+import type { IdentityAppArgs } from "./common";
 import { dynamicType, providerSource } from "./dynamic";
 import * as api from "./onelogin-api";
-import { clientAuth, type IdentityApp } from "./types";
+import { childOptions, clientAuth, type IdentityApp } from "./types";
 
 /**
  * The OneLogin API behind a Pulumi dynamic provider. Each method is a thin call into

@@ -80,3 +80,17 @@ export function clientAuth(
     ? { tokenEndpointAuthMethod: "none", pkce: true }
     : { tokenEndpointAuthMethod: confidentialMethod, pkce: true };
 }
+
+/**
+ * Options of an identity component's child: its parent, and what it waits for (`after` of
+ * `IdentityAppArgs`). The Node SDK does not pass a component's own `dependsOn` to its children
+ * (@pulumi/pulumi 3.270.0: runtime/resource.js prepareResource gathers only the registering
+ * resource's `opts.dependsOn`), so each child is told. It lives here, beside `clientAuth`, because
+ * every stack loads this module anyway (test/modules.test.ts).
+ */
+export function childOptions(
+  parent: pulumi.Resource,
+  after: readonly pulumi.Resource[] | undefined,
+): { parent: pulumi.Resource; dependsOn?: pulumi.Resource[] } {
+  return after === undefined || after.length === 0 ? { parent } : { parent, dependsOn: [...after] };
+}
