@@ -673,6 +673,25 @@ export interface Evaluation {
 }
 
 /**
+ * Turns stack traces off until the returned function is called. The SDK takes one per promise it
+ * tracks (`debuggablePromise` in runtime/debuggable.js reads `new Error().stack`) and one of unlimited
+ * depth per resource for its source position (`Resource.callsites` in resource.js, which lifts
+ * `Error.stackTraceLimit` itself); formatting them was about a tenth of a render's time. Nothing
+ * in a render reads them: no source position is recorded, and a failure is reported by its
+ * message. With no frames captured and an empty format, the SDK's parse of each trace finds no
+ * position, as it does for a frame without one.
+ */
+function withoutStackTraces(): () => void {
+  const { stackTraceLimit, prepareStackTrace } = Error;
+  Error.stackTraceLimit = 0;
+  Error.prepareStackTrace = () => "";
+  return () => {
+    Error.stackTraceLimit = stackTraceLimit;
+    Error.prepareStackTrace = prepareStackTrace;
+  };
+}
+
+/**
  * Evaluates the stack program for a config under the mock runtime. `load` imports the program;
  * the Pulumi runtime holds one program at a time, so callers evaluate one config after another.
  */
@@ -684,20 +703,25 @@ export async function evaluate(
   process.env.OPENMETADATA_SSO_OFFLINE = "1";
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const resources = installMocks({ ...options, project: config.project, stack });
-  const program = await options.load();
-  const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(program)) {
-    if (pulumi.Output.isInstance(value)) {
-      outputs[key] = await unwrapOutput(value as pulumi.Output<unknown>);
+  const restore = withoutStackTraces();
+  try {
+    const program = await options.load();
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(program)) {
+      if (pulumi.Output.isInstance(value)) {
+        outputs[key] = await unwrapOutput(value as pulumi.Output<unknown>);
+      }
     }
+    await settle();
+    return { resources, outputs, config };
+  } finally {
+    restore();
   }
-  await settle();
-  return { resources, outputs, config };
 }
 
 /**
  * Evaluates the program (`index.ts`) for a stack file under `stacks/` (or `stacksDir`). The program
- * and the components load afresh each time, so one process can evaluate one stack after another.
+ * runs afresh each time, so one process can evaluate one stack after another.
  */
 export async function evaluateStack(
   stack: string,
@@ -713,11 +737,9 @@ export async function evaluateStack(
     load: async () => {
       const dir = programDir(root);
       const entry = path.join(dir, __filename.endsWith(".ts") ? "index.ts" : "index.js");
-      const fresh = [entry, path.join(dir, "components") + path.sep];
-      for (const file of Object.keys(require.cache)) {
-        if (fresh.some((prefix) => file === prefix || file.startsWith(prefix)))
-          delete require.cache[file];
-      }
+      // Only the entry runs the program; the components it imports hold no state of a stack (no
+      // module-level value depends on the config), so later stacks reuse them as loaded.
+      delete require.cache[entry];
       return require(entry) as Record<string, unknown>;
     },
   });
