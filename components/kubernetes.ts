@@ -11,7 +11,6 @@
  * sources and docs, never rendered with helm.
  */
 import { createHash } from "node:crypto";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { expectedAuth, verificationFailure, VERIFIER_ENV, verifierScript } from "./checks/verify";
@@ -39,6 +38,7 @@ import {
   caFiles,
   NODE_EXTRA_CA_CERTS,
 } from "./settings/truststore";
+import * as k8s from "./kubernetes-sdk";
 import { retainedDataHook } from "./retained";
 import { isHttps } from "./urls";
 
@@ -739,7 +739,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     created.push(privateKey, publicKey);
 
     // Dependencies: the dependencies chart with our passwords, or the external endpoints above.
-    let dependencies: k8s.helm.v3.Release | undefined;
+    let dependencies: k8s.Release | undefined;
     if (chartDependencies) {
       const mysqlInit = new k8s.core.v1.ConfigMap(
         `${name}-mysql-init`,
@@ -891,11 +891,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     );
     // A one-shot Job: run once, never retried in place, replaced by the next update when it
     // failed (REPLACE_UNREADY), with the server's image, environment, trust store and volumes.
-    const oneShotJob = (
-      objectName: string,
-      container: string,
-      command: string[],
-    ): k8s.batch.v1.JobArgs => ({
+    const oneShotJob = (objectName: string, container: string, command: string[]): k8s.JobArgs => ({
       metadata: { name: objectName, namespace, labels, annotations: { ...REPLACE_UNREADY } },
       spec: {
         backoffLimit: 0,
@@ -994,7 +990,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
     // runs a succeeded one again (its spec is frozen, not even a version upgrade replaces it),
     // since a regeneration invalidates the tokens handed out before. A failed one is replaced
     // by the next update (REPLACE_UNREADY) and reads the current env from the ConfigMap.
-    let regenerate: k8s.batch.v1.Job | undefined;
+    let regenerate: k8s.Job | undefined;
     if (settings.keys.rotation !== "initial") {
       const rotation = settings.keys.rotation;
       regenerate = new k8s.batch.v1.Job(

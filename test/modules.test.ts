@@ -34,7 +34,7 @@ const PROVIDERS: Record<string, { modules: RegExp; sdk?: string }> = {
 const TARGETS: Record<string, { modules: RegExp; sdk: string }> = {
   docker: { modules: /^components\/docker\.ts$/, sdk: "@pulumi/docker" },
   kubernetes: {
-    modules: /^components\/(kubernetes|settings\/(helm|chart-env))\.ts$/,
+    modules: /^components\/(kubernetes(-sdk)?|settings\/(helm|chart-env))\.ts$/,
     sdk: "@pulumi/kubernetes",
   },
 };
@@ -68,6 +68,7 @@ const COMMON = [
 ];
 const DOCKER = ["components/docker.ts"];
 const KUBERNETES = [
+  "components/kubernetes-sdk.ts",
   "components/kubernetes.ts",
   "components/retained.ts",
   "components/settings/chart-env.ts",
@@ -355,6 +356,25 @@ describe.each(stacks)("stack $stack ($target, $provider)", ({ stack, target, pro
       ).toEqual([]);
       if (other.sdk) expect(packages().has(other.sdk), `${other.sdk}`).toBe(false);
     }
+  });
+
+  it("loads @pulumi/kubernetes class by class, never the package's index of 118 modules", () => {
+    const files = loaded.get(stack)!.sdk.filter((m) => m.startsWith("@pulumi/kubernetes/"));
+    expect(files.sort()).toEqual(
+      target === "kubernetes"
+        ? [
+            "@pulumi/kubernetes/batch/v1/job.js",
+            "@pulumi/kubernetes/core/v1/configMap.js",
+            "@pulumi/kubernetes/core/v1/namespace.js",
+            "@pulumi/kubernetes/core/v1/secret.js",
+            "@pulumi/kubernetes/helm/v3/release.js",
+            "@pulumi/kubernetes/package.json",
+            "@pulumi/kubernetes/provider.js",
+            "@pulumi/kubernetes/types/input.js",
+            "@pulumi/kubernetes/utilities.js",
+          ]
+        : [],
+    );
   });
 
   it("loads no test, policy or script code of ours besides the harness", () => {
