@@ -45,6 +45,15 @@ export default tseslint.config(
     languageOptions: { globals: { console: "readonly", process: "readonly" } },
   },
   {
+    // Plain CommonJS scripts: the compile cache patches Node's CommonJS loader.
+    files: ["scripts/**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { Buffer: "readonly", module: "writable", process: "readonly", require: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // Scripts and tests reach into SDK internals through require on purpose.
     files: ["scripts/**/*.ts", "test/**/*.ts"],
     rules: { "@typescript-eslint/no-require-imports": "off" },

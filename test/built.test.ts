@@ -25,13 +25,15 @@ fs.writeFileSync(
   "dist/scripts/render.js",
   "console.log('render ' + process.argv.slice(2).join(' ') + ' main=' + (require.main === module));",
 );
+fs.writeFileSync("dist/scripts/render-all.js", "console.log('render-all');");
 `;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "om-built-"));
   fs.mkdirSync(path.join(dir, "scripts"));
   fs.mkdirSync(path.join(dir, "components", "sub"), { recursive: true });
-  fs.copyFileSync(path.join(ROOT, "scripts", "built.mjs"), path.join(dir, "scripts", "built.mjs"));
+  for (const script of ["built.mjs", "compile-cache.cjs"])
+    fs.copyFileSync(path.join(ROOT, "scripts", script), path.join(dir, "scripts", script));
   const files: Record<string, string> = {
     "package.json": JSON.stringify({
       scripts: {
@@ -87,6 +89,14 @@ describe("scripts/built.mjs", () => {
       stderr: "",
     });
     expect(builds()).toBe(1);
+  });
+
+  it("runs the built scripts under the compile cache, kept per command in node_modules/.cache", async () => {
+    const cache = path.join(dir, "node_modules", ".cache", "openmetadata-sso", "compile-cache");
+    const file = (command: string) => `${command}-${process.version}-${process.arch}.bin`;
+    expect(fs.readdirSync(cache)).toEqual([file("render")]);
+    await run("render-all");
+    expect(fs.readdirSync(cache).sort()).toEqual([file("render-all"), file("render")]);
   });
 
   it("rebuilds after a source changes, once for parallel runs", async () => {
