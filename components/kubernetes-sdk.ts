@@ -7,6 +7,7 @@
  * `k8s.core.v1.Secret` here and in the SDK's own docs are one thing. Add a class here when the
  * Kubernetes target starts to use it.
  */
+import { StatefulSetPatch } from "@pulumi/kubernetes/apps/v1/statefulSetPatch";
 import { Job, type JobArgs } from "@pulumi/kubernetes/batch/v1/job";
 import { ConfigMap } from "@pulumi/kubernetes/core/v1/configMap";
 import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
@@ -18,6 +19,7 @@ export type * as types from "@pulumi/kubernetes/types";
 /** The classes as types, for annotations: `k8s.Job`, `k8s.Release`. */
 export type { Job, JobArgs, Release };
 
+export const apps = { v1: { StatefulSetPatch } };
 export const core = { v1: { ConfigMap, Namespace, Secret } };
 export const batch = { v1: { Job } };
 export const helm = { v3: { Release } };

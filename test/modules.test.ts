@@ -363,6 +363,7 @@ describe.each(stacks)("stack $stack ($target, $provider)", ({ stack, target, pro
     expect(files.sort()).toEqual(
       target === "kubernetes"
         ? [
+            "@pulumi/kubernetes/apps/v1/statefulSetPatch.js",
             "@pulumi/kubernetes/batch/v1/job.js",
             "@pulumi/kubernetes/core/v1/configMap.js",
             "@pulumi/kubernetes/core/v1/namespace.js",
