@@ -590,6 +590,7 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       markerConfigMap: names.dataMarker,
       privateKeySecret: names.privateKeySecret,
       dependenciesRelease: RELEASES.dependencies,
+      dependencyClaims: Object.values(DEPENDENCY_CLAIMS).map(({ claim }) => claim),
     };
     if (target.createNamespace) {
       // Deleting a namespace deletes everything in it, volumes included: it is kept like the data.

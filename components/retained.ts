@@ -35,6 +35,8 @@ export interface RetainedDataFacts {
   markerConfigMap: string;
   privateKeySecret: string;
   dependenciesRelease: string;
+  /** The claims the dependencies' StatefulSets made, which outlive the release. */
+  dependencyClaims: readonly string[];
 }
 
 /** The refusal, with the exact steps of both ways out. */
@@ -48,11 +50,11 @@ export function retainedDataRefusal(facts: RetainedDataFacts): string {
           : []),
         `  kubectl delete configmap -n ${ns} ${facts.markerConfigMap}`,
         `  kubectl delete secret -n ${ns} ${facts.privateKeySecret}`,
+        // The uninstall deletes Airflow's claims, which are objects of the release; the claims of
+        // the StatefulSets stay with their Retain policy (components/kubernetes.ts,
+        // DEPENDENCY_CLAIMS and volumeClaimRetention).
         ...(facts.chartDependencies
-          ? [
-              `  kubectl get pvc -n ${ns}`,
-              `  kubectl delete pvc -n ${ns} <each claim of MySQL, OpenSearch and Airflow listed>`,
-            ]
+          ? [`  kubectl delete pvc -n ${ns} ${facts.dependencyClaims.join(" ")}`]
           : []),
       ];
   return [

@@ -217,6 +217,41 @@ class Cluster {
     }
   }
 
+  /**
+   * One step of a refusal's "start over", as the user would type it; a step the model does not know
+   * fails, so every step the message gives must be one that works.
+   */
+  follow(step: string): void {
+    const words = step.trim().split(/\s+/);
+    const command = words.slice(0, 3).join(" ");
+    const namespaced = (at: number) => {
+      expect(words[at]).toBe("-n");
+      return words[at + 1]!;
+    };
+    const remove = (key: string) => {
+      expect(this.objects.has(key), key).toBe(true);
+      this.objects.delete(key);
+      this.owners.delete(key);
+    };
+    if (command.startsWith("helm uninstall ")) {
+      const namespace = namespaced(3);
+      remove(Cluster.key(RELEASE, `${namespace}/${words[2]}`));
+      if (words[2] === "openmetadata-dependencies") this.uninstall(namespace);
+    } else if (command === "kubectl delete configmap" || command === "kubectl delete secret") {
+      const namespace = namespaced(3);
+      const type = command.endsWith("configmap") ? "kubernetes:core/v1:ConfigMap" : SECRET;
+      for (const name of words.slice(5)) remove(Cluster.key(type, `${namespace}/${name}`));
+    } else if (command === "kubectl delete pvc") {
+      const namespace = namespaced(3);
+      for (const name of words.slice(5)) {
+        expect(this.claims.has(`${namespace}/${name}`), name).toBe(true);
+        this.claims.delete(`${namespace}/${name}`);
+      }
+    } else {
+      throw new Error(`the model cluster cannot follow: ${step}`);
+    }
+  }
+
   static key(type: string, id: string): string {
     return `${type} ${id}`;
   }
@@ -419,6 +454,7 @@ describe("destroy with dataRetention retain, then pulumi up", () => {
     try {
       const second = await against(cluster, deployment(settings));
       return {
+        cluster,
         before,
         kept,
         attempts: [...cluster.attempts],
@@ -480,15 +516,33 @@ describe("destroy with dataRetention retain, then pulumi up", () => {
         markerConfigMap: "om-data-marker",
         privateKeySecret: "om-jwt-private-key",
         dependenciesRelease: "openmetadata-dependencies",
+        dependencyClaims: ["data-mysql-0", "opensearch-opensearch-0"],
       }),
     ]);
     expect((run.logged[0] as string).split("\n").slice(8)).toEqual([
       "  helm uninstall openmetadata-dependencies -n om",
       "  kubectl delete configmap -n om om-data-marker",
       "  kubectl delete secret -n om om-jwt-private-key",
-      "  kubectl get pvc -n om",
-      "  kubectl delete pvc -n om <each claim of MySQL, OpenSearch and Airflow listed>",
+      "  kubectl delete pvc -n om data-mysql-0 opensearch-opensearch-0",
       "  pulumi up",
+    ]);
+  });
+
+  it("in a namespace it does not create, the steps delete every kept object and claim, and the next up starts on empty volumes", async () => {
+    const settings = caseSettings(PROD);
+    const own = { ...settings, kubernetes: { ...settings.kubernetes!, createNamespace: false } };
+    const run = await upDestroyUp(own);
+    const message = (run.logged[0] as string).split("\n");
+    const steps = message.slice(message.findIndex((line) => line.startsWith("2. ")) + 1, -1);
+    expect(message.at(-1)).toBe("  pulumi up");
+    for (const step of steps) run.cluster.follow(step);
+    expect([[...run.cluster.objects], [...run.cluster.claims]]).toEqual([[], []]);
+    const again = await against(run.cluster, deployment(own));
+    expect(again.errors).toEqual([]);
+    // Made anew by the StatefulSets: MySQL initialises with this stack's passwords.
+    expect([...run.cluster.claims].sort()).toEqual([
+      "om/data-mysql-0",
+      "om/opensearch-opensearch-0",
     ]);
   });
 
