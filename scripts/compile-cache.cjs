@@ -6,7 +6,8 @@
 // time. V8 can hand back what it compiled as "cached data" and accept it again for the same source.
 //
 // How:
-// - Node 22.1 and later have this built in: `module.enableCompileCache(dir)`, used as it is.
+// - Node 22.8 and later have this built in: `module.enableCompileCache(dir)` (nodejs/node #54501,
+//   "added: v22.8.0" in the v22 module docs), used as it is.
 // - On older Node (20 is what this project supports and CI runs) each CommonJS module is compiled
 //   as a `vm.Script` of Node's own module wrapper, given the cached data of its last compile when
 //   the file's content is byte for byte the same (SHA-1 of the source, checked before use; V8 checks
@@ -93,7 +94,7 @@ function requireFor(module) {
 }
 
 /**
- * Turns the cache on for this process, kept in `<dir>/<name>-<node version>-<arch>.bin` (Node 22.1
+ * Turns the cache on for this process, kept in `<dir>/<name>-<node version>-<arch>.bin` (Node 22.8
  * and later: in `dir`, as Node keeps it). Returns what it did, for tests: modules compiled with
  * cached data (`hits`), without it (`misses`), left to Node (`bypassed`), or `mode` "off" /
  * "native" when this module does not compile at all.
