@@ -69,9 +69,14 @@ export const OBJECT_KEYS = {
   oidcClientSecret: "openmetadata-oidc-client-secret",
   fernetKey: "openmetadata-fernet-key",
   airflowPassword: "openmetadata-airflow-password",
-  /** apache/airflow `data.metadataSecretName` and `webserverSecretKeySecretName` keys. */
+  /**
+   * The keys apache/airflow chart 1.18.0 reads from the Secrets named by `data.metadataSecretName`,
+   * `apiSecretKeySecretName` and `jwtSecretName` (templates/_helpers.yaml,
+   * `standard_airflow_environment`).
+   */
   airflowConnection: "connection",
-  airflowWebserverSecretKey: "webserver-secret-key",
+  airflowApiSecretKey: "api-secret-key",
+  airflowJwtSecret: "jwt-secret",
   searchPassword: "openmetadata-search-password",
   privateKey: "private_key.der",
   publicKey: "public_key.der",
@@ -384,9 +389,9 @@ export function volumeClaimRetention(settings: ResolvedSettings): VolumeClaimRet
  * `logs.persistence.enabled` its triggerer StatefulSet mounts the shared logs claim instead of a
  * volumeClaimTemplate, and the KubernetesExecutor runs no Celery worker StatefulSet; its dags and
  * logs claims are ordinary chart objects without `helm.sh/resource-policy: keep`
- * (templates/triggerer/triggerer-deployment.yaml, dags- and logs-persistent-volume-claim.yaml, read
- * in apache/airflow's chart sources after 1.15.0, not at the 1.18.0 tag), which `helm uninstall`
- * deletes.
+ * (templates/triggerer/triggerer-deployment.yaml, dags- and logs-persistent-volume-claim.yaml; no
+ * template of the chart has a resource policy; read in the 1.18.0 copy named at
+ * {@link dependenciesValues}), which `helm uninstall` deletes.
  */
 export const DEPENDENCY_CLAIMS = {
   mysql: { statefulSet: "mysql", claim: "data-mysql-0" },
@@ -398,9 +403,14 @@ export const DEPENDENCY_CLAIMS = {
  * and OpenMetadata passwords from our Secret (`auth.existingSecret`) and creates the OpenMetadata
  * user itself (`auth.username`); the chart's own init scripts, which create users with literal
  * passwords, are replaced by our ConfigMap (`initdbScriptsConfigMap` wins over `initdbScripts`).
- * Airflow, only with ingestion, reads its database URI, webserver key and admin password from our
- * Secret. The upstream defaults stay in the release's merged values, but nothing reads them.
- * MySQL's claim follows `dataRetention` ({@link volumeClaimRetention}).
+ * Airflow, only with ingestion, reads its database URI, `[api] secret_key`, `[api_auth] jwt_secret`
+ * and admin password from our Secret. The upstream defaults stay in the release's merged values,
+ * but nothing reads them. MySQL's claim follows `dataRetention` ({@link volumeClaimRetention}).
+ *
+ * The apache/airflow chart 1.18.0 facts below were read in a copy of the chart vendored whole at
+ * cloudapp-suites/cloudapps-catalog @7646596 (charts/airflow, Chart.yaml version 1.18.0, appVersion
+ * 3.0.2; later commits there edit it), because apache/airflow is over the fetch limit; the pull
+ * requests named agree with it.
  */
 export function dependenciesValues(settings: ResolvedSettings, names: KubernetesNames): HelmValues {
   const target = settings.kubernetes!;
@@ -445,7 +455,25 @@ export function dependenciesValues(settings: ResolvedSettings, names: Kubernetes
       ? {
           enabled: true,
           data: { metadataSecretName: names.airflowSecret },
-          webserverSecretKeySecretName: names.airflowSecret,
+          // Airflow 3's two shared keys, from our Secret. The dependencies chart 1.13.1 sets no
+          // `airflowVersion`, so chart 1.18.0's default "3.0.2" decides, and for ">=3.0.0" the
+          // chart passes AIRFLOW__API__SECRET_KEY and AIRFLOW__API_AUTH__JWT_SECRET to every
+          // Airflow container, task pods included, and no AIRFLOW__WEBSERVER__SECRET_KEY
+          // (values.yaml, templates/_helpers.yaml, files/pod-template-file.kubernetes-helm-yaml;
+          // apache/airflow #52269). So OpenMetadata's static `airflow.webserverSecretKey`
+          // (values.yaml @039a208) reaches no container, and neither did our former
+          // `webserverSecretKeySecretName`. Left unset, the chart renders each key as
+          // `randAlphaNum 32` in an ordinary Secret of the release, with no hook and no `lookup`
+          // (templates/secrets/api-secret-key-secret.yaml, jwt-secret.yaml; the pre-install hook
+          // was dropped in #51799), and its Deployments carry no checksum of them (the JWT one
+          // came later, #60111). So every upgrade of the release writes new keys that only pods
+          // started afterwards read, and tokens then fail between the API server and the scheduler
+          // ("Signature verification failed", apache/airflow #60040 and #64826, both on chart
+          // 1.18.0). pulumi-kubernetes upgrades the release whenever its inputs change: Diff
+          // compares the inputs, not a rendered manifest (provider/pkg/provider/helm_release.go,
+          // pulumi/pulumi-kubernetes @9497796, after 4.32.0). Keys we generate stay fixed.
+          apiSecretKeySecretName: names.airflowSecret,
+          jwtSecretName: names.airflowSecret,
           // The chart's job passes webserver.defaultUser.password as an argument; this one reads
           // the password from our Secret through its environment instead.
           createUserJob: {
@@ -698,15 +726,31 @@ export class KubernetesDeployment extends pulumi.ComponentResource {
       });
     }
     if (ingestion) {
-      const webserverKey = new random.RandomPassword(
-        `${name}-airflow-webserver-key`,
-        { length: 64, special: false },
-        { parent: this },
+      // `[api] secret_key`, see dependenciesValues. The resource keeps the name it had when it
+      // fed `[webserver] secret_key` (Airflow 3 moved that option to `[api]`, apache/airflow
+      // #52269), so existing stacks keep it; Airflow never read its value before.
+      const apiSecretKey = pulumi.secret(
+        new random.RandomPassword(
+          `${name}-airflow-webserver-key`,
+          { length: 64, special: false },
+          { parent: this },
+        ).result,
+      );
+      // `[api_auth] jwt_secret`: 64 characters, as on Docker. Airflow 3.2 warns of HMAC keys under
+      // the 64 bytes recommended for SHA-512 (PyJWT's InsecureKeyLengthWarning, quoted in
+      // apache/airflow #65082, which made later charts generate 128).
+      const jwtSecret = pulumi.secret(
+        new random.RandomPassword(
+          `${name}-airflow-jwt-secret`,
+          { length: 64, special: false },
+          { parent: this },
+        ).result,
       );
       const airflowSecret = secret("airflow-secret", names.airflowSecret, {
         [OBJECT_KEYS.airflowPassword]: keys.airflowPassword,
         [OBJECT_KEYS.airflowConnection]: pulumi.interpolate`mysql://airflow_user:${keys.airflowDatabasePassword}@mysql:3306/airflow_db`,
-        [OBJECT_KEYS.airflowWebserverSecretKey]: webserverKey.result,
+        [OBJECT_KEYS.airflowApiSecretKey]: apiSecretKey,
+        [OBJECT_KEYS.airflowJwtSecret]: jwtSecret,
       });
       forDependencies.push(airflowSecret);
     }

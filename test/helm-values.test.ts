@@ -52,6 +52,7 @@ import {
   valuesSchema,
   type Case,
 } from "./support/kubernetes";
+import { airflowKeySources } from "./support/airflow-chart";
 import { CHART_ENV_SECRETS, VALUES_DEFAULTS } from "./support/openmetadata-chart";
 
 // The chart's schema declares `format: "boolean"` on some strings, which no JSON Schema draft
@@ -958,6 +959,32 @@ describe("the dependencies release", () => {
     ]);
   });
 
+  it("gives Airflow 3 its API secret key and JWT secret from our Secret, where the charts alone draw new ones at every upgrade", () => {
+    // OpenMetadata's dependencies chart 1.13.1 sets only `webserverSecretKey` among these
+    // (charts/deps/values.yaml @039a208); its value does not matter here, only that it is set.
+    const openMetadataDefaults = { webserverSecretKey: "static key of the dependencies chart" };
+    expect(airflowKeySources(openMetadataDefaults)).toEqual({
+      AIRFLOW__API__SECRET_KEY: { from: "generated at every render" },
+      AIRFLOW__API_AUTH__JWT_SECRET: { from: "generated at every render" },
+    });
+    const ours = dependenciesValues(
+      caseSettings({ ...CONFIDENTIAL_OKTA, ingestion: true }),
+      names,
+    ) as { airflow: Record<string, unknown> };
+    expect(airflowKeySources({ ...openMetadataDefaults, ...ours.airflow })).toEqual({
+      AIRFLOW__API__SECRET_KEY: {
+        from: "existing Secret",
+        secret: "om-airflow",
+        key: "api-secret-key",
+      },
+      AIRFLOW__API_AUTH__JWT_SECRET: {
+        from: "existing Secret",
+        secret: "om-airflow",
+        key: "jwt-secret",
+      },
+    });
+  });
+
   it("runs Airflow with ingestion, its secrets from our Secret", () => {
     const values = dependenciesValues(
       caseSettings({ ...CONFIDENTIAL_OKTA, ingestion: true }),
@@ -979,7 +1006,8 @@ describe("the dependencies release", () => {
     expect(values.airflow).toEqual({
       enabled: true,
       data: { metadataSecretName: "om-airflow" },
-      webserverSecretKeySecretName: "om-airflow",
+      apiSecretKeySecretName: "om-airflow",
+      jwtSecretName: "om-airflow",
       createUserJob: {
         env: [
           {

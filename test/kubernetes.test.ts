@@ -738,22 +738,46 @@ describe("KubernetesDeployment variants", () => {
     );
   });
 
-  it("ingestion: Airflow's Secret, its generated webserver key and MySQL's init script", async () => {
+  it("ingestion: Airflow's Secret, its generated API secret key and JWT secret, and MySQL's init script", async () => {
     const deployed = await deploy({ ...PROD, ingestion: true });
     const { resources, keys } = deployed;
     const secrets = byName(resources, SECRET);
-    const webserverKey = one(
+    // The API secret key keeps the name (and so the URN) it had as the webserver key.
+    const apiSecretKey = one(
       resources,
       "random:index/randomPassword:RandomPassword",
       "om-airflow-webserver-key",
     );
-    expect(webserverKey.inputs).toEqual({ length: 64, special: false });
+    const jwtSecret = one(
+      resources,
+      "random:index/randomPassword:RandomPassword",
+      "om-airflow-jwt-secret",
+    );
+    expect(apiSecretKey.urn.split("::").slice(2)).toEqual([
+      "openmetadata-sso:index:KubernetesDeployment$random:index/randomPassword:RandomPassword",
+      "om-airflow-webserver-key",
+    ]);
+    for (const generated of [apiSecretKey, jwtSecret]) {
+      expect(generated.inputs).toEqual({ length: 64, special: false });
+      expect(generated.parent).toBe("om");
+      // The random provider's result is a secret from birth: the SDK asks the engine to mark it.
+      expect(generated.options.additionalSecretOutputs).toEqual(["bcryptHash", "result"]);
+    }
+    const apiSecretKeyValue = apiSecretKey.outputs!.result as string;
+    const jwtSecretValue = jwtSecret.outputs!.result as string;
+    expect(apiSecretKeyValue).toHaveLength(64);
+    expect(jwtSecretValue).toHaveLength(64);
+    expect(jwtSecretValue).not.toBe(apiSecretKeyValue);
+    expect(secrets["om-airflow"].inputs.stringData).toBeInstanceOf(SecretValue);
     const airflow = plain(secrets["om-airflow"].inputs.stringData) as Record<string, string>;
     expect(Object.keys(airflow).sort()).toEqual([
+      "api-secret-key",
       "connection",
+      "jwt-secret",
       "openmetadata-airflow-password",
-      "webserver-secret-key",
     ]);
+    expect(airflow["api-secret-key"]).toBe(apiSecretKeyValue);
+    expect(airflow["jwt-secret"]).toBe(jwtSecretValue);
     expect(airflow["openmetadata-airflow-password"]).toBe(await valueOf(keys.airflowPassword));
     expect(airflow.connection).toBe(
       `mysql://airflow_user:${await valueOf(keys.airflowDatabasePassword)}@mysql:3306/airflow_db`,
@@ -772,18 +796,21 @@ describe("KubernetesDeployment variants", () => {
       mysql: { primary: { extraEnvVars: { valueFrom: { secretKeyRef: SecretKeyRef } }[] } };
       airflow: {
         data: { metadataSecretName: string };
-        webserverSecretKeySecretName: string;
+        apiSecretKeySecretName: string;
+        jwtSecretName: string;
         createUserJob: { env: { valueFrom: { secretKeyRef: SecretKeyRef } }[] };
       };
     };
     const refs: SecretKeyRef[] = [
       ...deps.mysql.primary.extraEnvVars.map((e) => e.valueFrom.secretKeyRef),
       ...deps.airflow.createUserJob.env.map((e) => e.valueFrom.secretKeyRef),
-      // apache/airflow reads these fixed keys from the named Secrets.
+      // apache/airflow chart 1.18.0 reads these fixed keys from the named Secrets
+      // (templates/_helpers.yaml, standard_airflow_environment).
       { name: deps.airflow.data.metadataSecretName, key: "connection" },
-      { name: deps.airflow.webserverSecretKeySecretName, key: "webserver-secret-key" },
+      { name: deps.airflow.apiSecretKeySecretName, key: "api-secret-key" },
+      { name: deps.airflow.jwtSecretName, key: "jwt-secret" },
     ];
-    expect(refs).toHaveLength(4);
+    expect(refs).toHaveLength(5);
     for (const ref of refs) {
       const data = plain(secrets[ref.name]?.inputs.stringData) as
         Record<string, string> | undefined;
@@ -792,7 +819,7 @@ describe("KubernetesDeployment variants", () => {
     for (const resource of resources) {
       if (resource.type === SECRET) continue;
       const text = JSON.stringify(plain(resource.inputs));
-      for (const secret of await secretStrings(deployed)) {
+      for (const secret of await secretStrings(deployed, [apiSecretKeyValue, jwtSecretValue])) {
         expect([resource.name, text.includes(secret)]).toEqual([resource.name, false]);
       }
     }
