@@ -819,9 +819,11 @@ export class DockerDeployment extends pulumi.ComponentResource {
     // reference 3.0.2 to 3.1.8, preamble and [api] secret_key; the 3.2 page was not read). The
     // start script sets none, and a key baked into the image's airflow.cfg at build time (the
     // ingestion Dockerfile runs `airflow db migrate` "to create airflow.cfg") would be the same for
-    // everyone who pulls the image. OpenMetadata's own Airflow 3 deployment sets one static key for
-    // all components (openmetadata-dependencies chart 1.13.1, values.yaml `airflow.webserverSecretKey`,
-    // "strongly recommended for Airflow 3", @039a208). So the container gets a key of its own.
+    // everyone who pulls the image. OpenMetadata's dependencies chart 1.13.1 means to give all
+    // components one static key (values.yaml `airflow.webserverSecretKey`, "strongly recommended
+    // for Airflow 3", @039a208), though under Airflow 3 the apache/airflow chart it uses passes
+    // that value to no container (see dependenciesValues in kubernetes.ts). So the container gets
+    // a key of its own.
     const apiSecretKey = new random.RandomPassword(
       `${name}-airflow-api-secret-key`,
       { length: 64, special: false },
