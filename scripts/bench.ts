@@ -35,13 +35,9 @@ const RENDER_ALL_TARGET = 2.5;
 const HARNESS = path.join(ROOT, ".bench", "js", "scripts", "bench-child.js");
 
 /** Where scripts/built.mjs keeps the offline scripts' compiled code. */
-const COMPILE_CACHE = path.join(
-  ROOT,
-  "node_modules",
-  ".cache",
-  "openmetadata-sso",
-  "compile-cache",
-);
+const COMPILE_CACHE = (
+  require("./compile-cache.cjs") as { directory(root: string): string }
+).directory(ROOT);
 
 /** A row of the first-render table. */
 function coldRow(what: string, runs: number[], floor: number): string {

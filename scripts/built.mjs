@@ -20,14 +20,6 @@ import * as path from "node:path";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const STAMP = path.join(ROOT, "dist", ".sources");
 const LOCK = path.join(ROOT, "node_modules", ".cache", "openmetadata-sso", "build.lock");
-/** Where the offline scripts keep V8's compiled code between runs (scripts/compile-cache.cjs). */
-const COMPILE_CACHE = path.join(
-  ROOT,
-  "node_modules",
-  ".cache",
-  "openmetadata-sso",
-  "compile-cache",
-);
 /** Files that decide the build besides the sources tsconfig.build.json includes. */
 const BUILD_FILES = ["tsconfig.json", "tsconfig.build.json", "scripts/serialize-providers.mjs"];
 
@@ -147,7 +139,10 @@ if (command === "--stamp") {
   process.argv = [process.argv[0], script, ...rest];
   const require = createRequire(import.meta.url);
   // The offline scripts reuse what V8 compiled in their last run (scripts/compile-cache.cjs).
-  if (command !== "doctor") require("./compile-cache.cjs").enable(COMPILE_CACHE, command);
+  if (command !== "doctor") {
+    const cache = require("./compile-cache.cjs");
+    cache.enable(cache.directory(ROOT), command);
+  }
   require("node:module").runMain();
 } else {
   process.stderr.write(

@@ -32,6 +32,11 @@ const SWITCH = "OPENMETADATA_SSO_COMPILE_CACHE";
 /** First bytes of a cache file: its format, so another format is never misread. */
 const MAGIC = "omsso-compile-cache-1\n";
 
+/** Where the offline scripts of the project at `root` keep their cache. */
+function directory(root) {
+  return path.join(root, "node_modules", ".cache", "openmetadata-sso", "compile-cache");
+}
+
 /** Reads a cache file into filename -> { hash, data }; empty when it is missing or unreadable. */
 function readCache(file) {
   const entries = new Map();
@@ -156,4 +161,4 @@ function enable(dir, name) {
   return stats;
 }
 
-module.exports = { enable, SWITCH };
+module.exports = { directory, enable, SWITCH };
