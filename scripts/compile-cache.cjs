@@ -19,7 +19,8 @@
 //   import callback), and any process with source maps enabled (Node records them in its compile).
 // - The cache is one file per name and Node build in `dir`, written whole to a temporary file and
 //   renamed, so parallel runs never read a half-written one; a file that cannot be read is ignored
-//   and replaced. `OPENMETADATA_SSO_COMPILE_CACHE=0` turns the cache off.
+//   and replaced. A write drops the entries of files that no longer exist.
+//   `OPENMETADATA_SSO_COMPILE_CACHE=0` turns the cache off.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -153,6 +154,11 @@ function enable(dir, name) {
       for (const { filename, hash, script } of fresh) {
         entries.set(filename, { hash, data: script.createCachedData() });
       }
+      // Modules of directories that are gone (render:diff renders the base in a temporary copy)
+      // would otherwise pile up in the file that every run reads.
+      for (const filename of entries.keys()) {
+        if (!fs.existsSync(filename)) entries.delete(filename);
+      }
       writeCache(file, entries);
     } catch {
       // A cache that cannot be written costs the next run its compile, nothing else.
@@ -161,4 +167,4 @@ function enable(dir, name) {
   return stats;
 }
 
-module.exports = { directory, enable, SWITCH };
+module.exports = { directory, enable, readCache, SWITCH };

@@ -157,6 +157,22 @@ describe("scripts/compile-cache.cjs", () => {
     expect((await run()).stats.hits).toEqual(ALL);
   });
 
+  it("drops the entries of files that are gone the next time it writes", async () => {
+    const { readCache } = require(CACHE_MODULE) as {
+      readCache(file: string): Map<string, { hash: string; data: Buffer }>;
+    };
+    await run();
+    const cached = () => [...readCache(cacheFile()).keys()].map((file) => path.basename(file));
+    expect(cached()).toEqual(ALL);
+    // e.js goes; a.js changes, so the run compiles something and writes the cache.
+    fs.rmSync(path.join(dir, "e.js"));
+    const a = path.join(dir, "a.js");
+    fs.writeFileSync(a, fs.readFileSync(a, "utf8").replace("require('./e')", "5"));
+    const after = await run();
+    expect([after.a.e, after.stats.misses]).toEqual([5, ["a.js"]]);
+    expect(cached()).toEqual(["a.js", "b.js"]);
+  });
+
   it.each([
     ["another file", Buffer.from("not a cache at all")],
     ["a truncated cache", Buffer.concat([Buffer.from(MAGIC, "latin1"), Buffer.from([200, 0])])],
