@@ -109,6 +109,106 @@ describe("the Helm values meet the constraints of the chart's values.schema.json
 });
 
 describe("helmValues", () => {
+  // The blocks every exact-values case below shares, written once; each case spells out in full
+  // what differs (provider, endpoints, replicas, ingress).
+  const AUTHORIZER = {
+    enabled: true,
+    className: "org.openmetadata.service.security.DefaultAuthorizer",
+    containerRequestFilter: "org.openmetadata.service.security.JwtFilter",
+    initialAdmins: ["alice", "bob"],
+    principalDomain: "example.com",
+    enforcePrincipalDomain: true,
+    allowedEmailRegistrationDomains: ["example.com"],
+    enableSecureSocketConnection: false,
+  };
+  /** A confidential client's oidcConfiguration: all but the type and discovery URI are fixed. */
+  const confidentialOidc = (oidcType: string, discoveryUri: string) => ({
+    enabled: true,
+    oidcType,
+    clientId: { secretRef: "om-oidc", secretKey: "openmetadata-oidc-client-id" },
+    clientSecret: { secretRef: "om-oidc", secretKey: "openmetadata-oidc-client-secret" },
+    scope: "openid email profile",
+    discoveryUri,
+    useNonce: true,
+    preferredJwsAlgorithm: "RS256",
+    responseType: "code",
+    promptType: "",
+    disablePkce: false,
+    callbackUrl: "https://om.example.com/callback",
+    serverUrl: "https://om.example.com",
+    clientAuthenticationMethod: "client_secret_post",
+    tenant: "",
+    customParams: "{}",
+    maxAge: "",
+    sessionExpiry: "604800",
+  });
+  const JWT_TOKEN_CONFIGURATION = {
+    enabled: true,
+    rsapublicKeyFilePath: "/etc/openmetadata/jwtkeys/public_key.der",
+    rsaprivateKeyFilePath: "/etc/openmetadata/jwtkeys/private_key.der",
+    jwtissuer: "om.example.com",
+    keyId: KEY_ID,
+  };
+  const FERNETKEY = { value: "", secretRef: "om-fernet", secretKey: "openmetadata-fernet-key" };
+  const DATABASE_AUTH = {
+    username: "openmetadata_user",
+    password: { secretRef: "om-database", secretKey: "openmetadata-database-password" },
+  };
+  const DEFAULT_DB_PARAMS = "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC";
+  /** The external PostgreSQL of the `external` cases. */
+  const EXTERNAL_DATABASE = {
+    enabled: true,
+    host: "pg.example.internal",
+    port: 5432,
+    driverClass: "org.postgresql.Driver",
+    dbScheme: "postgresql",
+    databaseName: "openmetadata_db",
+    auth: DATABASE_AUTH,
+    dbParams: DEFAULT_DB_PARAMS,
+  };
+  const NO_PIPELINE_CLIENT = { enabled: false, airflow: { auth: { enabled: false } } };
+  /** The server env the chart has no value for, in order, without ingestion. */
+  const extraEnvs = (providerName: string) => [
+    { name: "CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME", value: providerName },
+    { name: "AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM", value: "RS256" },
+    { name: "FORCE_SECURE_SESSION_COOKIE", value: "true" },
+    { name: "SERVER_USE_FORWARDED_HEADERS", value: "true" },
+    { name: "OPENMETADATA_HEAP_OPTS", value: "-Xmx1G -Xms1G" },
+    {
+      name: "PIPELINE_SERVICE_CLIENT_CLASS_NAME",
+      value: "org.openmetadata.service.clients.pipeline.noop.NoopClient",
+    },
+    { name: "SERVER_HOST_API_URL", value: "http://openmetadata:8585/api" },
+  ];
+  const JWT_KEY_VOLUMES = [
+    {
+      name: "jwt-keys",
+      projected: {
+        sources: [
+          {
+            secret: {
+              name: "om-jwt-private-key",
+              items: [{ key: "private_key.der", path: "private_key.der" }],
+            },
+          },
+          {
+            configMap: {
+              name: "om-jwt-public-key",
+              items: [{ key: "public_key.der", path: "public_key.der" }],
+            },
+          },
+        ],
+      },
+    },
+  ];
+  const JWT_KEY_MOUNTS = [
+    { name: "jwt-keys", mountPath: "/etc/openmetadata/jwtkeys", readOnly: true },
+  ];
+  const INGRESS_HOSTS = {
+    hosts: [{ host: "om.example.com", paths: [{ path: "/", pathType: "Prefix" }] }],
+    tls: [{ secretName: "om-tls", hosts: ["om.example.com"] }],
+  };
+
   it("gives the exact values of a confidential Okta client with the dependencies chart and three replicas", () => {
     expect(valuesFor(CONFIDENTIAL_OKTA, { "openmetadata-sso/config-checksum": "abc" })).toEqual({
       fullnameOverride: "openmetadata",
@@ -118,16 +218,7 @@ describe("helmValues", () => {
       openmetadata: {
         config: {
           clusterName: "openmetadata",
-          authorizer: {
-            enabled: true,
-            className: "org.openmetadata.service.security.DefaultAuthorizer",
-            containerRequestFilter: "org.openmetadata.service.security.JwtFilter",
-            initialAdmins: ["alice", "bob"],
-            principalDomain: "example.com",
-            enforcePrincipalDomain: true,
-            allowedEmailRegistrationDomains: ["example.com"],
-            enableSecureSocketConnection: false,
-          },
+          authorizer: AUTHORIZER,
           authentication: {
             enabled: true,
             clientType: "confidential",
@@ -142,36 +233,13 @@ describe("helmValues", () => {
             responseType: "code",
             jwtPrincipalClaims: ["email", "preferred_username", "sub"],
             enableSelfSignup: true,
-            oidcConfiguration: {
-              enabled: true,
-              oidcType: "okta",
-              clientId: { secretRef: "om-oidc", secretKey: "openmetadata-oidc-client-id" },
-              clientSecret: { secretRef: "om-oidc", secretKey: "openmetadata-oidc-client-secret" },
-              scope: "openid email profile",
-              discoveryUri:
-                "https://example.okta.com/oauth2/default/.well-known/openid-configuration",
-              useNonce: true,
-              preferredJwsAlgorithm: "RS256",
-              responseType: "code",
-              promptType: "",
-              disablePkce: false,
-              callbackUrl: "https://om.example.com/callback",
-              serverUrl: "https://om.example.com",
-              clientAuthenticationMethod: "client_secret_post",
-              tenant: "",
-              customParams: "{}",
-              maxAge: "",
-              sessionExpiry: "604800",
-            },
+            oidcConfiguration: confidentialOidc(
+              "okta",
+              "https://example.okta.com/oauth2/default/.well-known/openid-configuration",
+            ),
           },
-          jwtTokenConfiguration: {
-            enabled: true,
-            rsapublicKeyFilePath: "/etc/openmetadata/jwtkeys/public_key.der",
-            rsaprivateKeyFilePath: "/etc/openmetadata/jwtkeys/private_key.der",
-            jwtissuer: "om.example.com",
-            keyId: KEY_ID,
-          },
-          fernetkey: { value: "", secretRef: "om-fernet", secretKey: "openmetadata-fernet-key" },
+          jwtTokenConfiguration: JWT_TOKEN_CONFIGURATION,
+          fernetkey: FERNETKEY,
           database: {
             enabled: true,
             host: "mysql",
@@ -179,11 +247,8 @@ describe("helmValues", () => {
             driverClass: "com.mysql.cj.jdbc.Driver",
             dbScheme: "mysql",
             databaseName: "openmetadata_db",
-            auth: {
-              username: "openmetadata_user",
-              password: { secretRef: "om-database", secretKey: "openmetadata-database-password" },
-            },
-            dbParams: "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC",
+            auth: DATABASE_AUTH,
+            dbParams: DEFAULT_DB_PARAMS,
           },
           elasticsearch: {
             enabled: true,
@@ -193,45 +258,12 @@ describe("helmValues", () => {
             scheme: "http",
             auth: { enabled: false },
           },
-          pipelineServiceClientConfig: { enabled: false, airflow: { auth: { enabled: false } } },
+          pipelineServiceClientConfig: NO_PIPELINE_CLIENT,
         },
       },
-      extraEnvs: [
-        { name: "CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME", value: "Okta" },
-        { name: "AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM", value: "RS256" },
-        { name: "FORCE_SECURE_SESSION_COOKIE", value: "true" },
-        { name: "SERVER_USE_FORWARDED_HEADERS", value: "true" },
-        { name: "OPENMETADATA_HEAP_OPTS", value: "-Xmx1G -Xms1G" },
-        {
-          name: "PIPELINE_SERVICE_CLIENT_CLASS_NAME",
-          value: "org.openmetadata.service.clients.pipeline.noop.NoopClient",
-        },
-        { name: "SERVER_HOST_API_URL", value: "http://openmetadata:8585/api" },
-      ],
-      extraVolumes: [
-        {
-          name: "jwt-keys",
-          projected: {
-            sources: [
-              {
-                secret: {
-                  name: "om-jwt-private-key",
-                  items: [{ key: "private_key.der", path: "private_key.der" }],
-                },
-              },
-              {
-                configMap: {
-                  name: "om-jwt-public-key",
-                  items: [{ key: "public_key.der", path: "public_key.der" }],
-                },
-              },
-            ],
-          },
-        },
-      ],
-      extraVolumeMounts: [
-        { name: "jwt-keys", mountPath: "/etc/openmetadata/jwtkeys", readOnly: true },
-      ],
+      extraEnvs: extraEnvs("Okta"),
+      extraVolumes: JWT_KEY_VOLUMES,
+      extraVolumeMounts: JWT_KEY_MOUNTS,
       ingress: {
         enabled: true,
         className: "nginx",
@@ -245,8 +277,7 @@ describe("helmValues", () => {
           "nginx.ingress.kubernetes.io/session-cookie-secure": "true",
           "nginx.ingress.kubernetes.io/session-cookie-max-age": "604800",
         },
-        hosts: [{ host: "om.example.com", paths: [{ path: "/", pathType: "Prefix" }] }],
-        tls: [{ secretName: "om-tls", hosts: ["om.example.com"] }],
+        ...INGRESS_HOSTS,
       },
     });
   });
@@ -266,16 +297,7 @@ describe("helmValues", () => {
       openmetadata: {
         config: {
           clusterName: "openmetadata",
-          authorizer: {
-            enabled: true,
-            className: "org.openmetadata.service.security.DefaultAuthorizer",
-            containerRequestFilter: "org.openmetadata.service.security.JwtFilter",
-            initialAdmins: ["alice", "bob"],
-            principalDomain: "example.com",
-            enforcePrincipalDomain: true,
-            allowedEmailRegistrationDomains: ["example.com"],
-            enableSecureSocketConnection: false,
-          },
+          authorizer: AUTHORIZER,
           authentication: {
             enabled: true,
             clientType: "confidential",
@@ -291,48 +313,14 @@ describe("helmValues", () => {
             responseType: "code",
             jwtPrincipalClaims: ["email", "preferred_username", "sub"],
             enableSelfSignup: true,
-            oidcConfiguration: {
-              enabled: true,
-              oidcType: "auth0",
-              clientId: { secretRef: "om-oidc", secretKey: "openmetadata-oidc-client-id" },
-              clientSecret: { secretRef: "om-oidc", secretKey: "openmetadata-oidc-client-secret" },
-              scope: "openid email profile",
-              discoveryUri: "https://acme.eu.auth0.com/.well-known/openid-configuration",
-              useNonce: true,
-              preferredJwsAlgorithm: "RS256",
-              responseType: "code",
-              promptType: "",
-              disablePkce: false,
-              callbackUrl: "https://om.example.com/callback",
-              serverUrl: "https://om.example.com",
-              clientAuthenticationMethod: "client_secret_post",
-              tenant: "",
-              customParams: "{}",
-              maxAge: "",
-              sessionExpiry: "604800",
-            },
+            oidcConfiguration: confidentialOidc(
+              "auth0",
+              "https://acme.eu.auth0.com/.well-known/openid-configuration",
+            ),
           },
-          jwtTokenConfiguration: {
-            enabled: true,
-            rsapublicKeyFilePath: "/etc/openmetadata/jwtkeys/public_key.der",
-            rsaprivateKeyFilePath: "/etc/openmetadata/jwtkeys/private_key.der",
-            jwtissuer: "om.example.com",
-            keyId: KEY_ID,
-          },
-          fernetkey: { value: "", secretRef: "om-fernet", secretKey: "openmetadata-fernet-key" },
-          database: {
-            enabled: true,
-            host: "pg.example.internal",
-            port: 5432,
-            driverClass: "org.postgresql.Driver",
-            dbScheme: "postgresql",
-            databaseName: "openmetadata_db",
-            auth: {
-              username: "openmetadata_user",
-              password: { secretRef: "om-database", secretKey: "openmetadata-database-password" },
-            },
-            dbParams: "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC",
-          },
+          jwtTokenConfiguration: JWT_TOKEN_CONFIGURATION,
+          fernetkey: FERNETKEY,
+          database: EXTERNAL_DATABASE,
           elasticsearch: {
             enabled: true,
             host: "search.example.internal",
@@ -341,52 +329,18 @@ describe("helmValues", () => {
             scheme: "https",
             auth: { enabled: false },
           },
-          pipelineServiceClientConfig: { enabled: false, airflow: { auth: { enabled: false } } },
+          pipelineServiceClientConfig: NO_PIPELINE_CLIENT,
         },
       },
-      extraEnvs: [
-        { name: "CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME", value: "Auth0" },
-        { name: "AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM", value: "RS256" },
-        { name: "FORCE_SECURE_SESSION_COOKIE", value: "true" },
-        { name: "SERVER_USE_FORWARDED_HEADERS", value: "true" },
-        { name: "OPENMETADATA_HEAP_OPTS", value: "-Xmx1G -Xms1G" },
-        {
-          name: "PIPELINE_SERVICE_CLIENT_CLASS_NAME",
-          value: "org.openmetadata.service.clients.pipeline.noop.NoopClient",
-        },
-        { name: "SERVER_HOST_API_URL", value: "http://openmetadata:8585/api" },
-      ],
-      extraVolumes: [
-        {
-          name: "jwt-keys",
-          projected: {
-            sources: [
-              {
-                secret: {
-                  name: "om-jwt-private-key",
-                  items: [{ key: "private_key.der", path: "private_key.der" }],
-                },
-              },
-              {
-                configMap: {
-                  name: "om-jwt-public-key",
-                  items: [{ key: "public_key.der", path: "public_key.der" }],
-                },
-              },
-            ],
-          },
-        },
-      ],
-      extraVolumeMounts: [
-        { name: "jwt-keys", mountPath: "/etc/openmetadata/jwtkeys", readOnly: true },
-      ],
+      extraEnvs: extraEnvs("Auth0"),
+      extraVolumes: JWT_KEY_VOLUMES,
+      extraVolumeMounts: JWT_KEY_MOUNTS,
       // One replica: no cookie affinity.
       ingress: {
         enabled: true,
         className: "nginx",
         annotations: { "cert-manager.io/cluster-issuer": "letsencrypt" },
-        hosts: [{ host: "om.example.com", paths: [{ path: "/", pathType: "Prefix" }] }],
-        tls: [{ secretName: "om-tls", hosts: ["om.example.com"] }],
+        ...INGRESS_HOSTS,
       },
     });
   });
@@ -443,19 +397,7 @@ describe("helmValues", () => {
       replicas: 1,
       searchUser: true,
     }) as { openmetadata: { config: Record<string, unknown> } };
-    expect(external.openmetadata.config.database).toEqual({
-      enabled: true,
-      host: "pg.example.internal",
-      port: 5432,
-      driverClass: "org.postgresql.Driver",
-      dbScheme: "postgresql",
-      databaseName: "openmetadata_db",
-      auth: {
-        username: "openmetadata_user",
-        password: { secretRef: "om-database", secretKey: "openmetadata-database-password" },
-      },
-      dbParams: "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC",
-    });
+    expect(external.openmetadata.config.database).toEqual(EXTERNAL_DATABASE);
     expect(external.openmetadata.config.elasticsearch).toEqual({
       enabled: true,
       host: "search.example.internal",
@@ -477,16 +419,7 @@ describe("helmValues", () => {
     });
     expect(schemaErrors(withParams)).toEqual([]);
     expect((withParams as typeof external).openmetadata.config.database).toEqual({
-      enabled: true,
-      host: "pg.example.internal",
-      port: 5432,
-      driverClass: "org.postgresql.Driver",
-      dbScheme: "postgresql",
-      databaseName: "openmetadata_db",
-      auth: {
-        username: "openmetadata_user",
-        password: { secretRef: "om-database", secretKey: "openmetadata-database-password" },
-      },
+      ...EXTERNAL_DATABASE,
       dbParams: "sslMode=REQUIRED&serverTimezone=UTC",
     });
     expect(
@@ -532,11 +465,8 @@ describe("helmValues", () => {
     expect(schemaErrors(values)).toEqual([]);
     expect(schemaErrors(coalesceValues(chartDefaults(), values))).toEqual([]);
     expect(values.extraEnvs).toEqual([
-      { name: "CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME", value: "Okta" },
-      { name: "AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM", value: "RS256" },
-      { name: "FORCE_SECURE_SESSION_COOKIE", value: "true" },
-      { name: "SERVER_USE_FORWARDED_HEADERS", value: "true" },
-      { name: "OPENMETADATA_HEAP_OPTS", value: "-Xmx1G -Xms1G" },
+      // With ingestion: the first five of the env above, then the proxy.
+      ...extraEnvs("Okta").slice(0, 5),
       {
         name: "JAVA_TOOL_OPTIONS",
         value:
