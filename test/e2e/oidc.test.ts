@@ -28,29 +28,27 @@ import type { IdentityApp } from "../../components/identity/types";
 import type { TokenEndpointAuthMethod } from "../../components/types";
 import { redirectUris } from "../../components/urls";
 import {
+  clientRefusal,
+  credentialsOf,
   DEFAULT_CONTEXT,
   openMetadataEnv,
   ProviderErrorPage,
   serverLogin,
   SHAPES,
   startProvider,
+  testUser,
   verifyAsOpenMetadata,
   type TestProvider,
-  type TestUser,
 } from "../support/oidc";
 import { one, plain, record, useMocks, valueOf } from "../support/pulumi";
 
-const ALICE: TestUser = {
-  username: "alice",
-  password: "correct horse battery staple",
-  claims: {
-    sub: "alice-0001",
-    email: "alice@example.com",
-    email_verified: true,
-    preferred_username: "alice",
-  },
-};
-const CREDENTIALS = { username: ALICE.username, password: ALICE.password };
+const ALICE = testUser("alice", {
+  sub: "alice-0001",
+  email: "alice@example.com",
+  email_verified: true,
+  preferred_username: "alice",
+});
+const CREDENTIALS = credentialsOf(ALICE);
 const INITIAL_ACCESS_TOKEN = "initial-access-token-for-openmetadata";
 
 /**
@@ -219,15 +217,7 @@ describe("a generic provider, existing client set to another auth method", () =>
         },
       ],
     });
-    expect(idp.tokenErrors.slice(errors)).toEqual([
-      {
-        clientId: client.metadata.client_id,
-        error: "invalid_client",
-        error_description: "client authentication failed",
-        detail:
-          "the provided authentication mechanism does not match the registered client authentication method",
-      },
-    ]);
+    expect(idp.tokenErrors.slice(errors)).toEqual([clientRefusal(client.metadata.client_id)]);
   });
 });
 

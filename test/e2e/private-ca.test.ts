@@ -37,22 +37,19 @@ import {
   serverLogin,
   SHAPES,
   startProvider,
+  testUser,
   verifyAsOpenMetadata,
   type TestProvider,
 } from "../support/oidc";
 import { outcome, record, useMocks, valueOf } from "../support/pulumi";
 import { fetchTrusting, privateCa } from "../support/x509";
 
-const ALICE = {
-  username: "alice",
-  password: "correct horse battery staple",
-  claims: {
-    sub: "alice-0001",
-    email: "alice@example.com",
-    email_verified: true,
-    preferred_username: "alice",
-  },
-};
+const ALICE = testUser("alice", {
+  sub: "alice-0001",
+  email: "alice@example.com",
+  email_verified: true,
+  preferred_username: "alice",
+});
 const CLIENT = {
   metadata: {
     client_id: "om-private-ca",

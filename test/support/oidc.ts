@@ -140,6 +140,19 @@ export interface TestUser {
   claims: { sub: string } & Record<string, unknown>;
 }
 
+/** The password every test user logs in with. */
+export const TEST_PASSWORD = "correct horse battery staple";
+
+/** A user who logs in as `username` with {@link TEST_PASSWORD} and whose tokens carry `claims`. */
+export function testUser(username: string, claims: TestUser["claims"]): TestUser {
+  return { username, password: TEST_PASSWORD, claims };
+}
+
+/** What a user types into the provider's login form. */
+export function credentialsOf(user: TestUser): Credentials {
+  return { username: user.username, password: user.password };
+}
+
 /** A client registered at the provider. */
 export interface TestClient {
   metadata: ClientMetadata;
@@ -180,6 +193,30 @@ export interface TokenEndpointError {
  */
 export const AUTH_METHOD_MISMATCH =
   "the provided authentication mechanism does not match the registered client authentication method";
+
+/**
+ * What openid-client throws when the token endpoint answers `invalid_client` in its body: the
+ * refusal of the client's credentials.
+ */
+export const CLIENT_REFUSED = {
+  code: "OAUTH_RESPONSE_BODY_ERROR",
+  status: 401,
+  error: "invalid_client",
+  error_description: "client authentication failed",
+};
+
+/** The token endpoint's record of refusing `clientId`'s credentials, for `detail`. */
+export function clientRefusal(
+  clientId: string,
+  detail: string = AUTH_METHOD_MISMATCH,
+): TokenEndpointError {
+  return {
+    clientId,
+    error: "invalid_client",
+    error_description: "client authentication failed",
+    detail,
+  };
+}
 
 /** How to start a {@link TestProvider}. */
 export interface TestProviderOptions {
