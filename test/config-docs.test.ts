@@ -21,6 +21,7 @@ import {
   readTsDoc,
   type TsDoc,
 } from "../scripts/gen-config-docs";
+import { localStackArgs } from "./support/args";
 
 const docs = generateConfigDocs();
 
@@ -165,13 +166,7 @@ describe("docs/config.md", () => {
 // ---------------------------------------------------------------------------------------------
 
 /** A local Docker stack with the local Keycloak: valid, and where most settings apply. */
-const LOCAL: Record<string, unknown> = {
-  environment: "local",
-  publicUrl: "http://localhost:8585",
-  target: "docker",
-  admins: ["demo@example.com"],
-  identity: { provider: "local-keycloak" },
-};
+const LOCAL: Record<string, unknown> = { ...localStackArgs() };
 const KUBERNETES = {
   ...LOCAL,
   target: "kubernetes",

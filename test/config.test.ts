@@ -11,6 +11,7 @@ import { check, guarded } from "../components/config/rules";
 import type { OpenMetadataSsoArgs } from "../components/openmetadata-sso";
 import { editDistance } from "../components/suggest";
 import { masked, proxyUrlProblem, urlProblem } from "../components/urls";
+import { localStackArgs } from "./support/args";
 
 const NS = "openmetadata-sso";
 /** What the first line of a value that did not parse ends with, when a rule needed it. */
@@ -47,13 +48,7 @@ function problems(
   }
 }
 
-const local = {
-  environment: "local",
-  publicUrl: "http://localhost:8585",
-  target: "docker",
-  admins: ["demo@example.com"],
-  identity: { provider: "local-keycloak" },
-};
+const local: Record<string, unknown> = { ...localStackArgs() };
 const okta = {
   publicUrl: "https://om.example.com",
   target: "kubernetes",

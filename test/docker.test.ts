@@ -22,8 +22,9 @@ import {
 } from "../components/docker";
 import { pemToDerBase64, SigningKeys } from "../components/keys";
 import { truststoreScript } from "../components/settings/truststore";
-import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
+import { OpenMetadataSso } from "../components/openmetadata-sso";
 import { rsaKeyPair } from "../scripts/offline";
+import { localStackArgs } from "./support/args";
 import {
   one,
   plain,
@@ -42,13 +43,7 @@ beforeAll(() => {
 
 const CONTAINER = "docker:index/container:Container";
 
-const localArgs: OpenMetadataSsoArgs = {
-  environment: "local",
-  publicUrl: "http://localhost:8585",
-  target: "docker",
-  admins: ["demo@example.com"],
-  identity: { provider: "local-keycloak" },
-};
+const localArgs = localStackArgs();
 
 function containers(resources: RecordedResource[]): Record<string, RecordedResource> {
   return Object.fromEntries(

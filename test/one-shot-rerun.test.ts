@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
+import { localStackArgs } from "./support/args";
 import { DockerEngine, type Outcome, type Step, type Update } from "./support/docker-engine";
 import { plain, reported, useMocks } from "./support/pulumi";
 
@@ -13,13 +14,7 @@ beforeAll(() => {
   useMocks();
 });
 
-const localArgs: OpenMetadataSsoArgs = {
-  environment: "local",
-  publicUrl: "http://localhost:8585",
-  target: "docker",
-  admins: ["demo@example.com"],
-  identity: { provider: "local-keycloak" },
-};
+const localArgs = localStackArgs();
 
 const MIGRATION_LOG = "Migration of 1.13.1 failed\nCaused by: search cluster is version 8.11.4";
 

@@ -34,6 +34,7 @@ import { DockerDeployment } from "../components/docker";
 import type { IdentityApp } from "../components/identity/types";
 import { SigningKeys } from "../components/keys";
 import { OpenMetadataSso } from "../components/openmetadata-sso";
+import { localStackArgs } from "./support/args";
 import { rsaSigningJwk, SHAPES, startProvider, type TestProvider } from "./support/oidc";
 import { one, plain, record, useMocks, valueOf, type RecordedResource } from "./support/pulumi";
 
@@ -709,13 +710,7 @@ describe("DockerDeployment with a gate", () => {
   });
 
   it("labels the server with the gate; only the migration and the server wait for it", async () => {
-    const settings = validateArgs({
-      environment: "local",
-      publicUrl: "http://localhost:8585",
-      target: "docker",
-      admins: ["demo@example.com"],
-      identity: { provider: "local-keycloak" },
-    });
+    const settings = validateArgs(localStackArgs());
     const { resources, result: gate } = await record(() => {
       // A resource stands in for the preflight, so the dependency is visible in the recording.
       const gate = new random.RandomPassword("gate", { length: 8 });
@@ -819,11 +814,7 @@ describe("OpenMetadataSso on Docker", () => {
     const { resources } = await record(
       () =>
         new OpenMetadataSso("local", {
-          environment: "local",
-          publicUrl: "http://localhost:8585",
-          target: "docker",
-          admins: ["demo@example.com"],
-          identity: { provider: "local-keycloak" },
+          ...localStackArgs(),
           // Nothing serves the public URL here; the check through it has its own tests.
           openmetadata: { checkPublicUrl: false },
         }),

@@ -12,19 +12,14 @@ import {
   type OpenMetadataSsoArgs,
 } from "../components/openmetadata-sso";
 import type { ServerEnv } from "../components/settings";
+import { localStackArgs } from "./support/args";
 import { one, plain, record, useMocks, type RecordedResource } from "./support/pulumi";
 
 beforeAll(() => {
   useMocks();
 });
 
-const base: OpenMetadataSsoArgs = {
-  environment: "local",
-  publicUrl: "http://localhost:8585",
-  target: "docker",
-  admins: ["demo@example.com"],
-  identity: { provider: "local-keycloak" },
-};
+const base = localStackArgs();
 
 const KEY = "tls:index/privateKey:PrivateKey";
 const KEY_ID = "random:index/randomUuid:RandomUuid";

@@ -28,6 +28,7 @@ import {
   type SecurityInput,
   type ServerEnv,
 } from "../components/settings";
+import { localStackArgs } from "./support/args";
 
 const KEY_ID = "3f1c2b7a-0d4e-4c9a-9b1e-5a6f7c8d9e0f";
 
@@ -520,11 +521,7 @@ describe("the egress proxy's JAVA_TOOL_OPTIONS", () => {
 
   it("bypasses every container of a Docker deployment, the local Keycloak and Airflow included", () => {
     const settings = validateArgs({
-      environment: "local",
-      publicUrl: "http://localhost:8585",
-      target: "docker",
-      admins: ["demo@example.com"],
-      identity: { provider: "local-keycloak" },
+      ...localStackArgs(),
       openmetadata: { ingestion: true, egressProxy },
       docker: { database: "postgresql", search: "opensearch" },
     });

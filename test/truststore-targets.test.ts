@@ -17,6 +17,7 @@ import {
   truststoreScript,
 } from "../components/settings/truststore";
 import { holdsSecret } from "../scripts/render-files";
+import { localStackArgs } from "./support/args";
 import { one, plain, record, useMocks, valueOf, type RecordedResource } from "./support/pulumi";
 import { certificate } from "./support/x509";
 
@@ -223,14 +224,7 @@ describe("on Kubernetes", () => {
 
 describe("on Docker", () => {
   const CONTAINER = "docker:index/container:Container";
-  const local: OpenMetadataSsoArgs = {
-    environment: "local",
-    publicUrl: "http://localhost:8585",
-    target: "docker",
-    admins: ["demo@example.com"],
-    identity: { provider: "local-keycloak" },
-    keys: { rotation: "2026-11" },
-  };
+  const local: OpenMetadataSsoArgs = { ...localStackArgs(), keys: { rotation: "2026-11" } };
   let plainStack: RecordedResource[];
   let trusted: RecordedResource[];
   beforeAll(async () => {
@@ -321,13 +315,7 @@ describe("on Docker", () => {
 });
 
 describe("the program's own checks", () => {
-  const base: OpenMetadataSsoArgs = {
-    environment: "local",
-    publicUrl: "https://localhost:8443",
-    target: "docker",
-    admins: ["demo@example.com"],
-    identity: { provider: "local-keycloak" },
-  };
+  const base: OpenMetadataSsoArgs = { ...localStackArgs(), publicUrl: "https://localhost:8443" };
   const GENERATED = "-----BEGIN CERTIFICATE-----\nGENERATED\n-----END CERTIFICATE-----\n";
 
   it("trust the setting's certificates in the preflight and the discovery", () => {

@@ -22,7 +22,7 @@ import {
   truststoreScript,
   withTruststore,
 } from "../components/settings/truststore";
-import type { OpenMetadataSsoArgs } from "../components/types";
+import { localStackArgs } from "./support/args";
 import { certificate, privateCa } from "./support/x509";
 
 const NOW = new Date();
@@ -105,13 +105,7 @@ describe("caCertificates", () => {
 });
 
 describe("the setting", () => {
-  const base: OpenMetadataSsoArgs = {
-    environment: "local",
-    publicUrl: "http://localhost:8585",
-    target: "docker",
-    admins: ["demo@example.com"],
-    identity: { provider: "local-keycloak" },
-  };
+  const base = localStackArgs();
 
   it("is a component argument, refused with the argument's name", () => {
     const { server } = privateCa();
