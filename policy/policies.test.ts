@@ -119,6 +119,23 @@ function env(resources: PolicyInput[], name: string, variable: string, value: st
   }));
 }
 
+/**
+ * One identity provider's registration changed in place: its stack, the changed resource, the
+ * change, and what the rule reports about it.
+ */
+type RegistrationCase = [PolicyInput[], string, (inputs: Record<string, unknown>) => void, string];
+
+/** Each case, alone, gets exactly one mandatory violation: its detail followed by `fix`. */
+async function expectEachRefused(ruleId: string, cases: RegistrationCase[], fix: string) {
+  for (const [resources, name, change, detail] of cases) {
+    const violated = changed(resources, name, (r) => {
+      change(r.inputs);
+      return { inputs: r.inputs };
+    });
+    await expectViolations(ruleId, violated, [mandatory(ruleId, name, `${detail}. ${fix}`)]);
+  }
+}
+
 const STAGING = { ...PRODUCTION_COMPONENT, environment: "staging" };
 
 const byResource = (a: Violation, b: Violation) =>
@@ -692,7 +709,7 @@ describe("https-only", () => {
   it("reads the redirect URIs of every identity provider as its component registers them", async () => {
     const http = (uris: unknown) =>
       (uris as string[]).map((uri) => uri.replace("https://", "http://"));
-    const cases: [PolicyInput[], string, (inputs: Record<string, unknown>) => void, string][] = [
+    const cases: RegistrationCase[] = [
       [
         providers.auth0,
         "auth0-auth0-client",
@@ -728,13 +745,7 @@ describe("https-only", () => {
         'metadata.post_logout_redirect_uris has "http://openmetadata.example.com/signin"',
       ],
     ];
-    for (const [resources, name, change, detail] of cases) {
-      const violated = changed(resources, name, (r) => {
-        change(r.inputs);
-        return { inputs: r.inputs };
-      });
-      await expectViolations(rule, violated, [mandatory(rule, name, `${detail}. ${USE_HTTPS}`)]);
-    }
+    await expectEachRefused(rule, cases, USE_HTTPS);
   });
 
   it("refuses a confidential client left to the chart's http callback and server URL", async () => {
@@ -983,7 +994,7 @@ describe("no-implicit-or-password-grant", () => {
   });
 
   it("refuses them at Auth0, Keycloak, Entra ID and through registration", async () => {
-    const cases: [PolicyInput[], string, (inputs: Record<string, unknown>) => void, string][] = [
+    const cases: RegistrationCase[] = [
       [
         providers.auth0,
         "auth0-auth0-client",
@@ -1019,13 +1030,7 @@ describe("no-implicit-or-password-grant", () => {
         'metadata.grant_types includes "implicit"; metadata.response_types includes "id_token token"',
       ],
     ];
-    for (const [resources, name, change, detail] of cases) {
-      const violated = changed(resources, name, (r) => {
-        change(r.inputs);
-        return { inputs: r.inputs };
-      });
-      await expectViolations(rule, violated, [mandatory(rule, name, `${detail}. ${FIX}`)]);
-    }
+    await expectEachRefused(rule, cases, FIX);
   });
 
   it("reads the realm the local Keycloak imports, and only advises there", async () => {
