@@ -378,6 +378,26 @@ describe("expectedAuth of an Entra ID deployment", () => {
   });
 });
 
+/** How a run of the verifier script that should fail ended; undefined when it succeeded. */
+function failureOf(
+  running: Promise<unknown>,
+): Promise<{ code: number; stderr: string } | undefined> {
+  return running.then(
+    () => undefined,
+    (error: { code: number; stderr: string }) => error,
+  );
+}
+
+/** The verifier's stderr on failure: its headline, one line per problem, then `after`. */
+function failureReport(problems: string[], ...after: string[]): string {
+  return [
+    "openmetadata-sso: verification failed",
+    ...problems.map((p) => `  - ${p}`),
+    ...after,
+    "",
+  ].join("\n");
+}
+
 describe("verifierScript", () => {
   let script: string;
   beforeAll(() => {
@@ -404,18 +424,10 @@ describe("verifierScript", () => {
 
   it("exits 1 and prints every problem on drift", async () => {
     served = { auth: authResponse({ clientType: "public" }), kids: [EXPECTED.keyId] };
-    const failure = await runScript(EXPECTED).then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
-    );
+    const failure = await failureOf(runScript(EXPECTED));
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toBe(
-      [
-        "openmetadata-sso: verification failed",
-        '  - clientType: deployed "confidential", server reports "public"',
-        `  - ${DRIFT_REMEDY}`,
-        "",
-      ].join("\n"),
+      failureReport(['clientType: deployed "confidential", server reports "public"', DRIFT_REMEDY]),
     );
   });
 
@@ -428,40 +440,31 @@ describe("verifierScript", () => {
       }),
       kids: [EXPECTED.keyId],
     };
-    const failure = await runScript(EXPECTED).then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
-    );
+    const failure = await failureOf(runScript(EXPECTED));
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toBe(
-      [
-        "openmetadata-sso: verification failed",
-        "  - enableSelfSignup: deployed true, server reports false",
-        '  - jwtPrincipalClaims: deployed ["email","preferred_username","sub"], server reports ["sub"]',
-        '  - jwtPrincipalClaimsMapping: deployed [], server reports ["username:sub","email:email"]',
-        `  - ${DRIFT_REMEDY}`,
-        "",
-      ].join("\n"),
+      failureReport([
+        "enableSelfSignup: deployed true, server reports false",
+        'jwtPrincipalClaims: deployed ["email","preferred_username","sub"], server reports ["sub"]',
+        'jwtPrincipalClaimsMapping: deployed [], server reports ["username:sub","email:email"]',
+        DRIFT_REMEDY,
+      ]),
     );
   });
 
   it("prints VERIFY_FAILURE last on drift, so the end of the log says how to read all of it", async () => {
     served = { auth: authResponse({ clientType: "public" }), kids: [EXPECTED.keyId] };
-    const failure = await runScript(EXPECTED, {
-      VERIFY_FAILURE: verificationFailure("kubectl logs -n data job/om-verify-0123456789ab"),
-    }).then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
+    const failure = await failureOf(
+      runScript(EXPECTED, {
+        VERIFY_FAILURE: verificationFailure("kubectl logs -n data job/om-verify-0123456789ab"),
+      }),
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toBe(
-      [
-        "openmetadata-sso: verification failed",
-        '  - clientType: deployed "confidential", server reports "public"',
-        `  - ${DRIFT_REMEDY}`,
+      failureReport(
+        ['clientType: deployed "confidential", server reports "public"', DRIFT_REMEDY],
         "OpenMetadata does not serve the auth settings that were deployed. Read: kubectl logs -n data job/om-verify-0123456789ab",
-        "",
-      ].join("\n"),
+      ),
     );
   });
 });
@@ -594,19 +597,16 @@ describe("an egress proxy", () => {
     ]);
     // The same URL among the directly read ones fails it: the skip is what lets it pass.
     const direct = { ...expected, publicKeyUrls: [unreachable], proxiedKeyUrls: [] };
-    const failure = await run(process.execPath, [script], {
-      env: { ...env, [VERIFIER_ENV.expected]: JSON.stringify(direct) },
-    }).then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
+    const failure = await failureOf(
+      run(process.execPath, [script], {
+        env: { ...env, [VERIFIER_ENV.expected]: JSON.stringify(direct) },
+      }),
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toBe(
-      [
-        "openmetadata-sso: verification failed",
-        `  - publicKeyUrls: ${unreachable} cannot be read: fetch failed. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found"`,
-        "",
-      ].join("\n"),
+      failureReport([
+        `publicKeyUrls: ${unreachable} cannot be read: fetch failed. The server reads it to validate sign-in and bot tokens, so they would fail with "No key found"`,
+      ]),
     );
   });
 });
