@@ -7,6 +7,7 @@ import {
   auth0Urls,
   requireClientSecret,
 } from "../components/identity/auth0";
+import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
 import {
   isSecret,
   one,
@@ -17,19 +18,10 @@ import {
   useMocks,
   valueOf,
 } from "./support/pulumi";
-import type { RecordedResource } from "./support/pulumi";
 
 beforeAll(() => {
   useMocks();
 });
-
-/** Each registration as "type name <- parent", sorted: registration order is not deterministic. */
-function tree(resources: RecordedResource[]): string[] {
-  return resources.map((r) => `${r.type} ${r.name} <- ${r.parent}`).sort();
-}
-
-const PUBLIC_URL = "https://openmetadata.example.com";
-const CALLBACKS = [`${PUBLIC_URL}/callback`, `${PUBLIC_URL}/auth/callback`];
 
 describe("auth0Urls", () => {
   it("derives the issuer with Auth0's trailing slash, the discovery document and the JWKS", () => {

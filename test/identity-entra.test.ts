@@ -7,6 +7,7 @@ import {
   GRAPH_OPENID_SCOPES,
   unassignedWarning,
 } from "../components/identity/entra";
+import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
 import { isSecret, one, record, useMocks, valueOf } from "./support/pulumi";
 import type { RecordedResource } from "./support/pulumi";
 
@@ -14,13 +15,6 @@ beforeAll(() => {
   useMocks();
 });
 
-/** Each registration as "type name <- parent", sorted: registration order is not deterministic. */
-function tree(resources: RecordedResource[]): string[] {
-  return resources.map((r) => `${r.type} ${r.name} <- ${r.parent}`).sort();
-}
-
-const PUBLIC_URL = "https://openmetadata.example.com";
-const CALLBACKS = [`${PUBLIC_URL}/callback`, `${PUBLIC_URL}/auth/callback`];
 const REGISTERED = [...CALLBACKS, `${PUBLIC_URL}/signin`];
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const NO_IMPLICIT = { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false };

@@ -1,20 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { KeycloakClient, keycloakUrls } from "../components/identity/keycloak";
 import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
+import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
 import { isSecret, one, record, useMocks, valueOf } from "./support/pulumi";
-import type { RecordedResource } from "./support/pulumi";
 
 beforeAll(() => {
   useMocks();
 });
-
-/** Each registration as "type name <- parent", sorted: registration order is not deterministic. */
-function tree(resources: RecordedResource[]): string[] {
-  return resources.map((r) => `${r.type} ${r.name} <- ${r.parent}`).sort();
-}
-
-const PUBLIC_URL = "https://openmetadata.example.com";
-const CALLBACKS = [`${PUBLIC_URL}/callback`, `${PUBLIC_URL}/auth/callback`];
 
 /** The client settings every OpenMetadata client gets, apart from its access type. */
 const CLIENT_INPUTS = {

@@ -12,16 +12,9 @@ import {
   registrationDiff,
   type RegistrationOutputs,
 } from "../components/identity/registration-api";
+import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
 import { isSecret, one, record, SecretValue, useMocks, valueOf } from "./support/pulumi";
-import type { RecordedResource } from "./support/pulumi";
 
-/** Each registration as "type name <- parent", sorted: registration order is not deterministic. */
-function tree(resources: RecordedResource[]): string[] {
-  return resources.map((r) => `${r.type} ${r.name} <- ${r.parent}`).sort();
-}
-
-const PUBLIC_URL = "https://openmetadata.example.com";
-const CALLBACKS = [`${PUBLIC_URL}/callback`, `${PUBLIC_URL}/auth/callback`];
 const ISSUER = "https://idp.example.com/tenant";
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/openmetadata-sso:RegisteredClient";
 

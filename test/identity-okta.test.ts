@@ -6,6 +6,7 @@
 import * as random from "@pulumi/random";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OktaApp, unassignedWarning } from "../components/identity/okta";
+import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
 import {
   isSecret,
   one,
@@ -29,21 +30,14 @@ afterAll(() => {
   restoreConfig();
 });
 
-/** Each registration as "type name <- parent", sorted: registration order is not deterministic. */
-function tree(resources: RecordedResource[]): string[] {
-  return resources.map((r) => `${r.type} ${r.name} <- ${r.parent}`).sort();
-}
-
 const OAUTH = "okta:app/oAuth:OAuth";
 const GROUP_ASSIGNMENT = "okta:app/groupAssignment:GroupAssignment";
-const PUBLIC_URL = "https://openmetadata.example.com";
-const REDIRECT_URIS = [`${PUBLIC_URL}/callback`, `${PUBLIC_URL}/auth/callback`];
 
 /** The OAuth settings every OpenMetadata app gets, apart from what its client type decides. */
 const APP_INPUTS = {
   grantTypes: ["authorization_code", "refresh_token"],
   responseTypes: ["code"],
-  redirectUris: REDIRECT_URIS,
+  redirectUris: CALLBACKS,
   postLogoutRedirectUris: [`${PUBLIC_URL}/signin`],
   pkceRequired: true,
 };
@@ -152,7 +146,7 @@ describe("OktaApp, confidential", () => {
       clientType: "confidential",
       tokenEndpointAuthMethod: "client_secret_post",
       pkce: true,
-      redirectUris: REDIRECT_URIS,
+      redirectUris: CALLBACKS,
       tenant: undefined,
     });
   });
@@ -219,7 +213,7 @@ describe("OktaApp, public", () => {
       clientType: "public",
       tokenEndpointAuthMethod: "none",
       pkce: true,
-      redirectUris: REDIRECT_URIS,
+      redirectUris: CALLBACKS,
       tenant: undefined,
     });
   });

@@ -8,20 +8,13 @@ import {
   splitUris,
   type OneLoginAppInputs,
 } from "../components/identity/onelogin-api";
+import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
 import { isSecret, one, plain, record, SecretValue, useMocks, valueOf } from "./support/pulumi";
-import type { RecordedResource } from "./support/pulumi";
 
 beforeAll(() => {
   useMocks();
 });
 
-/** Each registration as "type name <- parent", sorted: registration order is not deterministic. */
-function tree(resources: RecordedResource[]): string[] {
-  return resources.map((r) => `${r.type} ${r.name} <- ${r.parent}`).sort();
-}
-
-const PUBLIC_URL = "https://openmetadata.example.com";
-const CALLBACKS = [`${PUBLIC_URL}/callback`, `${PUBLIC_URL}/auth/callback`];
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/openmetadata-sso:OneLoginOidcApp";
 
 const BASE: OneLoginAppInputs = {
