@@ -7,7 +7,7 @@ import {
   auth0Urls,
   requireClientSecret,
 } from "../components/identity/auth0";
-import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
+import { CALLBACKS, plainFacts, PUBLIC_URL, tree } from "./support/identity";
 import {
   isSecret,
   one,
@@ -134,12 +134,7 @@ describe("Auth0App", () => {
     );
     expect(await valueOf(app.jwksUrl)).toBe("https://acme.us.auth0.com/.well-known/jwks.json");
     expect({
-      openMetadataProvider: app.openMetadataProvider,
-      providerName: app.providerName,
-      clientType: app.clientType,
-      tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-      pkce: app.pkce,
-      redirectUris: app.redirectUris,
+      ...plainFacts(app),
       tenant: app.tenant,
     }).toEqual({
       openMetadataProvider: "auth0",

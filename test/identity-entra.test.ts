@@ -7,7 +7,7 @@ import {
   GRAPH_OPENID_SCOPES,
   unassignedWarning,
 } from "../components/identity/entra";
-import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
+import { CALLBACKS, plainFacts, PUBLIC_URL, tree } from "./support/identity";
 import { isSecret, one, record, useMocks, valueOf } from "./support/pulumi";
 import type { RecordedResource } from "./support/pulumi";
 
@@ -129,14 +129,7 @@ describe("EntraApp", () => {
       `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`,
     );
     expect(await valueOf(app.tenant!)).toBe(TENANT);
-    expect({
-      openMetadataProvider: app.openMetadataProvider,
-      providerName: app.providerName,
-      clientType: app.clientType,
-      tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-      pkce: app.pkce,
-      redirectUris: app.redirectUris,
-    }).toEqual({
+    expect(plainFacts(app)).toEqual({
       openMetadataProvider: "azure",
       providerName: "Azure",
       clientType: "confidential",

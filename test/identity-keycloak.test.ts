@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { KeycloakClient, keycloakUrls } from "../components/identity/keycloak";
 import { OpenMetadataSso, type OpenMetadataSsoArgs } from "../components/openmetadata-sso";
-import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
+import { CALLBACKS, plainFacts, PUBLIC_URL, tree } from "./support/identity";
 import { isSecret, one, record, useMocks, valueOf } from "./support/pulumi";
 
 beforeAll(() => {
@@ -77,12 +77,7 @@ describe("KeycloakClient", () => {
       "https://sso.example.com/realms/data/protocol/openid-connect/certs",
     );
     expect({
-      openMetadataProvider: app.openMetadataProvider,
-      providerName: app.providerName,
-      clientType: app.clientType,
-      tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-      pkce: app.pkce,
-      redirectUris: app.redirectUris,
+      ...plainFacts(app),
       tenant: app.tenant,
     }).toEqual({
       openMetadataProvider: "custom-oidc",

@@ -12,7 +12,7 @@ import {
   registrationDiff,
   type RegistrationOutputs,
 } from "../components/identity/registration-api";
-import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
+import { CALLBACKS, plainFacts, PUBLIC_URL, tree } from "./support/identity";
 import { isSecret, one, record, SecretValue, useMocks, valueOf } from "./support/pulumi";
 
 const ISSUER = "https://idp.example.com/tenant";
@@ -174,12 +174,7 @@ describe("OidcClient with an existing client", () => {
       `<jwks_uri from ${ISSUER}/.well-known/openid-configuration, resolved at deploy time>`,
     );
     expect({
-      openMetadataProvider: app.openMetadataProvider,
-      providerName: app.providerName,
-      clientType: app.clientType,
-      tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-      pkce: app.pkce,
-      redirectUris: app.redirectUris,
+      ...plainFacts(app),
       tenant: app.tenant,
     }).toEqual({
       openMetadataProvider: "custom-oidc",

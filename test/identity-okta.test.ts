@@ -6,7 +6,7 @@
 import * as random from "@pulumi/random";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OktaApp, unassignedWarning } from "../components/identity/okta";
-import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
+import { CALLBACKS, plainFacts, PUBLIC_URL, tree } from "./support/identity";
 import {
   isSecret,
   one,
@@ -129,12 +129,7 @@ describe("OktaApp, confidential", () => {
       issuer: await valueOf(app.issuer),
       discoveryUrl: await valueOf(app.discoveryUrl),
       jwksUrl: await valueOf(app.jwksUrl),
-      openMetadataProvider: app.openMetadataProvider,
-      providerName: app.providerName,
-      clientType: app.clientType,
-      tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-      pkce: app.pkce,
-      redirectUris: app.redirectUris,
+      ...plainFacts(app),
       tenant: app.tenant,
     }).toEqual({
       issuer: "https://acme.okta.com/oauth2/aus1openmetadata",
@@ -197,12 +192,7 @@ describe("OktaApp, public", () => {
       issuer: await valueOf(app.issuer),
       discoveryUrl: await valueOf(app.discoveryUrl),
       jwksUrl: await valueOf(app.jwksUrl),
-      openMetadataProvider: app.openMetadataProvider,
-      providerName: app.providerName,
-      clientType: app.clientType,
-      tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-      pkce: app.pkce,
-      redirectUris: app.redirectUris,
+      ...plainFacts(app),
       tenant: app.tenant,
     }).toEqual({
       issuer: "https://acme.okta.com/oauth2/default",

@@ -8,7 +8,7 @@ import {
   splitUris,
   type OneLoginAppInputs,
 } from "../components/identity/onelogin-api";
-import { CALLBACKS, PUBLIC_URL, tree } from "./support/identity";
+import { CALLBACKS, plainFacts, PUBLIC_URL, tree } from "./support/identity";
 import { isSecret, one, plain, record, SecretValue, useMocks, valueOf } from "./support/pulumi";
 
 beforeAll(() => {
@@ -197,12 +197,7 @@ describe("OneLoginApp", () => {
     );
     expect(await valueOf(app.jwksUrl)).toBe("https://acme.onelogin.com/oidc/2/certs");
     expect({
-      openMetadataProvider: app.openMetadataProvider,
-      providerName: app.providerName,
-      clientType: app.clientType,
-      tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-      pkce: app.pkce,
-      redirectUris: app.redirectUris,
+      ...plainFacts(app),
       tenant: app.tenant,
     }).toEqual({
       openMetadataProvider: "custom-oidc",
