@@ -8,14 +8,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigValidationError, validateArgs, type ResolvedSettings } from "../components/config";
-import type { IdentityApp } from "../components/identity/types";
 import { SigningKeys } from "../components/keys";
 import { existingTlsSecretId, KubernetesDeployment } from "../components/kubernetes";
 import { OpenMetadataSso } from "../components/openmetadata-sso";
 import type { IdentityArgs, KubernetesArgs, OpenMetadataSsoArgs } from "../components/types";
 import { retainedDataRefusal } from "../components/retained";
 import { boundErrorHooks, installMocks, readStackFile, settle } from "../scripts/offline";
-import { caseIdentity, caseSettings, type Case } from "./support/kubernetes";
+import { caseSettings, fakeApp, type Case } from "./support/kubernetes";
 import {
   one,
   overlayConfig,
@@ -35,23 +34,6 @@ const PROD: Case = {
   dependencies: "chart",
   replicas: 1,
 };
-
-function fakeApp(c: Case): IdentityApp {
-  const facts = caseIdentity(c);
-  return {
-    clientId: pulumi.output(facts.clientId),
-    clientSecret: pulumi.secret("okta-client-secret-0123456789abcdef"),
-    issuer: pulumi.output(facts.issuer),
-    discoveryUrl: pulumi.output(facts.discoveryUrl),
-    jwksUrl: pulumi.output(facts.jwksUrl),
-    openMetadataProvider: facts.openMetadataProvider,
-    providerName: facts.providerName,
-    clientType: facts.clientType,
-    tokenEndpointAuthMethod: facts.tokenEndpointAuthMethod,
-    pkce: facts.pkce,
-    redirectUris: facts.redirectUris,
-  };
-}
 
 /** The PROD case with the ingress certificate from an existing Secret, `om-tls` in `om`. */
 function withExistingTls(): ResolvedSettings {

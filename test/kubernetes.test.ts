@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { expectedAuth, verifierScript } from "../components/checks/verify";
 import { KUBERNETES_NAME_LIMIT } from "../components/config/rules";
 import { PINNED_IMAGES } from "../components/docker";
-import type { IdentityApp } from "../components/identity/types";
 import { SigningKeys } from "../components/keys";
 import {
   airflowDatabaseScript,
@@ -32,7 +31,7 @@ import {
   type RecordedResource,
 } from "./support/pulumi";
 import { JobLifecycle } from "./support/job-lifecycle";
-import { caseChart, caseIdentity, caseInput, caseSettings, type Case } from "./support/kubernetes";
+import { caseChart, caseInput, caseSettings, fakeApp, type Case } from "./support/kubernetes";
 
 beforeAll(() => {
   useMocks();
@@ -54,23 +53,6 @@ const PROD: Case = {
   dependencies: "chart",
   replicas: 3,
 };
-
-function fakeApp(c: Case, clientSecret = "okta-client-secret-0123456789abcdef"): IdentityApp {
-  const facts = caseIdentity(c);
-  return {
-    clientId: pulumi.output(facts.clientId),
-    clientSecret: c.clientType === "confidential" ? pulumi.secret(clientSecret) : undefined,
-    issuer: pulumi.output(facts.issuer),
-    discoveryUrl: pulumi.output(facts.discoveryUrl),
-    jwksUrl: pulumi.output(facts.jwksUrl),
-    openMetadataProvider: facts.openMetadataProvider,
-    providerName: facts.providerName,
-    clientType: facts.clientType,
-    tokenEndpointAuthMethod: facts.tokenEndpointAuthMethod,
-    pkce: facts.pkce,
-    redirectUris: facts.redirectUris,
-  };
-}
 
 interface Deployed {
   resources: RecordedResource[];

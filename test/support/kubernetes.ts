@@ -2,8 +2,9 @@
  * Cases shared by the Helm values tests and the KubernetesDeployment mock tests: validated
  * settings, identity facts and the chart inputs the component derives from them.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { validateArgs, type ResolvedSettings } from "../../components/config";
-import type { IdentityFacts } from "../../components/identity/types";
+import type { IdentityApp, IdentityFacts } from "../../components/identity/types";
 import type { IdentityArgs } from "../../components/types";
 import {
   chartSecretRefs,
@@ -299,6 +300,30 @@ export function caseIdentity(c: Case): IdentityFacts {
     tokenEndpointAuthMethod: c.clientType === "public" ? "none" : "client_secret_post",
     pkce: true,
     redirectUris: [`${PUBLIC_URL}/callback`, `${PUBLIC_URL}/auth/callback`],
+  };
+}
+
+/**
+ * An identity app that reports a case's facts, without registering anything; a confidential
+ * client gets `clientSecret` as a Pulumi secret.
+ */
+export function fakeApp(
+  c: Case,
+  clientSecret = "okta-client-secret-0123456789abcdef",
+): IdentityApp {
+  const facts = caseIdentity(c);
+  return {
+    clientId: pulumi.output(facts.clientId),
+    clientSecret: c.clientType === "confidential" ? pulumi.secret(clientSecret) : undefined,
+    issuer: pulumi.output(facts.issuer),
+    discoveryUrl: pulumi.output(facts.discoveryUrl),
+    jwksUrl: pulumi.output(facts.jwksUrl),
+    openMetadataProvider: facts.openMetadataProvider,
+    providerName: facts.providerName,
+    clientType: facts.clientType,
+    tokenEndpointAuthMethod: facts.tokenEndpointAuthMethod,
+    pkce: facts.pkce,
+    redirectUris: facts.redirectUris,
   };
 }
 
