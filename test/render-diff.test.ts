@@ -177,6 +177,30 @@ const head: RenderTree = {
 };
 
 describe("compareRenders and formatMarkdown", () => {
+  // The unified diff of each stack from `base` to `head`, as the comment and the patch both show it.
+  const DEV_DIFF = [
+    "--- a/dev/resources.json",
+    "+++ b/dev/resources.json",
+    "@@ -1,5 +1,5 @@",
+    " [",
+    "   {",
+    '-    "replicas": 1',
+    '+    "replicas": 2',
+    "   }",
+    " ]",
+  ];
+  const QA_DIFF = [
+    "--- /dev/null",
+    "+++ b/qa/resources.json",
+    "@@ -0,0 +1 @@",
+    "+[]",
+    "--- /dev/null",
+    "+++ b/qa/values.yaml",
+    "@@ -0,0 +1 @@",
+    "+a: 2",
+  ];
+  const OLD_DIFF = ["--- a/old/resources.json", "+++ /dev/null", "@@ -1 +0,0 @@", "-[]"];
+
   it("tells added, removed, changed and unchanged stacks apart, and names files it does not show", () => {
     const diffs = compareRenders(base, head);
     expect(diffs.map((diff) => [diff.stack, diff.status])).toEqual([
@@ -213,15 +237,7 @@ describe("compareRenders and formatMarkdown", () => {
       "- `files/etc/openmetadata/jwtkeys/public_key.der` changed (not shown: a mounted file, in the render artifact)",
       "",
       "```diff",
-      "--- a/dev/resources.json",
-      "+++ b/dev/resources.json",
-      "@@ -1,5 +1,5 @@",
-      " [",
-      "   {",
-      '-    "replicas": 1',
-      '+    "replicas": 2',
-      "   }",
-      " ]",
+      ...DEV_DIFF,
       "```",
       "",
       "</details>",
@@ -229,14 +245,7 @@ describe("compareRenders and formatMarkdown", () => {
       "<details><summary><code>qa</code>: added, +2 −0</summary>",
       "",
       "```diff",
-      "--- /dev/null",
-      "+++ b/qa/resources.json",
-      "@@ -0,0 +1 @@",
-      "+[]",
-      "--- /dev/null",
-      "+++ b/qa/values.yaml",
-      "@@ -0,0 +1 @@",
-      "+a: 2",
+      ...QA_DIFF,
       "```",
       "",
       "</details>",
@@ -244,10 +253,7 @@ describe("compareRenders and formatMarkdown", () => {
       "<details><summary><code>old</code>: removed, +0 −1</summary>",
       "",
       "```diff",
-      "--- a/old/resources.json",
-      "+++ /dev/null",
-      "@@ -1 +0,0 @@",
-      "-[]",
+      ...OLD_DIFF,
       "```",
       "",
       "</details>",
@@ -276,28 +282,10 @@ describe("compareRenders and formatMarkdown", () => {
   it("writes the whole diff, uncut, as a plain patch", () => {
     expect(formatPatch(compareRenders(base, head))).toBe(
       [
-        "--- a/dev/resources.json",
-        "+++ b/dev/resources.json",
-        "@@ -1,5 +1,5 @@",
-        " [",
-        "   {",
-        '-    "replicas": 1',
-        '+    "replicas": 2',
-        "   }",
-        " ]",
+        ...DEV_DIFF,
         "File dev/files/etc/openmetadata/jwtkeys/public_key.der changed (not shown)",
-        "--- /dev/null",
-        "+++ b/qa/resources.json",
-        "@@ -0,0 +1 @@",
-        "+[]",
-        "--- /dev/null",
-        "+++ b/qa/values.yaml",
-        "@@ -0,0 +1 @@",
-        "+a: 2",
-        "--- a/old/resources.json",
-        "+++ /dev/null",
-        "@@ -1 +0,0 @@",
-        "-[]",
+        ...QA_DIFF,
+        ...OLD_DIFF,
         "",
       ].join("\n"),
     );
