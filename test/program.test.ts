@@ -23,6 +23,22 @@ function evaluateConfig(config: StackFileConfig, stack = "test") {
   return evaluate(config, stack, { realKeys: false, load: () => import("../index.js") });
 }
 
+/**
+ * Evaluates index.ts afresh for a config it must refuse, recording what it registers: the error
+ * it failed with (undefined if it did not) and the registrations.
+ */
+async function refusal(config: StackFileConfig, project: string, stack: string) {
+  const recorded = installMocks({ realKeys: false, project, stack });
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  vi.resetModules();
+  const error = await import("../index.js").then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  await settle();
+  return { error, recorded };
+}
+
 function withConfig(values: Record<string, unknown>): StackFileConfig {
   const local = readStackFile("local");
   const merged = { ...local.values };
@@ -41,14 +57,7 @@ describe("the stack program", () => {
       publicUrl: "http://localhost:8585/",
       admins: ["x@y"],
     });
-    const recorded = installMocks({ realKeys: false, project: "openmetadata-sso", stack: "test" });
-    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-    vi.resetModules();
-    const error = await import("../index.js").then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    await settle();
+    const { error, recorded } = await refusal(config, "openmetadata-sso", "test");
     expect(error).toBeInstanceOf(pulumi.RunError);
     expect((error as Error).message).toBe(
       [
@@ -78,14 +87,7 @@ describe("the stack program", () => {
     ])("%s registers nothing and names the stack, the name and the limit", async (stack, line) => {
       const config = readStackFile("prod");
       process.env.OPENMETADATA_SSO_OFFLINE = "1";
-      const recorded = installMocks({ realKeys: false, project: config.project, stack });
-      pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-      vi.resetModules();
-      const error = await import("../index.js").then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      await settle();
+      const { error, recorded } = await refusal(config, config.project, stack);
       expect(error).toBeInstanceOf(pulumi.RunError);
       expect((error as Error).message).toBe(`Invalid stack config (1 problem):\n  - ${line}`);
       expect(recorded).toEqual([]);
@@ -114,33 +116,28 @@ describe("the stack program", () => {
     it("refuses a stack of 25 characters, one more than fits, with the exact limit", async () => {
       const stack = "production-europe-west-pr";
       const config = readStackFile("prod");
-      const recorded = installMocks({ realKeys: false, project: config.project, stack });
-      pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-      vi.resetModules();
-      const error = await import("../index.js").then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      await settle();
+      const { error, recorded } = await refusal(config, config.project, stack);
       expect((error as Error).message).toBe(
         'Invalid stack config (1 problem):\n  - stack "production-europe-west-pr": cannot be deployed to Kubernetes: the Kubernetes objects are named after "openmetadata-production-europe-west-pr-k8s", which must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), but it has 42 characters. Rename the stack to at most 24 lowercase letters, digits and "-": pulumi stack rename production-europe-west',
       );
       expect(recorded).toEqual([]);
     });
 
+    /** Valid args of a component on Kubernetes with Okta: the name is all these tests change. */
+    const K8S_OKTA = {
+      publicUrl: "https://om.example.com",
+      target: "kubernetes" as const,
+      admins: ["alice@example.com"],
+      identity: { provider: "okta" as const },
+    };
+
     it("takes a component name of 37 characters and refuses one of 38", async () => {
       const recorded = installMocks({ realKeys: false, project: "openmetadata-sso", stack: "x" });
-      const args = {
-        publicUrl: "https://om.example.com",
-        target: "kubernetes" as const,
-        admins: ["alice@example.com"],
-        identity: { provider: "okta" as const },
-      };
       const longest = "a".repeat(37);
-      new OpenMetadataSso(longest, args);
+      new OpenMetadataSso(longest, K8S_OKTA);
       await settle();
       expect(recorded.some((r) => r.name === `${longest}-k8s`)).toBe(true);
-      expect(() => new OpenMetadataSso("a".repeat(38), args)).toThrow(
+      expect(() => new OpenMetadataSso("a".repeat(38), K8S_OKTA)).toThrow(
         [
           "Invalid arguments (1 problem):",
           `  - name: cannot be deployed to Kubernetes: the Kubernetes objects are named after "${"a".repeat(38)}-k8s", which must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), but it has 42 characters. Give the OpenMetadataSso component a name of at most 37 lowercase letters, digits and "-", like "openmetadata-prod"`,
@@ -150,13 +147,7 @@ describe("the stack program", () => {
 
     it("reports a component name of its own choosing to a program that creates the component", async () => {
       const recorded = installMocks({ realKeys: false, project: "openmetadata-sso", stack: "x" });
-      const args = {
-        publicUrl: "https://om.example.com",
-        target: "kubernetes" as const,
-        admins: ["alice@example.com"],
-        identity: { provider: "okta" as const },
-      };
-      expect(() => new OpenMetadataSso("OpenMetadata", args)).toThrow(
+      expect(() => new OpenMetadataSso("OpenMetadata", K8S_OKTA)).toThrow(
         [
           "Invalid arguments (1 problem):",
           '  - name: cannot be deployed to Kubernetes: the Kubernetes objects are named after "OpenMetadata-k8s", which must be a DNS label of at most 41 characters (lowercase letters, digits and "-"), but it contains "O", "M". Give the OpenMetadataSso component a name of at most 37 lowercase letters, digits and "-", like "openmetadata-prod"',
